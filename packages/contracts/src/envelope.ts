@@ -1,0 +1,42 @@
+import Type, { type Static } from 'typebox';
+
+/** Who is asking and on whose behalf: set by the gateway, the only identity a service trusts. */
+export const RequestContext = Type.Object({
+  requestId: Type.String(),
+  userId: Type.Optional(Type.String()),
+  roles: Type.Array(Type.String()),
+  /** Branches where the caller is staff, with their role there. */
+  branchRoles: Type.Record(Type.String(), Type.String()),
+  traceparent: Type.Optional(Type.String()),
+  ip: Type.Optional(Type.String()),
+  /** The access token behind the call, so logout can revoke it. */
+  token: Type.Optional(Type.Object({ id: Type.String(), sessionId: Type.String(), expiresAt: Type.Number() })),
+});
+export type RequestContext = Static<typeof RequestContext>;
+
+export const ErrorBody = Type.Object({
+  status: Type.Integer(),
+  code: Type.String(),
+  message: Type.String(),
+  details: Type.Optional(Type.Unknown()),
+});
+export type ErrorBody = Static<typeof ErrorBody>;
+
+/** NATS request payload for every operation. */
+export interface RequestEnvelope<T = unknown> {
+  ctx: RequestContext;
+  body: T;
+}
+
+export type ReplyEnvelope<T = unknown> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+/** Domain event as it travels on JetStream. */
+export interface EventEnvelope<T = unknown> {
+  id: string;
+  type: string;
+  source: string;
+  time: string;
+  subject: string;
+  dataVersion: number;
+  data: T;
+}

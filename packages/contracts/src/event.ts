@@ -1,0 +1,43 @@
+import type { Static, TSchema } from 'typebox';
+
+/** A versioned domain event type. The NATS subject is the type unless `subjectOf` says otherwise. */
+export interface EventDefinition<D extends TSchema = TSchema> {
+  type: string;
+  stream: string;
+  dataVersion: number;
+  data: D;
+  description: string;
+}
+
+export function defineEvent<D extends TSchema>(def: EventDefinition<D>): EventDefinition<D> {
+  return def;
+}
+
+export type EventData<E extends EventDefinition> = Static<E['data']>;
+
+/** A JetStream stream owned by one service. */
+export interface StreamDefinition {
+  name: string;
+  subjects: string[];
+  owner: string;
+  maxAgeDays: number;
+  /** Window in which a repeated `Nats-Msg-Id` is dropped: covers a relay that dies between publish and mark. */
+  duplicateWindowS: number;
+}
+
+/** A durable consumer: `<consumer-service>_<handler>`, one filter subject (NATS 2.9). */
+export interface ConsumerDefinition {
+  stream: string;
+  durable: string;
+  filterSubject: string;
+  ackWaitS: number;
+  maxDeliver: number;
+}
+
+/** A key-value bucket on JetStream, with a time to live for every entry. */
+export interface BucketDefinition {
+  bucket: string;
+  owner: string;
+  ttlS: number;
+  description: string;
+}

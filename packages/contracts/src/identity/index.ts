@@ -1,0 +1,3 @@
+export * as identity from './operations.ts';
+export * as identityEvents from './events.ts';
+export * from './schemas.ts';

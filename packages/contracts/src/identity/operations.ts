@@ -1,0 +1,149 @@
+import Type from 'typebox';
+import { defineOperation } from '../operation.ts';
+import {
+  AuthResult,
+  BodyComposition,
+  BodyMetrics,
+  Branch,
+  BranchBody,
+  BranchRoleSchema,
+  DataExport,
+  Id,
+  Jwks,
+  LoginBody,
+  Pagination,
+  ProfilePatch,
+  RefreshBody,
+  RegisterBody,
+  Tokens,
+  User,
+  page,
+} from './schemas.ts';
+
+const humans = ['member'] as const;
+
+export const register = defineOperation('identity', 'register', {
+  summary: 'Create a member account and sign in',
+  http: { method: 'POST', path: '/v1/auth/register', status: 201, rateLimit: 'auth' },
+  access: 'public',
+  body: Type.Object(RegisterBody, { additionalProperties: false }),
+  output: AuthResult,
+});
+
+export const login = defineOperation('identity', 'login', {
+  summary: 'Sign in with email or username',
+  http: { method: 'POST', path: '/v1/auth/login', status: 200, rateLimit: 'auth' },
+  access: 'public',
+  body: Type.Object(LoginBody, { additionalProperties: false }),
+  output: AuthResult,
+});
+
+export const refresh = defineOperation('identity', 'refresh', {
+  summary: 'Trade a refresh token for a new pair; a spent token revokes its whole family',
+  http: { method: 'POST', path: '/v1/auth/refresh', status: 200, rateLimit: 'auth' },
+  access: 'public',
+  body: Type.Object(RefreshBody, { additionalProperties: false }),
+  output: Tokens,
+});
+
+export const logout = defineOperation('identity', 'logout', {
+  summary: 'Revoke the access token at once and end its session',
+  http: { method: 'POST', path: '/v1/auth/logout', status: 204 },
+  access: humans,
+  output: null,
+});
+
+export const jwks = defineOperation('identity', 'jwks', {
+  summary: 'Public keys that verify access tokens',
+  http: { method: 'GET', path: '/.well-known/jwks.json', status: 200 },
+  access: 'public',
+  output: Jwks,
+});
+
+export const getMe = defineOperation('identity', 'me.get', {
+  summary: 'The signed-in account',
+  http: { method: 'GET', path: '/v1/me', status: 200 },
+  access: humans,
+  output: User,
+});
+
+export const updateProfile = defineOperation('identity', 'me.profile.update', {
+  summary: 'Change name, demographics, fitness profile or diet preferences',
+  http: { method: 'PATCH', path: '/v1/me/profile', status: 200 },
+  access: humans,
+  body: Type.Object(ProfilePatch, { additionalProperties: false, minProperties: 1 }),
+  output: User,
+});
+
+export const recordBodyComposition = defineOperation('identity', 'me.body.record', {
+  summary: 'Record a body-composition measurement (kept as history)',
+  http: { method: 'PUT', path: '/v1/me/body-composition', status: 200 },
+  access: humans,
+  body: Type.Object(BodyMetrics, { additionalProperties: false, minProperties: 1 }),
+  output: BodyComposition,
+});
+
+export const bodyCompositionHistory = defineOperation('identity', 'me.body.history', {
+  summary: 'Body-composition measurements, newest first',
+  http: { method: 'GET', path: '/v1/me/body-composition/history', status: 200 },
+  access: humans,
+  query: Type.Object(Pagination, { additionalProperties: false }),
+  output: page(BodyComposition),
+});
+
+export const exportMe = defineOperation('identity', 'me.export', {
+  summary: 'Everything identity holds about the signed-in account',
+  http: { method: 'GET', path: '/v1/me/export', status: 200 },
+  access: humans,
+  output: DataExport,
+});
+
+export const deleteMe = defineOperation('identity', 'me.delete', {
+  summary: 'Erase the account; every service erases its data on identity.user.deleted',
+  http: { method: 'DELETE', path: '/v1/me', status: 204 },
+  access: humans,
+  output: null,
+});
+
+export const createBranch = defineOperation('identity', 'branches.create', {
+  summary: 'Open a branch (platform admins)',
+  http: { method: 'POST', path: '/v1/branches', status: 201 },
+  access: ['platform_admin'],
+  body: Type.Object(BranchBody, { additionalProperties: false }),
+  output: Branch,
+});
+
+export const listBranches = defineOperation('identity', 'branches.list', {
+  summary: 'Branches, by name',
+  http: { method: 'GET', path: '/v1/branches', status: 200 },
+  access: humans,
+  query: Type.Object(Pagination, { additionalProperties: false }),
+  output: page(Branch),
+});
+
+export const assignBranchRole = defineOperation('identity', 'branches.staff.assign', {
+  summary: "Make an account staff of a branch (platform admins, or that branch's admins for trainers)",
+  http: { method: 'PUT', path: '/v1/branches/{branchId}/staff/{userId}', status: 200 },
+  access: ['platform_admin', 'branch_admin'],
+  params: Type.Object({ branchId: Id, userId: Id }, { additionalProperties: false }),
+  body: Type.Object({ role: BranchRoleSchema }, { additionalProperties: false }),
+  output: Type.Object({ branchId: Type.String(), userId: Type.String(), role: Type.String() }),
+});
+
+/** Every identity operation, in the order the gateway registers them. */
+export const all = [
+  register,
+  login,
+  refresh,
+  logout,
+  jwks,
+  getMe,
+  updateProfile,
+  recordBodyComposition,
+  bodyCompositionHistory,
+  exportMe,
+  deleteMe,
+  createBranch,
+  listBranches,
+  assignBranchRole,
+] as const;

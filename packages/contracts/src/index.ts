@@ -1,0 +1,6 @@
+export * from './operation.ts';
+export * from './envelope.ts';
+export * from './errors.ts';
+export * from './event.ts';
+export * from './streams.ts';
+export * from './identity/index.ts';

@@ -1,0 +1,82 @@
+import Type, { type Static, type TObject, type TProperties, type TSchema } from 'typebox';
+
+/** Who may call an operation. `member` is held by every human account; `machine` only by machine tokens. */
+export type Role = 'member' | 'trainer' | 'branch_admin' | 'platform_admin' | 'machine';
+export type BranchRole = 'trainer' | 'branch_admin';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A REST route and the NATS subject behind it, declared once and used by gateway, service and docs. */
+export interface Operation<
+  P extends TProperties = TProperties,
+  Q extends TProperties = TProperties,
+  B extends TProperties = TProperties,
+  O extends TSchema | null = TSchema | null,
+> {
+  /** `<service>.<operation>`, also the tail of the NATS subject. */
+  name: string;
+  service: string;
+  subject: string;
+  summary: string;
+  http: {
+    method: HttpMethod;
+    path: string;
+    status: number;
+    /** `auth` routes get the stricter per-IP limit (login, register, refresh). */
+    rateLimit?: 'auth';
+    /** Largest accepted body in bytes (the gateway's default applies when absent). */
+    bodyLimit?: number;
+  };
+  /** `public`, or the roles allowed (any one of them suffices). */
+  access: 'public' | readonly Role[];
+  params: TObject<P> | undefined;
+  query: TObject<Q> | undefined;
+  body: TObject<B> | undefined;
+  /** `null` for operations that answer 204 No Content. */
+  output: O;
+}
+
+export interface OperationSpec<P extends TProperties, Q extends TProperties, B extends TProperties, O extends TSchema | null> {
+  summary: string;
+  http: Operation['http'];
+  access: Operation['access'];
+  params?: TObject<P>;
+  query?: TObject<Q>;
+  body?: TObject<B>;
+  output: O;
+}
+
+export function defineOperation<
+  P extends TProperties = {},
+  Q extends TProperties = {},
+  B extends TProperties = {},
+  O extends TSchema | null = null,
+>(service: string, operation: string, spec: OperationSpec<P, Q, B, O>): Operation<P, Q, B, O> {
+  const name = `${service}.${operation}`;
+  return {
+    name,
+    service,
+    subject: `svc.${name}`,
+    summary: spec.summary,
+    http: spec.http,
+    access: spec.access,
+    params: spec.params,
+    query: spec.query,
+    body: spec.body,
+    output: spec.output,
+  };
+}
+
+type PropsOf<T> = T extends TObject<infer P> ? P : {};
+
+/** What the service receives: path params, query and body merged into one object. */
+export type OperationInput<Op extends Operation> = Static<
+  TObject<PropsOf<Op['params']> & PropsOf<Op['query']> & PropsOf<Op['body']>>
+>;
+
+export type OperationOutput<Op extends Operation> = Op['output'] extends TSchema ? Static<Op['output']> : void;
+
+/** The schema of the merged input, so a service can check what arrives over NATS. */
+export function operationInputSchema(op: Operation): TObject {
+  const properties = { ...op.params?.properties, ...op.query?.properties, ...op.body?.properties };
+  return Type.Object(properties, { additionalProperties: false });
+}

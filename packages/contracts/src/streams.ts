@@ -1,0 +1,32 @@
+import type { BucketDefinition, ConsumerDefinition, StreamDefinition } from './event.ts';
+
+const stream = (name: string, prefix: string, owner: string): StreamDefinition => ({
+  name,
+  subjects: [`${prefix}.>`],
+  owner,
+  maxAgeDays: 30,
+  duplicateWindowS: 120,
+});
+
+/** Every JetStream stream of the platform, one per owning service (DESIGN.md §4). */
+export const streams: StreamDefinition[] = [
+  stream('IDENTITY', 'identity', 'identity'),
+  stream('MACHINES', 'machines', 'machine-hub'),
+  stream('WORKOUT', 'workout', 'workout'),
+  stream('NUTRITION', 'nutrition', 'nutrition'),
+  stream('ANALYTICS', 'analytics', 'analytics'),
+  stream('NOTIFICATION', 'notification', 'notification'),
+];
+
+/** Durable consumers, declared here so one provisioning step creates them. Services add theirs as they land. */
+export const consumers: ConsumerDefinition[] = [];
+
+/** Revoked access tokens and sessions; entries outlive the longest access token. */
+export const revocationBucket: BucketDefinition = {
+  bucket: 'auth_revocations',
+  owner: 'identity',
+  ttlS: 60 * 60,
+  description: 'jti.<tokenId> and sid.<sessionId> keys of revoked access tokens, watched by every gateway',
+};
+
+export const buckets: BucketDefinition[] = [revocationBucket];

@@ -1,0 +1,45 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+
+export interface Bus {
+  nc: NatsConnection;
+  /** False while the client is reconnecting; readiness reflects it. */
+  isConnected(): boolean;
+  /** Stops intake, lets in-flight handlers reply, flushes and closes. */
+  drain(): Promise<void>;
+}
+
+export async function connectBus(options: { url: string; name: string; logger: Logger }): Promise<Bus> {
+  const { logger } = options;
+  const nc = await connect({
+    servers: options.url.split(','),
+    name: options.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    reconnectJitter: 100,
+    pingInterval: 10_000,
+    waitOnFirstConnect: true,
+  });
+  let connected = true;
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') {
+        connected = false;
+        logger.warn({ server: status.server }, 'NATS disconnected; reconnecting');
+      } else if (status.type === 'reconnect') {
+        connected = true;
+        logger.info({ server: status.server }, 'NATS reconnected');
+      } else if (status.type === 'error') {
+        logger.error({ err: status.error }, 'NATS error');
+      }
+    }
+  })();
+  return {
+    nc,
+    isConnected: () => connected && !nc.isClosed(),
+    async drain() {
+      if (nc.isClosed()) return;
+      await nc.drain().catch(() => nc.close());
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ConsumerDefinition, EventDefinition, EventEnvelope } from '@nxg/contracts';
+import type { Static } from 'typebox';
+import type { Logger } from 'pino';
+import { AppError } from '../errors.ts';
+import { validatorFor } from '../validation.ts';
+import { contextFromHeaders, inSpan, SpanKind } from './trace.ts';
+
+export interface ConsumerRunner {
+  stop(): Promise<void>;
+}
+
+/** Thrown by a handler for a failure that will not go away on retry: the message is terminated. */
+export class PermanentFailure extends Error {
+  override name = 'PermanentFailure';
+}
+
+export interface ConsumerOptions<E extends EventDefinition> {
+  consumer: ConsumerDefinition;
+  event: E;
+  handle: (event: EventEnvelope<Static<E['data']>>, msg: JsMsg) => Promise<void>;
+  logger: Logger;
+  /** Delay before a failed message is offered again. */
+  retryDelayMs?: number;
+}
+
+/**
+ * Runs a provisioned durable consumer: acks what was handled, terms what can never be handled
+ * (not JSON, not the declared schema, a PermanentFailure), naks with a delay what failed for now.
+ */
+export async function runConsumer<E extends EventDefinition>(
+  nc: NatsConnection,
+  options: ConsumerOptions<E>,
+): Promise<ConsumerRunner> {
+  const { consumer, event, handle, logger } = options;
+  const check = validatorFor(event.data);
+  const js = jetstream(nc);
+  const source = await js.consumers.get(consumer.stream, consumer.durable);
+  const messages: ConsumerMessages = await source.consume({ max_messages: 64 });
+  const done = (async () => {
+    for await (const msg of messages) {
+      let envelope: EventEnvelope<Static<E['data']>>;
+      try {
+        envelope = msg.json();
+      } catch {
+        logger.error({ consumer: consumer.durable, seq: msg.seq }, 'event is not JSON; terminated');
+        msg.term('not json');
+        continue;
+      }
+      if (envelope?.type !== event.type || !check.Check(envelope.data)) {
+        logger.error({ consumer: consumer.durable, seq: msg.seq, type: envelope?.type }, 'event fails its schema; terminated');
+        msg.term('schema');
+        continue;
+      }
+      try {
+        await inSpan(`${consumer.durable} ${event.type}`, SpanKind.CONSUMER, contextFromHeaders(msg.headers), () =>
+          handle(envelope, msg),
+        );
+        msg.ack();
+      } catch (error) {
+        if (error instanceof PermanentFailure || (error instanceof AppError && error.status < 500)) {
+          logger.error({ err: error, consumer: consumer.durable, eventId: envelope.id }, 'event cannot be handled; terminated');
+          msg.term(String((error as Error).message).slice(0, 200));
+        } else {
+          logger.warn({ err: error, consumer: consumer.durable, eventId: envelope.id }, 'event handling failed; will retry');
+          msg.nak(options.retryDelayMs ?? 1000);
+        }
+      }
+    }
+  })();
+  return {
+    async stop() {
+      await messages.close();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { AckPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import type { BucketDefinition, ConsumerDefinition, StreamDefinition } from '@nxg/contracts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Creates or updates the streams, durable consumers and KV buckets declared in contracts.
+ * Called once by the launcher, the tests and the deploy step, never by each replica at start-up.
+ */
+export async function provisionMessaging(
+  nc: NatsConnection,
+  declared: { streams: StreamDefinition[]; consumers: ConsumerDefinition[]; buckets: BucketDefinition[] },
+): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  for (const stream of declared.streams) await upsertStream(jsm, stream);
+  for (const consumer of declared.consumers) await upsertConsumer(jsm, consumer);
+  const kvm = new Kvm(nc);
+  for (const bucket of declared.buckets) {
+    await kvm.create(bucket.bucket, { ttl: bucket.ttlS * 1000, history: 1, description: bucket.description });
+  }
+}
+
+async function upsertStream(jsm: JetStreamManager, stream: StreamDefinition): Promise<void> {
+  const config = {
+    name: stream.name,
+    subjects: stream.subjects,
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(stream.maxAgeDays * DAY_MS),
+    duplicate_window: nanos(stream.duplicateWindowS * 1000),
+    description: `owned by ${stream.owner}`,
+  };
+  try {
+    await jsm.streams.info(stream.name);
+    await jsm.streams.update(stream.name, config);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await jsm.streams.add(config);
+  }
+}
+
+async function upsertConsumer(jsm: JetStreamManager, consumer: ConsumerDefinition): Promise<void> {
+  const config = {
+    durable_name: consumer.durable,
+    filter_subject: consumer.filterSubject,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(consumer.ackWaitS * 1000),
+    max_deliver: consumer.maxDeliver,
+  };
+  try {
+    await jsm.consumers.info(consumer.stream, consumer.durable);
+    await jsm.consumers.update(consumer.stream, consumer.durable, config);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await jsm.consumers.add(consumer.stream, config);
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; code?: number | string; message?: string };
+  return (
+    e.name === 'StreamNotFoundError' ||
+    e.name === 'ConsumerNotFoundError' ||
+    e.code === 404 ||
+    e.code === '404' ||
+    /not found/i.test(e.message ?? '')
+  );
+}

@@ -1,0 +1,48 @@
+import Type, { type Static, type TObject, type TProperties } from 'typebox';
+import { Value } from 'typebox/value';
+import { describeErrors } from './validation.ts';
+
+/** Variables every service reads (DESIGN.md §9). Services extend this with their own. */
+export const BaseConfig = {
+  NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** Name of this service's database on the DATABASE_URL server (default nxg_<service>). */
+  DATABASE_NAME: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  DATA_DIR: Type.String({ default: '.data' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  NODE_ENV: Type.String({ default: 'development' }),
+  /** How long a graceful stop may take before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads and checks configuration once at start. Unknown variables are ignored; a bad or missing
+ * one throws a ConfigError naming every offending variable.
+ */
+export function loadConfig<P extends TProperties>(
+  properties: P,
+  env: Record<string, string | undefined> = process.env,
+): Static<TObject<P>> {
+  const schema = Type.Object(properties);
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(properties)) {
+    const raw = env[key];
+    if (raw !== undefined && raw !== '') picked[key] = raw;
+  }
+  const withDefaults = Value.Default(schema, Value.Convert(schema, picked));
+  const errors = describeErrors(Value.Errors(schema, withDefaults));
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.path.slice(1)} ${e.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return withDefaults as Static<TObject<P>>;
+}

@@ -1,0 +1,135 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export type Row = Record<string, unknown>;
+
+/** What a query needs: the database itself or an open transaction. */
+export interface Queryable {
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Where the data is, for start-up messages (no credentials). */
+  readonly location: string;
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `work` while holding a cluster-wide lock, so replicas take turns (migrations, jobs). */
+  withLock<T>(lockId: number, work: (tx: Queryable) => Promise<T>): Promise<T>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  service: string;
+  /** A PostgreSQL server; absent → embedded PGlite under `<dataDir>/<service>`. */
+  url?: string | undefined;
+  /** Database on that server (created if absent); default `nxg_<service>`. */
+  name?: string | undefined;
+  dataDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const name = options.name ?? `nxg_${options.service.replaceAll('-', '_')}`;
+    return openPostgres(options.url, name, options.poolSize ?? 10);
+  }
+  return openPglite(resolve(options.dataDir, options.service));
+}
+
+async function ensureDatabaseExists(serverUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}"`);
+      } catch (error) {
+        // Another replica created it between our check and our create.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+async function openPostgres(serverUrl: string, name: string, poolSize: number): Promise<Database> {
+  await ensureDatabaseExists(serverUrl, name);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: poolSize });
+  // An idle client that loses its server must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const location = `postgres://${url.host}/${name}`;
+  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<T extends Row>(sql: string, params?: unknown[]) {
+      return (await client.query(sql, params as unknown[])).rows as T[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  });
+  const transaction = async <T>(work: (tx: Queryable) => Promise<T>, lockId?: number): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (lockId !== undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [lockId]);
+      const result = await work(wrap(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  return {
+    kind: 'postgres',
+    location,
+    ...wrap(pool),
+    transaction: (work) => transaction(work),
+    withLock: (lockId, work) => transaction(work, lockId),
+    async ping() {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  await mkdir(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  const wrap = (client: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    async query<T extends Row>(sql: string, params?: unknown[]) {
+      return (await client.query<T>(sql, params)).rows;
+    },
+    async exec(sql: string) {
+      await client.exec(sql);
+    },
+  });
+  // PGlite is one connection in this process: its transactions are already exclusive.
+  const transaction = <T>(work: (tx: Queryable) => Promise<T>) => db.transaction((tx) => work(wrap(tx)));
+  return {
+    kind: 'pglite',
+    location: join(dir),
+    ...wrap(db),
+    transaction,
+    withLock: (_lockId, work) => transaction(work),
+    async ping() {
+      return !db.closed;
+    },
+    close: () => db.close(),
+  };
+}

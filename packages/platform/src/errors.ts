@@ -1,0 +1,85 @@
+import { CommonErrorCodes, type ErrorBody } from '@nxg/contracts';
+import type { FieldError } from './validation.ts';
+
+/** The one error type services throw on purpose: a stable `code` clients switch on, and an HTTP status. */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  /** Extra response headers, e.g. Retry-After on 429. */
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: unknown; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.status = status;
+    this.code = code;
+    this.details = options.details;
+    this.headers = options.headers;
+  }
+
+  toBody(): ErrorBody {
+    return { status: this.status, code: this.code, message: this.message, details: this.details };
+  }
+
+  static fromBody(body: ErrorBody): AppError {
+    return new AppError(body.status, body.code, body.message, { details: body.details });
+  }
+}
+
+export const validationError = (errors: FieldError[], where = 'request') =>
+  new AppError(400, CommonErrorCodes.VALIDATION_FAILED, `The ${where} is not valid`, { details: errors });
+
+export const notFound = (what: string) => new AppError(404, CommonErrorCodes.NOT_FOUND, `${what} not found`);
+
+export const forbidden = (message = 'You may not do this') => new AppError(403, CommonErrorCodes.FORBIDDEN, message);
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  requestId: string;
+  errors?: FieldError[];
+}
+
+/** problem+json for an error; 5xx details are hidden behind the request id to quote. */
+export function toProblem(error: AppError, requestId: string): ProblemDocument {
+  const hidden = error.status >= 500 && error.code === CommonErrorCodes.INTERNAL;
+  const problem: ProblemDocument = {
+    type: `urn:nxg:problem:${error.code.toLowerCase()}`,
+    title: titles[error.status] ?? 'Error',
+    status: error.status,
+    detail: hidden ? `Something went wrong on our side; quote ${requestId} when reporting it` : error.message,
+    code: error.code,
+    requestId,
+  };
+  if (Array.isArray(error.details)) problem.errors = error.details as FieldError[];
+  return problem;
+}
+
+export const internalError = (cause: unknown) =>
+  new AppError(500, CommonErrorCodes.INTERNAL, 'Internal error', { cause });
