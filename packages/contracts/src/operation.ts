@@ -66,7 +66,7 @@ export function defineOperation<
   };
 }
 
-type PropsOf<T> = T extends TObject<infer P> ? P : {};
+type PropsOf<T> = [Exclude<T, undefined>] extends [TObject<infer P>] ? P : {};
 
 /** What the service receives: path params, query and body merged into one object. */
 export type OperationInput<Op extends Operation> = Static<

@@ -16,3 +16,6 @@ export * from './bus/outbox.ts';
 export * from './http/server.ts';
 export * from './http/health.ts';
 export { platformMigrations } from './paths.ts';
+export * from './plugins/infrastructure.ts';
+export * from './plugins/operations.ts';
+export * from './cursor.ts';

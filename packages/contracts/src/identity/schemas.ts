@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 
-export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+export const Id = Type.String({ format: 'uuid' });
 export const Timestamp = Type.String({ format: 'date-time' });
 
 export const Pagination = {

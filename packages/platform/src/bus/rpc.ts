@@ -38,8 +38,9 @@ const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
  * Subscribes each operation on its subject in the service's queue group, so replicas share the
  * load. Input is checked against the contract; errors become `{ ok: false, error }` replies.
  */
-export function serveOperations(nc: NatsConnection, bindings: Binding[], logger: Logger): Subscription[] {
-  return bindings.map(({ op, handle }) => {
+export function serveOperations(nc: NatsConnection, bindings: Binding[], logger: Logger): ServedOperations {
+  const inFlight = new Set<Promise<void>>();
+  const subscriptions: Subscription[] = bindings.map(({ op, handle }) => {
     const check = validatorFor(operationInputSchema(op));
     return nc.subscribe(op.subject, {
       queue: op.service,
@@ -48,10 +49,23 @@ export function serveOperations(nc: NatsConnection, bindings: Binding[], logger:
           logger.error({ err: error, subject: op.subject }, 'subscription failed');
           return;
         }
-        void answer(msg, op, check, handle, logger);
+        const work = answer(msg, op, check, handle, logger);
+        inFlight.add(work);
+        void work.finally(() => inFlight.delete(work));
       },
     });
   });
+  return {
+    async stop() {
+      await Promise.all(subscriptions.map((s) => s.drain().catch(() => {})));
+      await Promise.all(inFlight);
+    },
+  };
+}
+
+export interface ServedOperations {
+  /** Stops intake and resolves once every request in flight has been answered. */
+  stop(): Promise<void>;
 }
 
 async function answer(
@@ -73,11 +87,20 @@ async function answer(
     );
     reply = { ok: true, data: data ?? null };
   } catch (error) {
-    const appError = error instanceof AppError ? error : internalError(error);
+    const appError = error instanceof AppError ? error : dataError(error) ?? internalError(error);
     if (appError.status >= 500) logger.error({ err: error, operation: op.name, requestId }, 'operation failed');
     reply = { ok: false, error: appError.toBody() };
   }
   if (msg.reply) msg.respond(encode(reply));
+}
+
+/** PostgreSQL's class 22 (bad data: malformed uuid, date out of range) comes from input: a 400, not a 500. */
+function dataError(error: unknown): AppError | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('22')) {
+    return new AppError(400, CommonErrorCodes.VALIDATION_FAILED, 'A value in the request is not valid');
+  }
+  return undefined;
 }
 
 function parseEnvelope(msg: Msg): RequestEnvelope {

@@ -1,0 +1,34 @@
+import type { Database } from '@nxg/platform';
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import { hashPassword } from './password.ts';
+
+const ADMIN_LOCK = 72_020_002;
+
+/**
+ * The first platform admin, from PLATFORM_ADMIN_EMAIL / PLATFORM_ADMIN_PASSWORD: created if absent,
+ * promoted if the account exists. An existing password is never overwritten.
+ */
+export async function ensurePlatformAdmin(db: Database, email: string, password: string, logger: Logger): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  const username = `admin-${email.split('@')[0]!.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 20) || 'platform'}`;
+  await db.withLock(ADMIN_LOCK, async (tx) => {
+    const [existing] = await tx.query<{ id: string; is_platform_admin: boolean }>(
+      'SELECT id, is_platform_admin FROM users WHERE lower(email) = lower($1)',
+      [email],
+    );
+    if (existing) {
+      if (!existing.is_platform_admin) {
+        await tx.query('UPDATE users SET is_platform_admin = true, updated_at = now() WHERE id = $1', [existing.id]);
+        logger.info({ userId: existing.id }, 'existing account promoted to platform admin');
+      }
+      return;
+    }
+    const id = uuidv7();
+    await tx.query(
+      `INSERT INTO users (id, email, username, password_hash, name, is_platform_admin) VALUES ($1, $2, $3, $4, $5, true)`,
+      [id, email, username, passwordHash, 'Platform admin'],
+    );
+    logger.info({ userId: id }, 'platform admin created');
+  });
+}

@@ -1,0 +1,87 @@
+import { identity, type Branch } from '@nxg/contracts';
+import { AppError, bind, decodeCursor, encodeCursor, forbidden, type Binding } from '@nxg/platform';
+import { v7 as uuidv7 } from 'uuid';
+import type { IdentityDeps } from '../deps.ts';
+import { IdentityErrors } from '../errors.ts';
+
+interface BranchRow {
+  id: string;
+  name: string;
+  address: string;
+  timezone: string;
+  opening_hours: Record<string, string> | null;
+  created_at: Date;
+  [key: string]: unknown;
+}
+
+const toBranch = (r: BranchRow): Branch => ({
+  id: r.id,
+  name: r.name,
+  address: r.address,
+  timezone: r.timezone,
+  openingHours: r.opening_hours,
+  createdAt: new Date(r.created_at).toISOString(),
+});
+
+function assertTimeZone(timezone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+  } catch {
+    throw new AppError(400, IdentityErrors.INVALID_TIMEZONE, `${timezone} is not an IANA time zone`);
+  }
+}
+
+/** Branches and who runs them. */
+export function branchBindings({ db }: IdentityDeps): Binding[] {
+  return [
+    bind(identity.createBranch, async (input) => {
+      const timezone = input.timezone ?? 'UTC';
+      assertTimeZone(timezone);
+      try {
+        const [row] = await db.query<BranchRow>(
+          `INSERT INTO branches (id, name, address, timezone, opening_hours) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+          [uuidv7(), input.name, input.address, timezone, input.openingHours ? JSON.stringify(input.openingHours) : null],
+        );
+        return toBranch(row!);
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505') {
+          throw new AppError(409, IdentityErrors.BRANCH_EXISTS, 'A branch with this name exists');
+        }
+        throw error;
+      }
+    }),
+
+    bind(identity.listBranches, async (input) => {
+      const limit = input.limit ?? 20;
+      const [name, id] = input.cursor ? decodeCursor(input.cursor, 2) : [];
+      const rows = await db.query<BranchRow>(
+        `SELECT * FROM branches
+         WHERE $1::text IS NULL OR (lower(name), id) > ($1::text, $2::uuid)
+         ORDER BY lower(name), id LIMIT $3`,
+        [name ?? null, id ?? null, limit + 1],
+      );
+      const items = rows.slice(0, limit).map(toBranch);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null };
+    }),
+
+    bind(identity.assignBranchRole, async (input, ctx) => {
+      const isPlatformAdmin = ctx.roles.includes('platform_admin');
+      const adminsBranch = ctx.branchRoles[input.branchId] === 'branch_admin';
+      // A branch admin may add trainers to their own branch; only platform admins appoint admins.
+      if (!isPlatformAdmin && !(adminsBranch && input.role === 'trainer')) {
+        throw forbidden('Only platform admins, or this branch’s admins for trainers, may assign staff');
+      }
+      const [branch] = await db.query('SELECT 1 FROM branches WHERE id = $1', [input.branchId]);
+      if (!branch) throw new AppError(404, IdentityErrors.BRANCH_NOT_FOUND, 'No such branch');
+      const [user] = await db.query('SELECT 1 FROM users WHERE id = $1', [input.userId]);
+      if (!user) throw new AppError(404, IdentityErrors.USER_NOT_FOUND, 'No such account');
+      await db.query(
+        `INSERT INTO branch_staff (branch_id, user_id, role) VALUES ($1, $2, $3)
+         ON CONFLICT (branch_id, user_id) DO UPDATE SET role = EXCLUDED.role, granted_at = now()`,
+        [input.branchId, input.userId, input.role],
+      );
+      return { branchId: input.branchId, userId: input.userId, role: input.role };
+    }),
+  ];
+}

@@ -1,0 +1,38 @@
+import Type, { type Static } from 'typebox';
+import { BaseConfig, loadConfig } from '@nxg/platform';
+
+export const IdentityConfigSchema = {
+  ...BaseConfig,
+  /** Health endpoints; identity's API is on NATS. */
+  IDENTITY_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8082 }),
+  /** 32 bytes, base64: encrypts health data and signing keys at rest. Generated under DATA_DIR when unset outside production. */
+  IDENTITY_DATA_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
+  JWT_ALGORITHM: Type.Union([Type.Literal('RS256'), Type.Literal('ES256')], { default: 'RS256' }),
+  JWT_ISSUER: Type.String({ default: 'nxg-identity' }),
+  JWT_AUDIENCE: Type.String({ default: 'nxg' }),
+  ACCESS_TOKEN_TTL_S: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+  REFRESH_TOKEN_TTL_S: Type.Integer({ minimum: 3600, default: 30 * 24 * 3600 }),
+  SIGNING_KEY_ROTATION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
+  PLATFORM_ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email' })),
+  PLATFORM_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
+  /** Failed logins per account before a cool-down. */
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 10 }),
+  /** Failed logins per client IP (any account) before a cool-down. */
+  LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 100 }),
+  LOGIN_COOLDOWN_S: Type.Integer({ minimum: 1, default: 900 }),
+  /** Holds events in the outbox (maintenance of the event bus). */
+  OUTBOX_RELAY_PAUSED: Type.Boolean({ default: false }),
+};
+
+export type IdentityConfig = Static<ReturnType<typeof Type.Object<typeof IdentityConfigSchema>>>;
+
+export function loadIdentityConfig(env: Record<string, string | undefined> = process.env): IdentityConfig {
+  const config = loadConfig(IdentityConfigSchema, env);
+  if (config.NODE_ENV === 'production' && !config.IDENTITY_DATA_KEY) {
+    throw new Error('invalid configuration:\n  IDENTITY_DATA_KEY is required in production');
+  }
+  if (Boolean(config.PLATFORM_ADMIN_EMAIL) !== Boolean(config.PLATFORM_ADMIN_PASSWORD)) {
+    throw new Error('invalid configuration:\n  PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD go together');
+  }
+  return config;
+}

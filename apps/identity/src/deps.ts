@@ -1,0 +1,24 @@
+import type { Cache, Database, OutboxRelay } from '@nxg/platform';
+import type { Logger } from 'pino';
+import type { LoginGuard } from './accounts/login-guard.ts';
+import type { FieldCipher } from './crypto/field-cipher.ts';
+import type { RevocationList } from './tokens/revocations.ts';
+import type { SessionStore } from './tokens/session-store.ts';
+import type { SigningKeys } from './tokens/signing-keys.ts';
+import type { TokenIssuer } from './tokens/token-issuer.ts';
+
+/** What identity's feature handlers work with, assembled once in service.ts. */
+export interface IdentityDeps {
+  db: Database;
+  cache: Cache;
+  outbox: OutboxRelay;
+  cipher: FieldCipher;
+  keys: SigningKeys;
+  issuer: TokenIssuer;
+  sessions: SessionStore;
+  revocations: RevocationList;
+  guard: LoginGuard;
+  logger: Logger;
+}
+
+export const SOURCE = 'identity';

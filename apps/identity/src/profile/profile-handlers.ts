@@ -1,0 +1,116 @@
+import { identity, identityEvents } from '@nxg/contracts';
+import { AppError, bind, enqueueEvent, type Binding } from '@nxg/platform';
+import { v7 as uuidv7 } from 'uuid';
+import { findUserById, staffRolesOf, toUser, type UserRow } from '../accounts/account-store.ts';
+import { SOURCE, type IdentityDeps } from '../deps.ts';
+import { IdentityErrors } from '../errors.ts';
+import { requireUser } from '../require-user.ts';
+import { BodyStore } from './body-store.ts';
+
+const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');
+
+/** The member's own account: profile, body composition, export and erasure. */
+export function profileBindings(deps: IdentityDeps): Binding[] {
+  const { db, cipher, outbox, revocations, sessions } = deps;
+  const bodies = new BodyStore(cipher);
+
+  const currentUser = async (userId: string) => {
+    const row = await findUserById(db, userId);
+    if (!row) throw userGone();
+    return toUser(row, await staffRolesOf(db, userId), cipher);
+  };
+
+  return [
+    bind(identity.getMe, async (_input, ctx) => currentUser(requireUser(ctx))),
+
+    bind(identity.updateProfile, async (patch, ctx) => {
+      const userId = requireUser(ctx);
+      await db.transaction(async (tx) => {
+        const [row] = await tx.query<UserRow>('SELECT * FROM users WHERE id = $1 FOR UPDATE', [userId]);
+        if (!row) throw userGone();
+        const { healthConditions, ...fitness } = patch.fitnessProfile ?? {};
+        // Each section merges field by field: a patch names only what changes.
+        const profile = {
+          demographics: { ...row.profile.demographics, ...patch.demographics },
+          fitnessProfile: { ...row.profile.fitnessProfile, ...fitness },
+          dietPreferences: { ...row.profile.dietPreferences, ...patch.dietPreferences },
+        };
+        const health = healthConditions === undefined ? row.health_sealed : cipher.seal({ healthConditions });
+        const name = patch.name ?? row.name;
+        await tx.query('UPDATE users SET name = $2, profile = $3, health_sealed = $4, updated_at = now() WHERE id = $1', [
+          userId,
+          name,
+          JSON.stringify(profile),
+          health,
+        ]);
+        await enqueueEvent(tx, SOURCE, {
+          event: identityEvents.userUpdated,
+          subject: userId,
+          data: { userId, name, ...profile },
+        });
+      });
+      outbox.kick();
+      return currentUser(userId);
+    }),
+
+    bind(identity.recordBodyComposition, async (input, ctx) => {
+      const userId = requireUser(ctx);
+      const { measuredAt, source, ...figures } = input;
+      const at = measuredAt ? new Date(measuredAt) : new Date();
+      if (at.getTime() > Date.now() + 5 * 60_000) {
+        throw new AppError(400, 'MEASURED_IN_FUTURE', 'measuredAt is in the future');
+      }
+      const entry = await db.transaction(async (tx) => {
+        const saved = await bodies.insert(tx, {
+          id: uuidv7(),
+          userId,
+          measuredAt: at.toISOString(),
+          source: source ?? 'manual',
+          figures,
+        });
+        await enqueueEvent(tx, SOURCE, {
+          event: identityEvents.bodyMeasured,
+          subject: userId,
+          data: { userId, measurementId: saved.id, measuredAt: saved.measuredAt },
+        });
+        return saved;
+      }).catch((error: unknown) => {
+        // The user row is gone (erased meanwhile): foreign key violation.
+        if ((error as { code?: string }).code === '23503') throw userGone();
+        throw error;
+      });
+      outbox.kick();
+      return entry;
+    }),
+
+    bind(identity.bodyCompositionHistory, async (input, ctx) =>
+      bodies.page(db, requireUser(ctx), input.limit ?? 20, input.cursor),
+    ),
+
+    bind(identity.exportMe, async (_input, ctx) => {
+      const userId = requireUser(ctx);
+      return {
+        exportedAt: new Date().toISOString(),
+        user: await currentUser(userId),
+        bodyComposition: await bodies.all(db, userId),
+        sessions: await sessions.list(userId),
+      };
+    }),
+
+    bind(identity.deleteMe, async (_input, ctx) => {
+      const userId = requireUser(ctx);
+      // Sign out everywhere first: if the erasure then fails, the member is signed out, nothing worse.
+      await revocations.revokeSessions(await sessions.activeIds(db, userId));
+      await db.transaction(async (tx) => {
+        const deleted = await tx.query('DELETE FROM users WHERE id = $1 RETURNING id', [userId]);
+        if (deleted.length === 0) throw userGone();
+        await enqueueEvent(tx, SOURCE, {
+          event: identityEvents.userDeleted,
+          subject: userId,
+          data: { userId, deletedAt: new Date().toISOString() },
+        });
+      });
+      outbox.kick();
+    }),
+  ];
+}

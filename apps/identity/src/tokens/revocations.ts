@@ -1,0 +1,35 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { revocationBucket } from '@nxg/contracts';
+
+/**
+ * Writes revocations to the KV bucket every gateway watches: `jti.<tokenId>` for one access
+ * token, `sid.<sessionId>` for every access token of a session. Entries expire with the bucket's TTL,
+ * which outlives any access token.
+ */
+export class RevocationList {
+  private kv: Promise<KV> | undefined;
+
+  private readonly nc: NatsConnection;
+
+  constructor(nc: NatsConnection) {
+    this.nc = nc;
+  }
+
+  private bucket(): Promise<KV> {
+    this.kv ??= new Kvm(this.nc).open(revocationBucket.bucket).catch((error: unknown) => {
+      this.kv = undefined;
+      throw error;
+    });
+    return this.kv;
+  }
+
+  async revokeToken(tokenId: string, expiresAt: number): Promise<void> {
+    await (await this.bucket()).put(`jti.${tokenId}`, JSON.stringify({ expiresAt }));
+  }
+
+  async revokeSessions(sessionIds: string[]): Promise<void> {
+    const kv = await this.bucket();
+    await Promise.all(sessionIds.map((id) => kv.put(`sid.${id}`, JSON.stringify({ at: Date.now() }))));
+  }
+}

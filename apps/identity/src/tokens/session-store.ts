@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Database, Queryable } from '@nxg/platform';
+import { v7 as uuidv7 } from 'uuid';
+
+const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
+const newRefreshToken = () => randomBytes(32).toString('base64url');
+
+export type RotateResult =
+  | { outcome: 'rotated'; userId: string; sessionId: string; refreshToken: string }
+  | { outcome: 'unknown' | 'expired' | 'revoked' }
+  | { outcome: 'reused'; sessionId: string };
+
+/** Sign-in sessions and their rotating refresh tokens (only hashes are stored). */
+export class SessionStore {
+  private readonly db: Database;
+  private readonly ttlS: number;
+
+  constructor(db: Database, ttlS: number) {
+    this.db = db;
+    this.ttlS = ttlS;
+  }
+
+  async create(tx: Queryable, userId: string): Promise<{ sessionId: string; refreshToken: string }> {
+    const sessionId = uuidv7();
+    const refreshToken = newRefreshToken();
+    await tx.query(
+      `INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + ($3::int * interval '1 second'))`,
+      [sessionId, userId, this.ttlS],
+    );
+    await tx.query('INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)', [hash(refreshToken), sessionId]);
+    return { sessionId, refreshToken };
+  }
+
+  /**
+   * Spends a refresh token for a new one in the same session. A token spent twice means it
+   * leaked: the whole session is revoked, for the thief and the owner alike.
+   */
+  rotate(refreshToken: string): Promise<RotateResult> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{
+        session_id: string;
+        user_id: string;
+        used_at: Date | null;
+        revoked_at: Date | null;
+        expired: boolean;
+      }>(
+        `SELECT t.session_id, t.used_at, s.user_id, s.revoked_at, s.expires_at < now() AS expired
+         FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+         WHERE t.token_hash = $1 FOR UPDATE OF t, s`,
+        [hash(refreshToken)],
+      );
+      if (!row) return { outcome: 'unknown' };
+      if (row.revoked_at) return { outcome: 'revoked' };
+      if (row.used_at) {
+        await tx.query(`UPDATE sessions SET revoked_at = now(), revoked_reason = 'refresh token reused' WHERE id = $1`, [
+          row.session_id,
+        ]);
+        return { outcome: 'reused', sessionId: row.session_id };
+      }
+      if (row.expired) return { outcome: 'expired' };
+      const next = newRefreshToken();
+      await tx.query('UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1', [hash(refreshToken)]);
+      await tx.query('INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)', [hash(next), row.session_id]);
+      return { outcome: 'rotated', userId: row.user_id, sessionId: row.session_id, refreshToken: next };
+    });
+  }
+
+  async revoke(sessionId: string, userId: string, reason: string): Promise<void> {
+    await this.db.query(
+      'UPDATE sessions SET revoked_at = now(), revoked_reason = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL',
+      [sessionId, userId, reason],
+    );
+  }
+
+  async activeIds(tx: Queryable, userId: string): Promise<string[]> {
+    const rows = await tx.query<{ id: string }>(
+      'SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()',
+      [userId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async list(userId: string): Promise<{ id: string; createdAt: string; revokedAt: string | null }[]> {
+    const rows = await this.db.query<{ id: string; created_at: Date; revoked_at: Date | null }>(
+      'SELECT id, created_at, revoked_at FROM sessions WHERE user_id = $1 ORDER BY created_at DESC',
+      [userId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      createdAt: new Date(r.created_at).toISOString(),
+      revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
+    }));
+  }
+}

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { SigningKeys } from './signing-keys.ts';
+
+export interface TokenSubject {
+  id: string;
+  roles: string[];
+  branchRoles: Record<string, string>;
+}
+
+export interface AccessToken {
+  token: string;
+  id: string;
+  expiresIn: number;
+}
+
+/** Short-lived access tokens: who (sub), which session (sid), what they may do (roles, br). */
+export class TokenIssuer {
+  private readonly keys: SigningKeys;
+  private readonly options: { issuer: string; audience: string; ttlS: number };
+
+  constructor(keys: SigningKeys, options: { issuer: string; audience: string; ttlS: number }) {
+    this.keys = keys;
+    this.options = options;
+  }
+
+  async issue(subject: TokenSubject, sessionId: string): Promise<AccessToken> {
+    const { kid, alg, key } = this.keys.current();
+    const id = randomUUID();
+    const token = await new SignJWT({ roles: subject.roles, br: subject.branchRoles, sid: sessionId, typ: 'access' })
+      .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
+      .setSubject(subject.id)
+      .setJti(id)
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setIssuedAt()
+      .setExpirationTime(`${this.options.ttlS}s`)
+      .sign(key);
+    return { token, id, expiresIn: this.options.ttlS };
+  }
+}
