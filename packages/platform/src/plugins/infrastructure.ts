@@ -5,7 +5,7 @@ import { startOutboxRelay, type OutboxRelay } from '../bus/outbox.ts';
 import { createCache, type Cache } from '../cache.ts';
 import { openDatabase, type Database, type DatabaseOptions } from '../db/database.ts';
 import { migrate, type MigrationSource } from '../db/migrate.ts';
-import { registerHealthRoutes } from '../http/health.ts';
+import { registerHealthRoutes, type ReadinessCheck } from '../http/health.ts';
 import { platformMigrations } from '../paths.ts';
 
 declare module 'fastify' {
@@ -61,9 +61,10 @@ export const outboxPlugin = fp<{ paused?: boolean; intervalMs?: number }>(
 );
 
 /** Readiness follows whichever of NATS, database and cache this service has. */
-export const healthPlugin = fp(
-  async (app) => {
+export const healthPlugin = fp<{ checks?: Record<string, ReadinessCheck> }>(
+  async (app, options) => {
     registerHealthRoutes(app, {
+      ...options.checks,
       ...(app.hasDecorator('bus') ? { nats: () => app.bus.isConnected() } : {}),
       ...(app.hasDecorator('db') ? { database: () => app.db.ping() } : {}),
       ...(app.hasDecorator('cache') ? { cache: () => app.cache.ping() } : {}),

@@ -1,0 +1,56 @@
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { revocationBucket } from '@nxg/contracts';
+import type { Logger } from 'pino';
+
+/**
+ * A local copy of the revocation bucket, kept current by a KV watch (which resumes by itself after
+ * a reconnect). Checking a token is then a map lookup, not a network round trip.
+ */
+export class RevocationWatch {
+  private readonly revoked = new Map<string, number>();
+  private ready = false;
+  private stopWatch: (() => void) | undefined;
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  isRevoked(tokenId: string, sessionId: string): boolean {
+    return this.revoked.has(`jti.${tokenId}`) || this.revoked.has(`sid.${sessionId}`);
+  }
+
+  /** For the replica that handled a logout: effective here before the watch echoes it. */
+  add(key: string): void {
+    this.revoked.set(key, Date.now() + revocationBucket.ttlS * 1000);
+  }
+
+  async start(nc: NatsConnection, logger: Logger): Promise<void> {
+    const kv = await new Kvm(nc).open(revocationBucket.bucket);
+    const status = await kv.status();
+    if (status.values === 0) this.ready = true;
+    const entries = await kv.watch({ key: '>' });
+    this.stopWatch = () => entries.stop();
+    void (async () => {
+      for await (const entry of entries) {
+        if (entry.operation === 'PUT') this.add(entry.key);
+        else this.revoked.delete(entry.key);
+        if (entry.delta === 0) this.ready = true;
+      }
+    })().catch((err: unknown) => logger.error({ err }, 'revocation watch ended'));
+    const sweep = setInterval(() => {
+      const now = Date.now();
+      for (const [key, until] of this.revoked) if (until < now) this.revoked.delete(key);
+    }, 60_000);
+    sweep.unref();
+    const stop = this.stopWatch;
+    this.stopWatch = () => {
+      clearInterval(sweep);
+      stop();
+    };
+  }
+
+  stop(): void {
+    this.stopWatch?.();
+  }
+}

@@ -1,0 +1,83 @@
+import { CommonErrorCodes, type RequestContext } from '@nxg/contracts';
+import { AppError } from '@nxg/platform';
+import { createVerifier, TokenError } from 'fast-jwt';
+import type { JwksKeys } from './jwks-keys.ts';
+import type { RevocationWatch } from './revocation-watch.ts';
+
+export interface Caller {
+  userId: string;
+  roles: string[];
+  branchRoles: Record<string, string>;
+  token: NonNullable<RequestContext['token']>;
+}
+
+interface AccessClaims {
+  sub: string;
+  jti: string;
+  sid: string;
+  exp: number;
+  typ?: string;
+  roles?: unknown;
+  br?: unknown;
+}
+
+const unauthenticated = (code: string, message: string) =>
+  new AppError(401, code, message, { headers: { 'www-authenticate': 'Bearer' } });
+
+/**
+ * Verifies access tokens against identity's JWKS. Only asymmetric algorithms are accepted (so
+ * `alg: none` and HS256 signed with the public key fail), and verified tokens are cached until
+ * they expire: an RS256 check per request would cap the gateway far below its target.
+ */
+export class TokenVerifier {
+  private readonly verify: (token: string) => Promise<AccessClaims>;
+  private readonly revocations: RevocationWatch;
+
+  constructor(keys: JwksKeys, revocations: RevocationWatch, options: { issuer: string; audience: string }) {
+    this.revocations = revocations;
+    this.verify = createVerifier({
+      key: async (decoded: { header: { kid?: string } }) => {
+        const pem = await keys.get(decoded.header.kid);
+        if (!pem) throw new Error('unknown signing key');
+        return pem;
+      },
+      algorithms: ['RS256', 'ES256'],
+      allowedIss: options.issuer,
+      allowedAud: options.audience,
+      requiredClaims: ['sub', 'jti', 'sid', 'exp'],
+      cache: 10_000,
+      cacheTTL: 15 * 60_000,
+    }) as (token: string) => Promise<AccessClaims>;
+  }
+
+  /** The caller behind an `Authorization: Bearer` value, or a 401 that says why not. */
+  async authenticate(authorization: string | undefined): Promise<Caller> {
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization ?? '');
+    if (!match) throw unauthenticated(CommonErrorCodes.UNAUTHENTICATED, 'Send an access token as Authorization: Bearer <token>');
+    return this.authenticateToken(match[1]!);
+  }
+
+  async authenticateToken(token: string): Promise<Caller> {
+    let claims: AccessClaims;
+    try {
+      claims = await this.verify(token);
+    } catch (error) {
+      if (error instanceof TokenError && error.code === TokenError.codes.expired) {
+        throw unauthenticated(CommonErrorCodes.TOKEN_EXPIRED, 'The access token has expired; refresh it');
+      }
+      throw unauthenticated(CommonErrorCodes.TOKEN_INVALID, 'The access token is not valid');
+    }
+    if (claims.typ !== 'access' || !Array.isArray(claims.roles)) {
+      throw unauthenticated(CommonErrorCodes.TOKEN_INVALID, 'This is not an access token');
+    }
+    if (this.revocations.isRevoked(claims.jti, claims.sid)) {
+      throw unauthenticated(CommonErrorCodes.TOKEN_REVOKED, 'The access token was revoked; sign in again');
+    }
+    return {
+      userId: claims.sub,
+      roles: claims.roles as string[],
+      branchRoles: (claims.br ?? {}) as Record<string, string>,
+      token: { id: claims.jti, sessionId: claims.sid, expiresAt: claims.exp },
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import Type, { type Static } from 'typebox';
+import { BaseConfig, loadConfig } from '@nxg/platform';
+
+export const GatewayConfigSchema = {
+  ...BaseConfig,
+  GATEWAY_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  /** Requests per client (account, or IP when anonymous) per minute. */
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
+  /** Login, register and refresh per IP per minute. */
+  AUTH_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 30 }),
+  /** Comma-separated origins allowed to call from browsers; empty allows none. */
+  CORS_ORIGINS: Type.String({ default: '' }),
+  /** Largest JSON body accepted unless an operation says otherwise. */
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
+  /** How long to wait for a service's reply before answering 504. */
+  NATS_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  /** Trust X-Forwarded-For from the load balancer in front (true behind an ALB). */
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  JWT_ISSUER: Type.String({ default: 'nxg-identity' }),
+  JWT_AUDIENCE: Type.String({ default: 'nxg' }),
+};
+
+export type GatewayConfig = Static<ReturnType<typeof Type.Object<typeof GatewayConfigSchema>>>;
+
+export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env): GatewayConfig =>
+  loadConfig(GatewayConfigSchema, env);

@@ -1,0 +1,97 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { CommonErrorCodes, type Operation, type RequestContext } from '@nxg/contracts';
+import { AppError, callOperation, currentTraceparent } from '@nxg/platform';
+import type { FastifyInstance } from 'fastify';
+import type { Caller, TokenVerifier } from '../auth/token-verifier.ts';
+import type { RevocationWatch } from '../auth/revocation-watch.ts';
+import { ipKey } from './client-key.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+export interface OperationRouteOptions {
+  nc: NatsConnection;
+  verifier: TokenVerifier;
+  revocations: RevocationWatch;
+  operations: readonly Operation[];
+  timeoutMs: number;
+  bodyLimit: number;
+  authRateLimitMax: number;
+}
+
+/** `/v1/branches/{branchId}` (OpenAPI, contracts) → `/v1/branches/:branchId` (Fastify). */
+const fastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+function assertAllowed(op: Operation, caller: Caller): void {
+  if (op.access === 'public') return;
+  if (!op.access.some((role) => caller.roles.includes(role))) {
+    throw new AppError(403, CommonErrorCodes.FORBIDDEN, 'Your role may not use this route');
+  }
+}
+
+/**
+ * One Fastify route per contract operation: validation from its schemas, authentication and
+ * role check, its rate limit, then one NATS request to the owning service.
+ */
+export function registerOperationRoutes(app: FastifyInstance, options: OperationRouteOptions): void {
+  const { nc, verifier, revocations } = options;
+  for (const op of options.operations) {
+    const isPublic = op.access === 'public';
+    app.route({
+      method: op.http.method,
+      url: fastifyPath(op.http.path),
+      bodyLimit: op.http.bodyLimit ?? options.bodyLimit,
+      schema: {
+        operationId: op.name,
+        summary: op.summary,
+        tags: [op.service],
+        ...(op.params ? { params: op.params } : {}),
+        ...(op.query ? { querystring: op.query } : {}),
+        ...(op.body ? { body: op.body } : {}),
+        ...(op.output ? { response: { [op.http.status]: op.output } } : {}),
+        ...(isPublic ? {} : { security: [{ bearerAuth: [] }] }),
+      },
+      config: {
+        rateLimit:
+          op.http.rateLimit === 'auth'
+            ? { max: options.authRateLimitMax, groupId: 'auth', keyGenerator: ipKey }
+            : undefined,
+      },
+      onRequest: isPublic
+        ? undefined
+        : async (request) => {
+            const caller = await verifier.authenticate(request.headers.authorization);
+            assertAllowed(op, caller);
+            request.caller = caller;
+          },
+      handler: async (request, reply) => {
+        const caller = request.caller;
+        const ctx: RequestContext = {
+          requestId: String(request.id),
+          roles: caller?.roles ?? [],
+          branchRoles: caller?.branchRoles ?? {},
+          ip: request.ip,
+          ...(caller ? { userId: caller.userId, token: caller.token } : {}),
+        };
+        const input = { ...(request.params as object), ...(request.query as object), ...(request.body as object) };
+        const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+        const data = await context.with(parent, () => {
+          const traceparent = currentTraceparent();
+          if (traceparent) ctx.traceparent = traceparent;
+          return callOperation(nc, op, input, ctx, { timeoutMs: options.timeoutMs });
+        });
+        if (op.name === 'identity.logout' && caller) {
+          // Effective on this replica at once; the others learn it from the revocation watch.
+          revocations.add(`jti.${caller.token.id}`);
+          revocations.add(`sid.${caller.token.sessionId}`);
+        }
+        if (op.output === null) return reply.status(op.http.status).send();
+        return reply.status(op.http.status).send(data);
+      },
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import rateLimit from '@fastify/rate-limit';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { CommonErrorCodes, identity } from '@nxg/contracts';
+import { AppError, busPlugin, cachePlugin, createHttpServer, healthPlugin, type HttpServerOptions } from '@nxg/platform';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { JwksKeys } from './auth/jwks-keys.ts';
+import { RevocationWatch } from './auth/revocation-watch.ts';
+import { TokenVerifier } from './auth/token-verifier.ts';
+import type { GatewayConfig } from './config.ts';
+import { docsPlugin } from './docs/docs-plugin.ts';
+import { clientKey } from './routes/client-key.ts';
+import { registerOperationRoutes } from './routes/operation-routes.ts';
+
+/** Every operation the gateway exposes, from the contracts of the services that exist today. */
+export const operations = [...identity.all];
+
+const JWKS_RETRY_MS = 2000;
+
+/**
+ * Assembles the gateway: NATS and cache, then docs, then the API scope (rate limit, auth,
+ * one route per operation). Only main.ts listens.
+ */
+export function buildService(config: GatewayConfig, logger: HttpServerOptions['logger']): FastifyInstance {
+  const app = createHttpServer({
+    logger,
+    corsOrigins: config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+  });
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  const revocations = new RevocationWatch();
+  let keys: JwksKeys | undefined;
+
+  void app.register(busPlugin, { url: config.NATS_URL, name: 'gateway' });
+  void app.register(cachePlugin, { url: config.REDIS_URL, prefix: 'gateway:' });
+  void app.register(healthPlugin, {
+    checks: { signingKeys: () => keys?.loaded ?? false, revocations: () => revocations.isReady },
+  });
+  void app.register(docsPlugin);
+
+  void app.register(async (api) => {
+    const log = api.log as Logger;
+    keys = new JwksKeys(api.bus.nc);
+    const jwksKeys = keys;
+    // Identity may start after us: keep asking until its keys arrive (readiness says so meanwhile).
+    const loadKeys = async (): Promise<void> => {
+      try {
+        await jwksKeys.refresh();
+      } catch {
+        if (!api.bus.nc.isClosed()) setTimeout(() => void loadKeys(), JWKS_RETRY_MS).unref();
+      }
+    };
+    void loadKeys();
+    await revocations.start(api.bus.nc, log);
+    api.addHook('onClose', async () => revocations.stop());
+
+    await api.register(rateLimit, {
+      global: true,
+      hook: 'preHandler',
+      max: config.RATE_LIMIT_MAX,
+      timeWindow: 60_000,
+      keyGenerator: clientKey,
+      nameSpace: 'nxg:ratelimit:',
+      ...(api.cache.redis ? { redis: api.cache.redis } : {}),
+      errorResponseBuilder: (_request, context) =>
+        new AppError(429, CommonErrorCodes.RATE_LIMITED, `Too many requests; retry in ${context.after}`),
+    });
+    registerOperationRoutes(api, {
+      nc: api.bus.nc,
+      verifier: new TokenVerifier(jwksKeys, revocations, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+      revocations,
+      operations,
+      timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      authRateLimitMax: config.AUTH_RATE_LIMIT_MAX,
+    });
+  });
+  return app;
+}
