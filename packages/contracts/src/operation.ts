@@ -45,10 +45,13 @@ export interface OperationSpec<P extends TProperties, Q extends TProperties, B e
   output: O;
 }
 
+/** No properties: the default for an operation without params, query or body. */
+type Empty = Record<never, never>;
+
 export function defineOperation<
-  P extends TProperties = {},
-  Q extends TProperties = {},
-  B extends TProperties = {},
+  P extends TProperties = Empty,
+  Q extends TProperties = Empty,
+  B extends TProperties = Empty,
   O extends TSchema | null = null,
 >(service: string, operation: string, spec: OperationSpec<P, Q, B, O>): Operation<P, Q, B, O> {
   const name = `${service}.${operation}`;
@@ -66,7 +69,7 @@ export function defineOperation<
   };
 }
 
-type PropsOf<T> = [Exclude<T, undefined>] extends [TObject<infer P>] ? P : {};
+type PropsOf<T> = [Exclude<T, undefined>] extends [TObject<infer P>] ? P : Empty;
 
 /** What the service receives: path params, query and body merged into one object. */
 export type OperationInput<Op extends Operation> = Static<

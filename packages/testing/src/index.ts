@@ -1,0 +1,5 @@
+export * from './backends.ts';
+export * from './free-port.ts';
+export * from './service-process.ts';
+export * from './platform.ts';
+export * from './http-client.ts';

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { buckets, consumers, streams } from '@nxg/contracts';
+import { provisionMessaging } from '@nxg/platform';
+import pg from 'pg';
+import { resolveBackends, type Backends } from './backends.ts';
+import { freePort } from './free-port.ts';
+import { startServiceProcess, type ServiceProcess } from './service-process.ts';
+
+export interface PlatformOptions {
+  /** Identity replicas sharing one database (needs PostgreSQL for more than one). */
+  identityReplicas?: number;
+  gatewayReplicas?: number;
+  /** Extra environment for every service. */
+  env?: Record<string, string>;
+  identityEnv?: Record<string, string>;
+  gatewayEnv?: Record<string, string>;
+}
+
+export interface TestPlatform {
+  backends: Backends;
+  /** Base URL of the first gateway, e.g. http://127.0.0.1:34567 */
+  gatewayUrl: string;
+  gatewayUrls: string[];
+  identity: ServiceProcess[];
+  gateway: ServiceProcess[];
+  /** A NATS connection of the test's own, to watch events or call services directly. */
+  nc: NatsConnection;
+  stop(): Promise<void>;
+}
+
+/** Provisions streams and buckets as the deploy step does. */
+export async function provision(natsUrl: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    await provisionMessaging(nc, { streams, consumers, buckets });
+  } finally {
+    await nc.close();
+  }
+}
+
+/**
+ * Starts identity and the gateway as real processes against the resolved backends, each test
+ * platform with a database and data directory of its own, and says which backends it used.
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
+  const backends = await resolveBackends();
+  console.info(`[testing] backends: ${backends.describe()}`);
+  await provision(backends.natsUrl);
+  const dataDir = mkdtempSync(join(tmpdir(), 'nxg-test-'));
+  const databaseName = `nxg_identity_t${randomBytes(5).toString('hex')}`;
+  const common: Record<string, string> = {
+    NATS_URL: backends.natsUrl,
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    ...(backends.redisUrl ? { REDIS_URL: backends.redisUrl } : {}),
+    ...options.env,
+  };
+  const identityEnv = {
+    ...common,
+    IDENTITY_DATA_KEY: randomBytes(32).toString('base64'),
+    ...(backends.databaseUrl ? { DATABASE_URL: backends.databaseUrl, DATABASE_NAME: databaseName } : {}),
+    ...options.identityEnv,
+  };
+  const identity: ServiceProcess[] = [];
+  const gateway: ServiceProcess[] = [];
+  const gatewayUrls: string[] = [];
+  const nc = await connect({ servers: backends.natsUrl, name: 'test' });
+  const stop = async () => {
+    await Promise.all([...gateway, ...identity].map((s) => s.stop().catch(() => {})));
+    await nc.close();
+    if (backends.databaseUrl) await dropDatabase(backends.databaseUrl, databaseName);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < (options.identityReplicas ?? 1); i++) {
+      const port = await freePort();
+      identity.push(await startServiceProcess('identity', { ...identityEnv, IDENTITY_PORT: String(port) }, port));
+    }
+    for (let i = 0; i < (options.gatewayReplicas ?? 1); i++) {
+      const port = await freePort();
+      gateway.push(await startServiceProcess('gateway', { ...common, GATEWAY_PORT: String(port), ...options.gatewayEnv }, port));
+      gatewayUrls.push(`http://127.0.0.1:${port}`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { backends, gatewayUrl: gatewayUrls[0]!, gatewayUrls, identity, gateway, nc, stop };
+}
+
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

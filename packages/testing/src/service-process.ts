@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+export interface ServiceProcess {
+  readonly name: string;
+  readonly healthUrl: string;
+  readonly env: Record<string, string>;
+  /** Output so far, for a failing test's message. */
+  logs(): string;
+  /** `kill -9`: no graceful stop, nothing flushed. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for a graceful exit. */
+  stop(): Promise<void>;
+  /** Starts again with the same environment (plus `overrides`) and waits until ready. */
+  restart(overrides?: Record<string, string>): Promise<void>;
+  readonly pid: number | undefined;
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+
+/** Polls `/health/ready` until it answers 200, or fails with the service's output. */
+async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(url);
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`service not ready after ${timeoutMs} ms:\n${output()}`);
+}
+
+/** Runs `apps/<name>/src/main.ts` as a real process, the way production does. */
+export async function startServiceProcess(
+  name: string,
+  env: Record<string, string>,
+  healthPort: number,
+  options: { timeoutMs?: number } = {},
+): Promise<ServiceProcess> {
+  let output = '';
+  let child: ChildProcess;
+  let currentEnv = { ...env };
+  const healthUrl = `http://127.0.0.1:${healthPort}/health/ready`;
+  const launch = async () => {
+    child = spawn(process.execPath, [`apps/${name}/src/main.ts`], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...currentEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    await waitReady(healthUrl, child, () => output, options.timeoutMs ?? 30_000);
+  };
+  await launch();
+  process.once('exit', () => child.kill('SIGKILL'));
+  return {
+    name,
+    healthUrl,
+    get env() {
+      return currentEnv;
+    },
+    get pid() {
+      return child.pid;
+    },
+    logs: () => output,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited(child);
+    },
+    async restart(overrides = {}) {
+      currentEnv = { ...env, ...overrides };
+      await launch();
+    },
+  };
+}
