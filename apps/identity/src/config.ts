@@ -10,7 +10,7 @@ export const IdentityConfigSchema = {
   JWT_ALGORITHM: Type.Union([Type.Literal('RS256'), Type.Literal('ES256')], { default: 'RS256' }),
   JWT_ISSUER: Type.String({ default: 'nxg-identity' }),
   JWT_AUDIENCE: Type.String({ default: 'nxg' }),
-  ACCESS_TOKEN_TTL_S: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+  ACCESS_TOKEN_TTL_S: Type.Integer({ minimum: 1, maximum: 3600, default: 900 }),
   REFRESH_TOKEN_TTL_S: Type.Integer({ minimum: 3600, default: 30 * 24 * 3600 }),
   SIGNING_KEY_ROTATION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
   PLATFORM_ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email' })),

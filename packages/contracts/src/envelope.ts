@@ -19,6 +19,8 @@ export const ErrorBody = Type.Object({
   code: Type.String(),
   message: Type.String(),
   details: Type.Optional(Type.Unknown()),
+  /** Response headers the caller should pass on, e.g. Retry-After. */
+  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
 

@@ -24,11 +24,11 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { status: this.status, code: this.code, message: this.message, details: this.details };
+    return { status: this.status, code: this.code, message: this.message, details: this.details, headers: this.headers };
   }
 
   static fromBody(body: ErrorBody): AppError {
-    return new AppError(body.status, body.code, body.message, { details: body.details });
+    return new AppError(body.status, body.code, body.message, { details: body.details, headers: body.headers });
   }
 }
 

@@ -3,3 +3,4 @@ export * from './free-port.ts';
 export * from './service-process.ts';
 export * from './platform.ts';
 export * from './http-client.ts';
+export * from './events.ts';
