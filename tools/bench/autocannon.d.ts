@@ -1,0 +1,59 @@
+/** The part of autocannon 9's API the benchmarks use (the package ships no types). */
+declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events';
+
+  namespace autocannon {
+    interface Options {
+      url: string;
+      connections?: number;
+      /** Seconds. */
+      duration?: number;
+      pipelining?: number;
+      /** Requests per second across all connections (each connection gets its share per second). */
+      overallRate?: number;
+      method?: string;
+      headers?: Record<string, string>;
+      /** Seconds before a request counts as timed out. */
+      timeout?: number;
+      verifyBody?: (body: string) => boolean;
+      expectBody?: string;
+      ignoreCoordinatedOmission?: boolean;
+    }
+
+    interface Histogram {
+      average: number;
+      mean: number;
+      stddev: number;
+      min: number;
+      max: number;
+      total: number;
+      p50: number;
+      p90: number;
+      p97_5: number;
+      p99: number;
+    }
+
+    interface Result {
+      url: string;
+      connections: number;
+      duration: number;
+      requests: Histogram;
+      latency: Histogram;
+      errors: number;
+      timeouts: number;
+      mismatches: number;
+      non2xx: number;
+      resets: number;
+      totalCompletedRequests: number;
+      totalRequests: number;
+      statusCodeStats: Record<string, { count: number }>;
+    }
+
+    interface Instance extends EventEmitter, PromiseLike<Result> {
+      stop(): void;
+    }
+  }
+
+  function autocannon(options: autocannon.Options): autocannon.Instance;
+  export = autocannon;
+}
