@@ -49,8 +49,10 @@ export function startCpuMeter(groups: ProcessGroups): () => Record<string, numbe
     const self = process.cpuUsage(selfStart);
     const shares: Record<string, number> = { 'load generator': ((self.user + self.system) / 1e6 / elapsedS) * 100 };
     for (const [name, pids] of Object.entries(groups)) {
+      const now = pids();
+      if (now.length === 0) continue;
       let used = 0;
-      for (const pid of pids()) used += (cpuSecondsOf(pid) ?? 0) - (before.get(pid) ?? 0);
+      for (const pid of now) used += (cpuSecondsOf(pid) ?? 0) - (before.get(pid) ?? 0);
       shares[name] = (used / elapsedS) * 100;
     }
     return shares;

@@ -1,4 +1,5 @@
 import Type, { type Static, type TObject, type TProperties } from 'typebox';
+import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
 import { describeErrors } from './validation.ts';
 
@@ -39,7 +40,16 @@ export function loadConfig<P extends TProperties>(
     if (raw !== undefined && raw !== '') picked[key] = raw;
   }
   const withDefaults = Value.Default(schema, Value.Convert(schema, picked));
-  const errors = describeErrors(Value.Errors(schema, withDefaults));
+  // TypeBox buffers 8 raw errors by default (a union of literals alone spends one per choice):
+  // lift the cap for this one check so every offending variable is named.
+  const { maxErrors } = Settings.Get();
+  Settings.Set({ maxErrors: 1000 });
+  let errors: ReturnType<typeof describeErrors>;
+  try {
+    errors = describeErrors(Value.Errors(schema, withDefaults));
+  } finally {
+    Settings.Set({ maxErrors });
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => `${e.path.slice(1)} ${e.message}`);
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);

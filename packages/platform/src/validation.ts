@@ -38,6 +38,8 @@ export function describeErrors(errors: readonly RawError[]): FieldError[] {
       byPath.set(e.instancePath, e.message);
     }
   }
+  // The raw errors are capped: a union whose summary was cut off still fails, without a list.
+  for (const path of allowed.keys()) if (!byPath.has(path)) byPath.set(path, 'is not one of the allowed values');
   return [...byPath].map(([path, message]) => ({ path: path || '/', message }));
 }
 
