@@ -33,19 +33,19 @@ declare module 'autocannon' {
       p99: number;
     }
 
+
     interface Result {
       url: string;
       connections: number;
       duration: number;
-      requests: Histogram;
+      /** Per-second samples; `total` is the number of requests completed, `sent` the number sent. */
+      requests: Histogram & { sent: number };
       latency: Histogram;
       errors: number;
       timeouts: number;
       mismatches: number;
       non2xx: number;
       resets: number;
-      totalCompletedRequests: number;
-      totalRequests: number;
       statusCodeStats: Record<string, { count: number }>;
     }
 

@@ -32,16 +32,28 @@ export function pidsNamed(comm: string): number[] {
   }
 }
 
+/** Jiffies of the whole machine from /proc/stat: [total, idle + iowait, softirq]. */
+function machineJiffies(): [number, number, number] | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+    return [user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!, idle! + iowait!, softirq!];
+  } catch {
+    return undefined;
+  }
+}
+
 export type ProcessGroups = Record<string, () => number[]>;
 
 /**
  * CPU used by groups of processes over an interval, as % of one core (200 % = both cores of a
- * 2-core machine). The load generator is this process. Groups are re-resolved at the end so
+ * 2-core machine), plus how busy the whole machine was (% of all cores). The load generator is this process. Groups are re-resolved at the end so
  * PostgreSQL backends opened meanwhile count.
  */
 export function startCpuMeter(groups: ProcessGroups): () => Record<string, number> {
   const started = performance.now();
   const selfStart = process.cpuUsage();
+  const machineStart = machineJiffies();
   const before = new Map<number, number>();
   for (const pids of Object.values(groups)) for (const pid of pids()) before.set(pid, cpuSecondsOf(pid) ?? 0);
   return () => {
@@ -55,6 +67,44 @@ export function startCpuMeter(groups: ProcessGroups): () => Record<string, numbe
       for (const pid of now) used += (cpuSecondsOf(pid) ?? 0) - (before.get(pid) ?? 0);
       shares[name] = (used / elapsedS) * 100;
     }
+    const machineEnd = machineJiffies();
+    if (machineStart && machineEnd) {
+      const total = machineEnd[0] - machineStart[0];
+      // Loopback TCP is largely processed in softirq, which /proc/<pid>/stat does not attribute.
+      if (total > 0) {
+        shares['machine busy (all cores)'] = (1 - (machineEnd[1] - machineStart[1]) / total) * 100;
+        shares['of which softirq'] = ((machineEnd[2] - machineStart[2]) / total) * 100;
+      }
+    }
     return shares;
   };
+}
+
+/** How busy the whole machine is over `ms` (% of all cores), e.g. to warn that others share it. */
+export async function machineBusy(ms: number): Promise<number | undefined> {
+  const start = machineJiffies();
+  await new Promise((r) => setTimeout(r, ms));
+  const end = machineJiffies();
+  if (!start || !end || end[0] === start[0]) return undefined;
+  return (1 - (end[1] - start[1]) / (end[0] - start[0])) * 100;
+}
+
+/** Other processes running a service of this repo (`…/src/main.ts`), e.g. another session's tests. */
+export function foreignServices(own: Set<number>): string[] {
+  const found: string[] = [];
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || own.has(Number(entry))) continue;
+      try {
+        const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+        const main = argv.find((arg) => /apps\/[\w-]+\/src\/main\.ts$/.test(arg));
+        if (main) found.push(`${entry} ${main}`);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // not Linux
+  }
+  return found;
 }

@@ -9,7 +9,7 @@ import { RevocationWatch } from './auth/revocation-watch.ts';
 import { TokenVerifier } from './auth/token-verifier.ts';
 import type { GatewayConfig } from './config.ts';
 import { docsPlugin } from './docs/docs-plugin.ts';
-import { clientKey } from './routes/client-key.ts';
+import { clientKey, ipKey } from './routes/client-key.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
@@ -33,7 +33,7 @@ export function buildService(config: GatewayConfig, logger: HttpServerOptions['l
   let keys: JwksKeys | undefined;
 
   void app.register(busPlugin, { url: config.NATS_URL, name: 'gateway' });
-  void app.register(cachePlugin, { url: config.REDIS_URL, prefix: 'gateway:' });
+  void app.register(cachePlugin, { url: config.REDIS_URL, prefix: `${config.REDIS_PREFIX}gateway:` });
   void app.register(healthPlugin, {
     checks: { signingKeys: () => keys?.loaded ?? false, revocations: () => revocations.isReady },
   });
@@ -61,11 +61,13 @@ export function buildService(config: GatewayConfig, logger: HttpServerOptions['l
       max: config.RATE_LIMIT_MAX,
       timeWindow: 60_000,
       keyGenerator: clientKey,
-      nameSpace: 'nxg:ratelimit:',
+      nameSpace: `${config.REDIS_PREFIX}ratelimit:`,
       ...(api.cache.redis ? { redis: api.cache.redis } : {}),
       errorResponseBuilder: (_request, context) =>
         new AppError(429, CommonErrorCodes.RATE_LIMITED, `Too many requests; retry in ${context.after}`),
     });
+    // Login, register and refresh share one stricter budget per client address.
+    const authRateLimit = api.rateLimit({ max: config.AUTH_RATE_LIMIT_MAX, keyGenerator: ipKey });
     registerOperationRoutes(api, {
       nc: api.bus.nc,
       verifier: new TokenVerifier(jwksKeys, revocations, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
@@ -73,7 +75,7 @@ export function buildService(config: GatewayConfig, logger: HttpServerOptions['l
       operations,
       timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
       bodyLimit: config.BODY_LIMIT_BYTES,
-      authRateLimitMax: config.AUTH_RATE_LIMIT_MAX,
+      authRateLimit,
     });
   });
   return app;

@@ -42,7 +42,7 @@ export function buildService(config: IdentityConfig, logger: HttpServerOptions['
     migrations: [{ scope: 'identity', dir: migrationsDir }],
   });
   void app.register(busPlugin, { url: config.NATS_URL, name: 'identity' });
-  void app.register(cachePlugin, { url: config.REDIS_URL, prefix: 'identity:' });
+  void app.register(cachePlugin, { url: config.REDIS_URL, prefix: `${config.REDIS_PREFIX}identity:` });
   void app.register(outboxPlugin, { paused: config.OUTBOX_RELAY_PAUSED });
   void app.register(healthPlugin);
 

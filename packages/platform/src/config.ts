@@ -10,6 +10,8 @@ export const BaseConfig = {
   /** Name of this service's database on the DATABASE_URL server (default nxg_<service>). */
   DATABASE_NAME: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Prefix of every Redis key, so environments can share one Redis. */
+  REDIS_PREFIX: Type.String({ default: 'nxg:', pattern: '^[A-Za-z0-9_.:-]{1,64}$' }),
   DATA_DIR: Type.String({ default: '.data' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),

@@ -27,7 +27,7 @@ export async function readEvents(nc: NatsConnection, options: ReadEventsOptions)
     opt_start_time: options.since.toISOString(),
   });
   const found: EventEnvelope[] = [];
-  const quietMs = options.quietMs ?? 1500;
+  const quietMs = Math.max(1000, options.quietMs ?? 1500);
   for (;;) {
     const msg = await consumer.next({ expires: quietMs });
     if (!msg) break;

@@ -56,6 +56,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     NATS_URL: backends.natsUrl,
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
+    // Rate-limit counters and cached state of one test platform never meet another's.
+    REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     ...(backends.redisUrl ? { REDIS_URL: backends.redisUrl } : {}),
     ...options.env,
   };
@@ -82,7 +84,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     }
     for (let i = 0; i < (options.gatewayReplicas ?? 1); i++) {
       const port = await freePort();
-      gateway.push(await startServiceProcess('gateway', { ...common, GATEWAY_PORT: String(port), ...options.gatewayEnv }, port));
+      const env = { ...common, AUTH_RATE_LIMIT_MAX: '10000', GATEWAY_PORT: String(port), ...options.gatewayEnv };
+      gateway.push(await startServiceProcess('gateway', env, port));
       gatewayUrls.push(`http://127.0.0.1:${port}`);
     }
   } catch (error) {

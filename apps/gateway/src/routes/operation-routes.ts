@@ -2,10 +2,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { CommonErrorCodes, type Operation, type RequestContext } from '@nxg/contracts';
 import { AppError, callOperation, currentTraceparent } from '@nxg/platform';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { Caller, TokenVerifier } from '../auth/token-verifier.ts';
 import type { RevocationWatch } from '../auth/revocation-watch.ts';
-import { ipKey } from './client-key.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,7 +19,8 @@ export interface OperationRouteOptions {
   operations: readonly Operation[];
   timeoutMs: number;
   bodyLimit: number;
-  authRateLimitMax: number;
+  /** The limiter of login, register and refresh (`fastify.rateLimit`), shared by the three. */
+  authRateLimit: preHandlerAsyncHookHandler;
 }
 
 /** `/v1/branches/{branchId}` (OpenAPI, contracts) → `/v1/branches/:branchId` (Fastify). */
@@ -55,12 +55,8 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
         ...(op.output ? { response: { [op.http.status]: op.output } } : {}),
         ...(isPublic ? {} : { security: [{ bearerAuth: [] }] }),
       },
-      config: {
-        rateLimit:
-          op.http.rateLimit === 'auth'
-            ? { max: options.authRateLimitMax, groupId: 'auth', keyGenerator: ipKey }
-            : undefined,
-      },
+      // Auth routes skip the per-client limit for their own, stricter per-address one.
+      ...(op.http.rateLimit === 'auth' ? { config: { rateLimit: false }, preHandler: options.authRateLimit } : {}),
       onRequest: isPublic
         ? undefined
         : async (request) => {

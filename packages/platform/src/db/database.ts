@@ -50,8 +50,10 @@ async function ensureDatabaseExists(serverUrl: string, name: string): Promise<vo
       try {
         await admin.query(`CREATE DATABASE "${name}"`);
       } catch (error) {
-        // Another replica created it between our check and our create.
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        // Another replica created it between our check and our create: 42P04, or 23505 when both
+        // CREATE DATABASE statements ran at once and one lost on pg_database's unique index.
+        const code = (error as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw error;
       }
     }
   } finally {

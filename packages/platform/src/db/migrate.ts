@@ -15,10 +15,13 @@ const MIGRATION_LOCK = 72_010_001;
  * Replicas starting together take turns on an advisory lock.
  */
 export async function migrate(db: Database, sources: MigrationSource[]): Promise<string[]> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  // Under the lock too: concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalog.
+  await db.withLock(MIGRATION_LOCK, (tx) =>
+    tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     name text PRIMARY KEY,
     applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  )`),
+  );
   const applied: string[] = [];
   for (const source of sources) {
     const files = (await readdir(source.dir)).filter((f) => f.endsWith('.sql')).sort();

@@ -1,0 +1,383 @@
+/**
+ * Gateway benchmark (DESIGN.md §10). In one run on this machine it measures, with autocannon:
+ *
+ *   1. bare Fastify hello-world                                  (hello-server.ts)
+ *   2. the transport floor: a bare Fastify route making one NATS  (floor-server.ts → floor-responder.ts)
+ *      request to a plain subscriber that answers at once, on the platform's NATS server
+ *   3. authenticated GET /v1/me through the whole path            (gateway → NATS → identity → its database)
+ *
+ * Each server runs as its own process (the gateway and identity as startPlatform starts them),
+ * never in the load generator's event loop. For each target: a warm-up, a max-throughput run
+ * (req/s), then a run at a fixed overall rate (p50/p99 latency). It prints the figures, the
+ * ratios to the floor and to bare Fastify, and whether the §10 targets are met. A missed target
+ * does not fail the process; a run with errors, timeouts or non-2xx answers does (exit 1).
+ *
+ *   NATS_URL=nats://127.0.0.1:4222 DATABASE_URL=postgres://… REDIS_URL=redis://… pnpm bench:gateway
+ *
+ * Backends: NATS_URL / DATABASE_URL / REDIS_URL when set, else what @nxg/testing falls back to
+ * (NATS on 127.0.0.1:4222 or one from PATH, embedded PGlite, in-process cache).
+ * Knobs (environment): BENCH_WARMUP_S (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50, for
+ * warm-up and max throughput), BENCH_RATE (1000 req/s), BENCH_RATE_CONNECTIONS (10),
+ * BENCH_ONLY (comma list of bare,floor,me), BENCH_CPU_PROF_DIR (writes a V8 .cpuprofile of every
+ * server process there, for `node --cpu-prof` analysis; the figures are then not comparable).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { apiClient, registerMember, resolveBackends, startPlatform, type Backends } from '@nxg/testing';
+import { startChild, type BenchChild } from './child.ts';
+import { foreignServices, machineBusy, pidsNamed, startCpuMeter, type ProcessGroups } from './cpu.ts';
+
+const intEnv = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not ${raw}`);
+  return value;
+};
+
+const settings = {
+  warmupS: intEnv('BENCH_WARMUP_S', 3),
+  durationS: intEnv('BENCH_DURATION_S', 10),
+  connections: intEnv('BENCH_CONNECTIONS', 50),
+  rate: intEnv('BENCH_RATE', 1000),
+  rateConnections: intEnv('BENCH_RATE_CONNECTIONS', 10),
+  only: new Set((process.env.BENCH_ONLY || 'bare,floor,me').split(',').map((s) => s.trim())),
+  profileDir: process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined,
+};
+const nodeOptions = settings.profileDir ? `--cpu-prof --cpu-prof-dir=${settings.profileDir}` : undefined;
+
+/** DESIGN.md §10. */
+const TARGET_FLOOR_RATIO = 0.6;
+const TARGET_P99_MS = 25;
+
+interface Target {
+  key: 'bare' | 'floor' | 'me';
+  name: string;
+  url: string;
+  headers?: Record<string, string>;
+  expectBody?: string;
+  verifyBody?: (body: string) => boolean;
+  /** Processes whose CPU use is reported for the max-throughput run. */
+  processes: ProcessGroups;
+  /** This target's own service processes (to tell them from another run's). */
+  ownPids?: number[];
+}
+
+interface Measurement {
+  target: Target;
+  /** Mean req/s of the max-throughput run. */
+  reqPerS: number;
+  /** Latency under max load (autocannon, ms). */
+  saturated: { p50: number; p99: number };
+  /** The fixed-rate run. */
+  fixed: { achieved: number; p50: number; p90: number; p99: number; max: number; rawP50: number; rawP99: number };
+  cpu: Record<string, number>;
+  problems: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms1 = (n: number) => `${n.toFixed(1)} ms`;
+
+async function load(
+  target: Target,
+  options: { connections: number; duration: number; overallRate?: number },
+  onLatency?: (ms: number) => void,
+): Promise<autocannon.Result> {
+  const instance = autocannon({
+    url: target.url,
+    pipelining: 1,
+    timeout: 10,
+    ...(target.headers ? { headers: target.headers } : {}),
+    ...(target.expectBody ? { expectBody: target.expectBody } : {}),
+    ...(target.verifyBody ? { verifyBody: target.verifyBody } : {}),
+    ...options,
+  });
+  if (onLatency) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => onLatency(ms));
+  return await instance;
+}
+
+/** What is wrong with a run: any error, timeout, body mismatch or non-2xx answer. */
+function problemsOf(phase: string, result: autocannon.Result): string[] {
+  const problems: string[] = [];
+  if (result.requests.total === 0) problems.push(`${phase}: no request completed`);
+  if (result.errors) problems.push(`${phase}: ${result.errors} errors (${result.timeouts} of them timeouts)`);
+  if (result.mismatches) problems.push(`${phase}: ${result.mismatches} unexpected bodies`);
+  if (result.non2xx) {
+    const codes = Object.entries(result.statusCodeStats)
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, { count }]) => `${code}×${count}`)
+      .join(', ');
+    problems.push(`${phase}: ${result.non2xx} non-2xx answers (${codes})`);
+  }
+  return problems;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+async function measure(target: Target): Promise<Measurement> {
+  const { warmupS, durationS, connections, rate, rateConnections } = settings;
+  console.log(`\n▶ ${target.name}  (${target.url})`);
+  const problems: string[] = [];
+  const idle = await machineBusy(1000);
+  const foreign = foreignServices(new Set(target.ownPids ?? []));
+  if (idle !== undefined) console.log(`  before loading: machine ${Math.round(idle)}% busy${idle > 15 ? '  ⚠ something else is using the CPU: figures will be low and noisy' : ''}`);
+  if (foreign.length > 0) {
+    console.log(`  ⚠ other service processes run on this machine (another session's tests?); on the same NATS server they share queue groups:`);
+    for (const line of foreign.slice(0, 8)) console.log(`      ${line}`);
+  }
+
+  const warm = await load(target, { connections, duration: warmupS });
+  problems.push(...problemsOf('warm-up', warm));
+  console.log(`  warm-up        ${warmupS} s × ${connections} conn: ${int(warm.requests.average)} req/s`);
+
+  const meter = startCpuMeter(target.processes);
+  const max = await load(target, { connections, duration: durationS });
+  const cpu = meter();
+  problems.push(...problemsOf('max throughput', max));
+  console.log(
+    `  max throughput ${durationS} s × ${connections} conn: ${int(max.requests.average)} req/s ` +
+      `(${int(max.requests.total)} requests, latency p50 ${max.latency.p50} ms, p99 ${max.latency.p99} ms, ` +
+      `errors ${max.errors}, non-2xx ${max.non2xx})`,
+  );
+  console.log(
+    `  CPU during it: ${Object.entries(cpu)
+      .map(([name, share]) => `${name} ${Math.round(share)}%`)
+      .join(', ')}  (processes: % of one core)`,
+  );
+
+  await sleep(1000);
+  const raw: number[] = [];
+  const fixed = await load(target, { connections: rateConnections, duration: durationS, overallRate: rate }, (ms) => raw.push(ms));
+  problems.push(...problemsOf('fixed rate', fixed));
+  const sorted = Float64Array.from(raw).sort();
+  const achieved = fixed.requests.total / fixed.duration;
+  console.log(
+    `  fixed rate     ${durationS} s at ${int(rate)} req/s over ${rateConnections} conn: achieved ${int(achieved)} req/s, ` +
+      `p50 ${fixed.latency.p50} ms, p90 ${fixed.latency.p90} ms, p99 ${fixed.latency.p99} ms, max ${fixed.latency.max} ms ` +
+      `(raw per-response p50 ${ms1(percentile(sorted, 50))}, p99 ${ms1(percentile(sorted, 99))}; errors ${fixed.errors}, non-2xx ${fixed.non2xx})`,
+  );
+  if (achieved < rate * 0.95) console.log(`  ⚠ the fixed-rate run did not sustain ${int(rate)} req/s: its latencies understate the load`);
+  for (const problem of problems) console.log(`  ✗ ${problem}`);
+  if (target.key === 'me' && problems.some((p) => p.includes('404'))) {
+    console.log(
+      `  hint: 404 USER_NOT_FOUND means another identity (e.g. another test run's) on this NATS server answered in the ` +
+        `"identity" queue group; run when nothing else uses it, or point NATS_URL at a NATS server of the benchmark's own`,
+    );
+  }
+
+  return {
+    target,
+    reqPerS: max.requests.average,
+    saturated: { p50: max.latency.p50, p99: max.latency.p99 },
+    fixed: {
+      achieved,
+      p50: fixed.latency.p50,
+      p90: fixed.latency.p90,
+      p99: fixed.latency.p99,
+      max: fixed.latency.max,
+      rawP50: percentile(sorted, 50),
+      rawP99: percentile(sorted, 99),
+    },
+    cpu,
+    problems,
+  };
+}
+
+async function expectOk(url: string, headers: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(url, { headers });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  return text;
+}
+
+function cpuModel(): string {
+  try {
+    return /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const cleanups: Array<() => Promise<void>> = [];
+const cleanup = async () => {
+  while (cleanups.length > 0) {
+    await cleanups
+      .pop()!()
+      .catch((error: unknown) => console.error('cleanup failed:', error));
+  }
+};
+process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+
+const startChildren = async (...specs: Array<[string, string, Record<string, string>]>): Promise<BenchChild[]> => {
+  const children: BenchChild[] = [];
+  for (const [name, script, env] of specs) {
+    const child = await startChild(name, script, env, nodeOptions ? { nodeOptions } : {});
+    children.push(child);
+    cleanups.push(() => child.stop());
+  }
+  return children;
+};
+
+const stopLast = async (count: number) => {
+  for (let i = 0; i < count; i++) await cleanups.pop()?.();
+};
+
+async function benchBare(): Promise<Measurement> {
+  const [hello] = await startChildren(['hello-world', './hello-server.ts', {}]);
+  const url = `http://127.0.0.1:${hello!.port}/`;
+  await expectOk(url);
+  const result = await measure({
+    key: 'bare',
+    name: 'bare Fastify hello-world',
+    url,
+    expectBody: '{"hello":"world"}',
+    processes: { 'hello-world': () => [hello!.pid] },
+  });
+  await stopLast(1);
+  return result;
+}
+
+async function benchFloor(backends: Backends): Promise<Measurement> {
+  const env = { NATS_URL: backends.natsUrl, BENCH_SUBJECT: `bench.floor.${randomBytes(6).toString('hex')}` };
+  const [responder, server] = await startChildren(
+    ['floor responder', './floor-responder.ts', env],
+    ['floor route', './floor-server.ts', env],
+  );
+  const url = `http://127.0.0.1:${server!.port}/floor`;
+  await expectOk(url);
+  const result = await measure({
+    key: 'floor',
+    name: 'transport floor (Fastify → NATS → responder)',
+    url,
+    expectBody: '{"hello":"world"}',
+    processes: {
+      'floor route': () => [server!.pid],
+      responder: () => [responder!.pid],
+      'nats-server': () => pidsNamed('nats-server'),
+    },
+  });
+  await stopLast(2);
+  return result;
+}
+
+async function benchMe(): Promise<Measurement> {
+  const platform = await startPlatform({
+    // One member hammers the API: lift the per-client limit so no 429 is measured.
+    // AUTH_RATE_LIMIT_MAX too: the limiter lives in the shared Redis, where other runs' sign-ups from 127.0.0.1 count.
+    gatewayEnv: { RATE_LIMIT_MAX: '100000000', AUTH_RATE_LIMIT_MAX: '100000000' },
+    ...(nodeOptions ? { env: { NODE_OPTIONS: nodeOptions } } : {}),
+  });
+  cleanups.push(() => platform.stop());
+  const member = await registerMember(apiClient(platform.gatewayUrl));
+  const headers = { authorization: `Bearer ${member.accessToken}` };
+  const url = `${platform.gatewayUrl}/v1/me`;
+  const body = await expectOk(url, headers);
+  if (!body.includes(member.user.id)) throw new Error(`GET /v1/me did not return the member: ${body.slice(0, 300)}`);
+  const userId = member.user.id;
+  const result = await measure({
+    key: 'me',
+    name: 'GET /v1/me (gateway → NATS → identity → database)',
+    url,
+    headers,
+    verifyBody: (text) => text.includes(userId),
+    ownPids: [...platform.gateway, ...platform.identity].map((s) => s.pid).filter((pid): pid is number => pid !== undefined),
+    processes: {
+      gateway: () => platform.gateway.map((s) => s.pid).filter((pid): pid is number => pid !== undefined),
+      identity: () => platform.identity.map((s) => s.pid).filter((pid): pid is number => pid !== undefined),
+      'nats-server': () => pidsNamed('nats-server'),
+      'postgres (all)': () => (platform.backends.databaseUrl ? pidsNamed('postgres') : []),
+      'redis-server': () => (platform.backends.redisUrl ? pidsNamed('redis-server') : []),
+    },
+  });
+  await stopLast(1);
+  return result;
+}
+
+function report(results: Measurement[]): void {
+  const byKey = new Map(results.map((r) => [r.target.key, r]));
+  const floor = byKey.get('floor');
+  const bare = byKey.get('bare');
+  const ratio = (r: Measurement, base: Measurement | undefined) => (base ? `${(r.reqPerS / base.reqPerS).toFixed(2)}×` : '—');
+  const rows = [
+    ['target', 'req/s', '×floor', '×bare', `p50 @${int(settings.rate)}/s`, `p99 @${int(settings.rate)}/s`, 'raw p99'],
+    ...results.map((r) => [
+      r.target.key === 'me' ? 'GET /v1/me (full path)' : r.target.key === 'floor' ? 'transport floor' : 'bare Fastify',
+      int(r.reqPerS),
+      ratio(r, floor),
+      ratio(r, bare),
+      `${r.fixed.p50} ms`,
+      `${r.fixed.p99} ms`,
+      ms1(r.fixed.rawP99),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  console.log('\n══ Results ══');
+  for (const [i, row] of rows.entries()) {
+    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+  }
+  console.log(
+    `p50/p99: autocannon's latency histogram of the fixed-rate run (whole ms, with its coordinated-omission correction); ` +
+      `raw p99: the plain per-response percentile of the same run.`,
+  );
+
+  const me = byKey.get('me');
+  if (!me) return;
+  console.log('\nDESIGN.md §10 targets (GET /v1/me):');
+  if (floor) {
+    const r = me.reqPerS / floor.reqPerS;
+    console.log(`  throughput ≥ ${TARGET_FLOOR_RATIO} × floor:        ${r.toFixed(2)} × floor → ${r >= TARGET_FLOOR_RATIO ? 'MET' : 'MISSED'}`);
+  } else {
+    console.log(`  throughput ≥ ${TARGET_FLOOR_RATIO} × floor:        not measured (floor skipped)`);
+  }
+  const p99ok = me.fixed.p99 < TARGET_P99_MS && me.fixed.achieved >= settings.rate * 0.95;
+  console.log(
+    `  p99 < ${TARGET_P99_MS} ms at ${int(settings.rate)} req/s:  ${me.fixed.p99} ms (achieved ${int(me.fixed.achieved)} req/s) → ${p99ok ? 'MET' : 'MISSED'}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let exitCode = 0;
+try {
+  const backends = await resolveBackends();
+  console.log('Gateway benchmark (DESIGN.md §10)');
+  console.log(
+    `machine: ${cpuModel()}, ${availableParallelism()} cores, ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  console.log(`backends: ${backends.describe()}`);
+  console.log(
+    `method: warm-up ${settings.warmupS} s, max throughput ${settings.durationS} s × ${settings.connections} connections, ` +
+      `then ${settings.durationS} s at ${int(settings.rate)} req/s over ${settings.rateConnections} connections; pipelining 1; load to 127.0.0.1 only`,
+  );
+  if (settings.profileDir) console.log(`CPU profiles of the server processes go to ${settings.profileDir} (figures not comparable)`);
+
+  const results: Measurement[] = [];
+  if (settings.only.has('bare')) results.push(await benchBare());
+  if (settings.only.has('floor')) results.push(await benchFloor(backends));
+  if (settings.only.has('me')) results.push(await benchMe());
+
+  report(results);
+  const problems = results.flatMap((r) => r.problems.map((p) => `${r.target.name}: ${p}`));
+  if (problems.length > 0) {
+    console.error(`\nFAILED: ${problems.length} run(s) had errors or non-2xx answers; their figures are not valid:`);
+    for (const problem of problems) console.error(`  ${problem}`);
+    exitCode = 1;
+  }
+} catch (error) {
+  console.error('\nbenchmark failed:', error);
+  exitCode = 1;
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);
