@@ -22,14 +22,14 @@ export const redactedPaths = [
   '*.email',
 ];
 
-/** Options for Fastify's pino logger or a standalone one; pretty output only on a TTY. */
+/** Options for Fastify's pino logger or a standalone one; pretty output only on a TTY (or LOG_PRETTY=true). */
 export function loggerOptions(service: string, level: string): LoggerOptions {
   return {
     level,
     base: { service },
     redact: { paths: redactedPaths, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    ...(process.stdout.isTTY && process.env.NODE_ENV !== 'production'
+    ...((process.stdout.isTTY || process.env.LOG_PRETTY === 'true') && process.env.LOG_PRETTY !== 'false' && process.env.NODE_ENV !== 'production'
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
       : {}),
   };

@@ -71,6 +71,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const gateway: ServiceProcess[] = [];
   const gatewayUrls: string[] = [];
   const nc = await connect({ servers: backends.natsUrl, name: 'test' });
+  await assertNoForeignServices(nc);
   const stop = async () => {
     await Promise.all([...gateway, ...identity].map((s) => s.stop().catch(() => {})));
     await nc.close();
@@ -93,6 +94,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     throw error;
   }
   return { backends, gatewayUrl: gatewayUrls[0]!, gatewayUrls, identity, gateway, nc, stop };
+}
+
+/**
+ * Services answer on fixed subjects in shared queue groups: a `pnpm start` (or another test run)
+ * on the same NATS would silently take half of this platform's requests. Refuse to start instead.
+ */
+async function assertNoForeignServices(nc: NatsConnection): Promise<void> {
+  const envelope = JSON.stringify({ ctx: { requestId: 'test-probe', roles: [], branchRoles: {} }, body: {} });
+  const answered = await nc.request('svc.identity.jwks', envelope, { timeout: 500 }).then(
+    () => true,
+    () => false,
+  );
+  if (answered) {
+    await nc.close();
+    throw new Error(
+      'Another identity service already answers on this NATS (is `pnpm start` or another test run going?). ' +
+        'Stop it, or point the tests at another server with NATS_URL.',
+    );
+  }
 }
 
 async function dropDatabase(serverUrl: string, name: string): Promise<void> {

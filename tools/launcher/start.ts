@@ -1,0 +1,57 @@
+/**
+ * `pnpm start`: the whole platform on this machine. Uses NATS_URL, DATABASE_URL and REDIS_URL when
+ * set; otherwise a local NATS (started from PATH under DATA_DIR if none answers), embedded PGlite
+ * per service and in-process caches. Crashed services are restarted; Ctrl-C stops everything.
+ */
+import { buckets, consumers, streams } from '@nxg/contracts';
+import { provisionMessaging } from '@nxg/platform';
+import { connect } from '@nats-io/transport-node';
+import { ensureNats } from './nats.ts';
+import { Supervisor } from './supervisor.ts';
+
+/** Start order: each waits for the previous one to be ready. */
+const services = [
+  { name: 'identity', portVariable: 'IDENTITY_PORT', defaultPort: 8082 },
+  { name: 'gateway', portVariable: 'GATEWAY_PORT', defaultPort: 8080 },
+];
+
+const env = process.env;
+const dataDir = env.DATA_DIR ?? '.data';
+const nats = await ensureNats(env.NATS_URL ?? 'nats://127.0.0.1:4222', dataDir);
+const nc = await connect({ servers: nats.url, name: 'launcher' });
+await provisionMessaging(nc, { streams, consumers, buckets });
+await nc.close();
+
+const supervisor = new Supervisor({ ...env, NATS_URL: nats.url, DATA_DIR: dataDir, LOG_PRETTY: process.stdout.isTTY ? 'true' : 'false' });
+const stop = async () => {
+  await supervisor.stopAll();
+  await nats.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
+
+try {
+  for (const service of services) {
+    await supervisor.start(service.name, Number(env[service.portVariable] ?? service.defaultPort));
+  }
+} catch (error) {
+  console.error(`\n${(error as Error).message}`);
+  await supervisor.stopAll();
+  await nats.stop();
+  process.exit(1);
+}
+
+const gateway = `http://localhost:${env.GATEWAY_PORT ?? 8080}`;
+const redisHost = env.REDIS_URL ? new URL(env.REDIS_URL).host : undefined;
+const pgHost = env.DATABASE_URL ? new URL(env.DATABASE_URL).host : undefined;
+console.log(`
+NXG Connect is running
+  API        ${gateway}/v1
+  API docs   ${gateway}/docs   (OpenAPI: ${gateway}/openapi.json)
+  NATS       ${nats.url}${nats.started ? ' (started here, data under ' + dataDir + '/nats)' : ''}
+  databases  ${pgHost ? `PostgreSQL at ${pgHost}, one database per service` : `embedded PGlite under ${dataDir}/<service>`}
+  cache      ${redisHost ? `Redis at ${redisHost}` : 'in-process (single node)'}
+  admin      ${env.PLATFORM_ADMIN_EMAIL ? env.PLATFORM_ADMIN_EMAIL : 'none (set PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD)'}
+Press Ctrl-C to stop.
+`);
