@@ -1,3 +1,5 @@
+// Tests read arbitrary JSON bodies: `any` keeps assertions short, the status and schema checks keep them honest.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
