@@ -2,6 +2,8 @@
  * The transport floor: a bare Fastify route that makes one NATS request (a small JSON envelope,
  * like the gateway's) to floor-responder.ts and returns the reply's data. Nothing else: no auth,
  * no validation, no rate limit, no plugins. Run by gateway-bench.ts as its own process; prints `READY <port>`.
+ *   BENCH_SUBJECT  subject to request (required)
+ *   BENCH_REQUEST  a fixed request envelope to send instead (the decomposition sends identity a real one)
  */
 import { connect } from '@nats-io/transport-node';
 import Fastify from 'fastify';
@@ -11,13 +13,15 @@ if (!subject) throw new Error('BENCH_SUBJECT is required');
 
 const nc = await connect({ servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(','), name: 'bench-floor-server' });
 const encoder = new TextEncoder();
+const fixed = process.env.BENCH_REQUEST ? encoder.encode(process.env.BENCH_REQUEST) : undefined;
 
 const app = Fastify({ logger: false });
-app.get('/floor', async (request) => {
-  const msg = await nc.request(subject, encoder.encode(JSON.stringify({ ctx: { requestId: String(request.id) }, body: {} })), {
-    timeout: 5000,
-  });
-  return (JSON.parse(msg.string()) as { data: unknown }).data;
+app.get('/floor', async (request, reply) => {
+  const payload = fixed ?? encoder.encode(JSON.stringify({ ctx: { requestId: String(request.id) }, body: {} }));
+  const msg = await nc.request(subject, payload, { timeout: 5000 });
+  const answer = JSON.parse(msg.string()) as { ok: boolean; data?: unknown; error?: { status: number } };
+  if (!answer.ok) return reply.status(answer.error?.status ?? 500).send(answer.error);
+  return answer.data;
 });
 
 await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });

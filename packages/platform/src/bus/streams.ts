@@ -8,22 +8,31 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Creates or updates the streams, durable consumers and KV buckets declared in contracts.
  * Called once by the launcher, the tests and the deploy step, never by each replica at start-up.
+ * `replicas` is the JetStream replication factor: 1 on a single server, 3 on a production cluster.
  */
 export async function provisionMessaging(
   nc: NatsConnection,
   declared: { streams: StreamDefinition[]; consumers: ConsumerDefinition[]; buckets: BucketDefinition[] },
+  options: { replicas?: number } = {},
 ): Promise<void> {
+  const replicas = options.replicas ?? 1;
   const jsm = await jetstreamManager(nc);
-  for (const stream of declared.streams) await upsertStream(jsm, stream);
+  for (const stream of declared.streams) await upsertStream(jsm, stream, replicas);
   for (const consumer of declared.consumers) await upsertConsumer(jsm, consumer);
   const kvm = new Kvm(nc);
   for (const bucket of declared.buckets) {
-    await kvm.create(bucket.bucket, { ttl: bucket.ttlS * 1000, history: 1, description: bucket.description });
+    await kvm.create(bucket.bucket, { ttl: bucket.ttlS * 1000, history: 1, description: bucket.description, replicas });
+    // create() opens an existing bucket as it is: bring a changed TTL or description up to date.
+    const { config } = await jsm.streams.info(`KV_${bucket.bucket}`);
+    if (config.max_age !== nanos(bucket.ttlS * 1000) || config.description !== bucket.description) {
+      await jsm.streams.update(`KV_${bucket.bucket}`, { max_age: nanos(bucket.ttlS * 1000), description: bucket.description });
+    }
   }
 }
 
-async function upsertStream(jsm: JetStreamManager, stream: StreamDefinition): Promise<void> {
+async function upsertStream(jsm: JetStreamManager, stream: StreamDefinition, replicas: number): Promise<void> {
   const config = {
+    num_replicas: replicas,
     name: stream.name,
     subjects: stream.subjects,
     retention: RetentionPolicy.Limits,
