@@ -15,5 +15,7 @@ if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
   process.exit(1);
 }
 await provisionMessaging(nc, { streams, consumers, buckets }, { replicas });
-console.log(`provisioned on ${url}: ${streams.length} streams, ${consumers.length} consumers, ${buckets.length} buckets, ${replicas} replica(s)`);
+console.log(
+  `provisioned on ${url}: ${streams.length} streams, ${consumers.length} consumers, ${buckets.length} buckets, ${replicas} replica(s)`,
+);
 await nc.drain();

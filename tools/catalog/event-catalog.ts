@@ -19,7 +19,10 @@ export function renderEventCatalog(): string {
     '',
     '| stream | subjects | owner | retention | duplicate window |',
     '|---|---|---|---|---|',
-    ...streams.map((s) => `| ${s.name} | ${s.subjects.map(code).join(', ')} | ${s.owner} | ${s.maxAgeDays} days | ${s.duplicateWindowS} s |`),
+    ...streams.map(
+      (s) =>
+        `| ${s.name} | ${s.subjects.map(code).join(', ')} | ${s.owner} | ${s.maxAgeDays} days | ${s.duplicateWindowS} s |`,
+    ),
     '',
     '## Key-value buckets',
     '',

@@ -22,7 +22,12 @@ const nc = await connect({ servers: nats.url, name: 'launcher' });
 await provisionMessaging(nc, { streams, consumers, buckets });
 await nc.close();
 
-const supervisor = new Supervisor({ ...env, NATS_URL: nats.url, DATA_DIR: dataDir, LOG_PRETTY: process.stdout.isTTY ? 'true' : 'false' });
+const supervisor = new Supervisor({
+  ...env,
+  NATS_URL: nats.url,
+  DATA_DIR: dataDir,
+  LOG_PRETTY: process.stdout.isTTY ? 'true' : 'false',
+});
 const stop = async () => {
   await supervisor.stopAll();
   await nats.stop();

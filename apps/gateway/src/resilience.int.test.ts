@@ -1,4 +1,11 @@
-import { apiClient, readEvents, registerMember, startPlatform, type ApiClient, type TestPlatform } from '@nxg/testing';
+import {
+  apiClient,
+  readEvents,
+  registerMember,
+  startPlatform,
+  type ApiClient,
+  type TestPlatform,
+} from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let platform: TestPlatform;
@@ -61,11 +68,26 @@ describe('identity killed and restarted under the gateway', () => {
     await identity.restart({ OUTBOX_RELAY_PAUSED: 'true' });
     const member = await registerMember(api);
     const byMember = (e: { subject: string }) => e.subject === member.user.id;
-    expect(await readEvents(platform.nc, { stream: 'IDENTITY', subject: 'identity.user.registered', since, where: byMember, quietMs: 1000 })).toHaveLength(0);
+    expect(
+      await readEvents(platform.nc, {
+        stream: 'IDENTITY',
+        subject: 'identity.user.registered',
+        since,
+        where: byMember,
+        quietMs: 1000,
+      }),
+    ).toHaveLength(0);
 
     await identity.kill();
     await identity.restart();
-    const events = await readEvents(platform.nc, { stream: 'IDENTITY', subject: 'identity.user.registered', since, where: byMember, expect: 1, quietMs: 5000 });
+    const events = await readEvents(platform.nc, {
+      stream: 'IDENTITY',
+      subject: 'identity.user.registered',
+      since,
+      where: byMember,
+      expect: 1,
+      quietMs: 5000,
+    });
     expect(events).toHaveLength(1);
     expect((await api.get('/v1/me', member.accessToken)).status).toBe(200);
   });

@@ -1,7 +1,14 @@
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { CommonErrorCodes, identity } from '@nxg/contracts';
-import { AppError, busPlugin, cachePlugin, createHttpServer, healthPlugin, type HttpServerOptions } from '@nxg/platform';
+import {
+  AppError,
+  busPlugin,
+  cachePlugin,
+  createHttpServer,
+  healthPlugin,
+  type HttpServerOptions,
+} from '@nxg/platform';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { JwksKeys } from './auth/jwks-keys.ts';
@@ -24,7 +31,9 @@ const JWKS_RETRY_MS = 2000;
 export function buildService(config: GatewayConfig, logger: HttpServerOptions['logger']): FastifyInstance {
   const app = createHttpServer({
     logger,
-    corsOrigins: config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: config.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
   });
@@ -70,7 +79,10 @@ export function buildService(config: GatewayConfig, logger: HttpServerOptions['l
     const authRateLimit = api.rateLimit({ max: config.AUTH_RATE_LIMIT_MAX, keyGenerator: ipKey });
     registerOperationRoutes(api, {
       nc: api.bus.nc,
-      verifier: new TokenVerifier(jwksKeys, revocations, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+      verifier: new TokenVerifier(jwksKeys, revocations, {
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+      }),
       revocations,
       operations,
       timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,

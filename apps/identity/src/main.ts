@@ -13,7 +13,10 @@ await runUntilSignalled({
   async start() {
     const app = buildService(config, logger);
     await app.listen({ host: config.HOST, port: config.IDENTITY_PORT });
-    logger.info({ database: app.db.location, cache: app.cache.kind, nats: config.NATS_URL }, 'identity ready');
+    logger.info(
+      { database: app.db.location, cache: app.cache.kind, nats: config.NATS_URL },
+      'identity ready',
+    );
     return {
       async close() {
         await app.close();

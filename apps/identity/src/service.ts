@@ -51,7 +51,10 @@ export function buildService(config: IdentityConfig, logger: HttpServerOptions['
     const cipher = new FieldCipher(await loadDataKey(config.IDENTITY_DATA_KEY, config.DATA_DIR, log));
     const keys = new SigningKeys(feature.db, cipher, config.JWT_ALGORITHM, config.SIGNING_KEY_ROTATION_DAYS);
     await keys.refresh();
-    const rotation = setInterval(() => void keys.refresh().catch((err) => log.error({ err }, 'key rotation failed')), KEY_CHECK_INTERVAL_MS);
+    const rotation = setInterval(
+      () => void keys.refresh().catch((err) => log.error({ err }, 'key rotation failed')),
+      KEY_CHECK_INTERVAL_MS,
+    );
     rotation.unref();
     feature.addHook('onClose', async () => clearInterval(rotation));
     if (config.PLATFORM_ADMIN_EMAIL && config.PLATFORM_ADMIN_PASSWORD) {
@@ -63,7 +66,11 @@ export function buildService(config: IdentityConfig, logger: HttpServerOptions['
       outbox: feature.outbox,
       cipher,
       keys,
-      issuer: new TokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlS: config.ACCESS_TOKEN_TTL_S }),
+      issuer: new TokenIssuer(keys, {
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        ttlS: config.ACCESS_TOKEN_TTL_S,
+      }),
       sessions: new SessionStore(feature.db, config.REFRESH_TOKEN_TTL_S),
       revocations: new RevocationList(feature.bus.nc),
       guard: new LoginGuard(feature.cache, {

@@ -10,7 +10,9 @@ export const RequestContext = Type.Object({
   traceparent: Type.Optional(Type.String()),
   ip: Type.Optional(Type.String()),
   /** The access token behind the call, so logout can revoke it. */
-  token: Type.Optional(Type.Object({ id: Type.String(), sessionId: Type.String(), expiresAt: Type.Number() })),
+  token: Type.Optional(
+    Type.Object({ id: Type.String(), sessionId: Type.String(), expiresAt: Type.Number() }),
+  ),
 });
 export type RequestContext = Static<typeof RequestContext>;
 

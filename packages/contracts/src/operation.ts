@@ -35,7 +35,12 @@ export interface Operation<
   output: O;
 }
 
-export interface OperationSpec<P extends TProperties, Q extends TProperties, B extends TProperties, O extends TSchema | null> {
+export interface OperationSpec<
+  P extends TProperties,
+  Q extends TProperties,
+  B extends TProperties,
+  O extends TSchema | null,
+> {
   summary: string;
   http: Operation['http'];
   access: Operation['access'];
@@ -76,7 +81,9 @@ export type OperationInput<Op extends Operation> = Static<
   TObject<PropsOf<Op['params']> & PropsOf<Op['query']> & PropsOf<Op['body']>>
 >;
 
-export type OperationOutput<Op extends Operation> = Op['output'] extends TSchema ? Static<Op['output']> : void;
+export type OperationOutput<Op extends Operation> = Op['output'] extends TSchema
+  ? Static<Op['output']>
+  : void;
 
 /** The schema of the merged input, so a service can check what arrives over NATS. */
 export function operationInputSchema(op: Operation): TObject {

@@ -35,9 +35,12 @@ async function startEmbeddedNats(): Promise<string> {
   if (embeddedNats) return embeddedNats.url;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'nxg-nats-'));
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
+    stdio: 'ignore',
+  });
   process.once('exit', () => child.kill());
-  for (let i = 0; i < 50 && !(await answers('127.0.0.1', port)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && !(await answers('127.0.0.1', port)); i++)
+    await new Promise((r) => setTimeout(r, 100));
   embeddedNats = { url: `nats://127.0.0.1:${port}`, process: child };
   return embeddedNats.url;
 }
@@ -49,7 +52,8 @@ async function startEmbeddedNats(): Promise<string> {
  */
 export async function resolveBackends(env: NodeJS.ProcessEnv = process.env): Promise<Backends> {
   let natsUrl = env.NATS_URL;
-  if (!natsUrl) natsUrl = (await answers('127.0.0.1', 4222)) ? 'nats://127.0.0.1:4222' : await startEmbeddedNats();
+  if (!natsUrl)
+    natsUrl = (await answers('127.0.0.1', 4222)) ? 'nats://127.0.0.1:4222' : await startEmbeddedNats();
   const databaseUrl = env.DATABASE_URL || undefined;
   const redisUrl = env.REDIS_URL || undefined;
   return {

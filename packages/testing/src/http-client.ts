@@ -8,7 +8,11 @@ export interface ApiResponse<T = any> {
 
 /** A small JSON client for tests: every call returns status, headers and the parsed body. */
 export function apiClient(baseUrl: string) {
-  const send = async (method: string, path: string, options: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> => {
+  const send = async (
+    method: string,
+    path: string,
+    options: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | undefined;
@@ -40,7 +44,10 @@ export type ApiClient = ReturnType<typeof apiClient>;
 let counter = 0;
 
 /** Registers a fresh member and returns the tokens and the client bound to them. */
-export async function registerMember(api: ApiClient, overrides: Partial<{ email: string; username: string; password: string; name: string }> = {}) {
+export async function registerMember(
+  api: ApiClient,
+  overrides: Partial<{ email: string; username: string; password: string; name: string }> = {},
+) {
   const unique = `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const body = {
     email: `member-${unique}@example.test`,
@@ -50,6 +57,10 @@ export async function registerMember(api: ApiClient, overrides: Partial<{ email:
     ...overrides,
   };
   const response = await api.post('/v1/auth/register', body);
-  if (response.status !== 201) throw new Error(`register failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return { ...body, ...(response.body as { user: { id: string }; accessToken: string; refreshToken: string }) };
+  if (response.status !== 201)
+    throw new Error(`register failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return {
+    ...body,
+    ...(response.body as { user: { id: string }; accessToken: string; refreshToken: string }),
+  };
 }

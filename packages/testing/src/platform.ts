@@ -81,11 +81,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   try {
     for (let i = 0; i < (options.identityReplicas ?? 1); i++) {
       const port = await freePort();
-      identity.push(await startServiceProcess('identity', { ...identityEnv, IDENTITY_PORT: String(port) }, port));
+      identity.push(
+        await startServiceProcess('identity', { ...identityEnv, IDENTITY_PORT: String(port) }, port),
+      );
     }
     for (let i = 0; i < (options.gatewayReplicas ?? 1); i++) {
       const port = await freePort();
-      const env = { ...common, AUTH_RATE_LIMIT_MAX: '10000', GATEWAY_PORT: String(port), ...options.gatewayEnv };
+      const env = {
+        ...common,
+        AUTH_RATE_LIMIT_MAX: '10000',
+        GATEWAY_PORT: String(port),
+        ...options.gatewayEnv,
+      };
       gateway.push(await startServiceProcess('gateway', env, port));
       gatewayUrls.push(`http://127.0.0.1:${port}`);
     }

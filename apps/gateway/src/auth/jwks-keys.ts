@@ -30,7 +30,12 @@ export class JwksKeys {
         const jwks = await callOperation(this.nc, identity.jwks, {}, systemContext(), { timeoutMs: 3000 });
         const next = new Map<string, string>();
         for (const jwk of jwks.keys) {
-          next.set(jwk.kid, createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString());
+          next.set(
+            jwk.kid,
+            createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
+              .export({ type: 'spki', format: 'pem' })
+              .toString(),
+          );
         }
         this.keys = next;
         this.lastFetch = Date.now();

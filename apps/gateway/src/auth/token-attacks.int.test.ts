@@ -56,8 +56,12 @@ describe('access tokens the gateway refuses', () => {
   it('refuses HS256 signed with the public key (algorithm confusion)', async () => {
     const member = await registerMember(api);
     const { header, payload } = parts(member.accessToken);
-    const jwk = (await api.get('/.well-known/jwks.json')).body.keys.find((k: { kid: string }) => k.kid === header.kid);
-    const pem = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    const jwk = (await api.get('/.well-known/jwks.json')).body.keys.find(
+      (k: { kid: string }) => k.kid === header.kid,
+    );
+    const pem = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     const signingInput = `${b64({ ...header, alg: 'HS256' })}.${b64(payload)}`;
     const signature = createHmac('sha256', pem).update(signingInput).digest('base64url');
     await expectRefused(`${signingInput}.${signature}`);

@@ -53,7 +53,11 @@ export class TokenVerifier {
   /** The caller behind an `Authorization: Bearer` value, or a 401 that says why not. */
   async authenticate(authorization: string | undefined): Promise<Caller> {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization ?? '');
-    if (!match) throw unauthenticated(CommonErrorCodes.UNAUTHENTICATED, 'Send an access token as Authorization: Bearer <token>');
+    if (!match)
+      throw unauthenticated(
+        CommonErrorCodes.UNAUTHENTICATED,
+        'Send an access token as Authorization: Bearer <token>',
+      );
     return this.authenticateToken(match[1]!);
   }
 

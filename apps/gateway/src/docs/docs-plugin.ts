@@ -11,9 +11,12 @@ export const docsPlugin = fp(
         info: {
           title: 'NXG Connect API',
           version: '1.0.0',
-          description: 'REST API for the NXG Connect apps. Errors are application/problem+json with a stable `code`.',
+          description:
+            'REST API for the NXG Connect apps. Errors are application/problem+json with a stable `code`.',
         },
-        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        components: {
+          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        },
       },
       hideUntagged: true,
     });

@@ -16,7 +16,8 @@ beforeAll(async () => {
   });
   api = apiClient(platform.gatewayUrl);
   // A platform admin passes every role check, so validation is what is tested.
-  token = (await api.post('/v1/auth/login', { login: admin.email, password: admin.password })).body.accessToken;
+  token = (await api.post('/v1/auth/login', { login: admin.email, password: admin.password })).body
+    .accessToken;
 });
 afterAll(() => platform?.stop());
 
@@ -27,9 +28,15 @@ const withBody = operations.filter((op) => op.body);
 async function expectProblem(op: Operation, raw: string, status: number | number[], path = pathOf(op)) {
   const response = await api.send(op.http.method, path, { raw, token });
   const allowed = Array.isArray(status) ? status : [status];
-  expect(allowed, `${op.name} answered ${response.status}: ${JSON.stringify(response.body)}`).toContain(response.status);
+  expect(allowed, `${op.name} answered ${response.status}: ${JSON.stringify(response.body)}`).toContain(
+    response.status,
+  );
   expect(response.headers.get('content-type')).toContain('application/problem+json');
-  expect(response.body).toMatchObject({ status: response.status, code: expect.any(String), requestId: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status: response.status,
+    code: expect.any(String),
+    requestId: expect.any(String),
+  });
   return response.body as { code: string };
 }
 
@@ -48,13 +55,20 @@ describe('bad input on every route gets a 4xx problem, never a 500', () => {
   });
 
   it.each(withBody.map((op) => [op.name, op] as const))('%s: an unknown field', async (_name, op) => {
-    expect((await expectProblem(op, JSON.stringify({ unexpectedField: 1 }), 400)).code).toBe('VALIDATION_FAILED');
+    expect((await expectProblem(op, JSON.stringify({ unexpectedField: 1 }), 400)).code).toBe(
+      'VALIDATION_FAILED',
+    );
   });
 
-  it.each(withBody.map((op) => [op.name, op] as const))('%s: wrong types in every field', async (_name, op) => {
-    const wrong = Object.fromEntries(Object.keys(op.body!.properties).map((key) => [key, { nested: [true] }]));
-    expect((await expectProblem(op, JSON.stringify(wrong), 400)).code).toBe('VALIDATION_FAILED');
-  });
+  it.each(withBody.map((op) => [op.name, op] as const))(
+    '%s: wrong types in every field',
+    async (_name, op) => {
+      const wrong = Object.fromEntries(
+        Object.keys(op.body!.properties).map((key) => [key, { nested: [true] }]),
+      );
+      expect((await expectProblem(op, JSON.stringify(wrong), 400)).code).toBe('VALIDATION_FAILED');
+    },
+  );
 
   it.each(withBody.map((op) => [op.name, op] as const))('%s: very long strings', async (_name, op) => {
     const long = Object.fromEntries(Object.keys(op.body!.properties).map((key) => [key, 'x'.repeat(20_000)]));
@@ -67,13 +81,22 @@ describe('bad input on every route gets a 4xx problem, never a 500', () => {
   });
 
   it('a missing required field is named', async () => {
-    const response = await api.post('/v1/auth/register', { email: 'a@b.test', username: 'someone', name: 'No Password' });
+    const response = await api.post('/v1/auth/register', {
+      email: 'a@b.test',
+      username: 'someone',
+      name: 'No Password',
+    });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual(expect.arrayContaining([{ path: 'body/password', message: 'is required' }]));
+    expect(response.body.errors).toEqual(
+      expect.arrayContaining([{ path: 'body/password', message: 'is required' }]),
+    );
   });
 
   it('a body that is not JSON is refused as such', async () => {
-    const response = await api.send('POST', '/v1/auth/login', { raw: 'login=a&password=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await api.send('POST', '/v1/auth/login', {
+      raw: 'login=a&password=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(response.status).toBe(415);
     expect(response.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -98,9 +121,15 @@ describe('bad input on every route gets a 4xx problem, never a 500', () => {
     const member = await registerMember(api);
     const reply = await platform.nc.request(
       'svc.identity.me.profile.update',
-      JSON.stringify({ ctx: { requestId: 'direct', userId: member.user.id, roles: ['member'], branchRoles: {} }, body: { name: 42 } }),
+      JSON.stringify({
+        ctx: { requestId: 'direct', userId: member.user.id, roles: ['member'], branchRoles: {} },
+        body: { name: 42 },
+      }),
       { timeout: 5000 },
     );
-    expect(JSON.parse(reply.string())).toMatchObject({ ok: false, error: { status: 400, code: 'VALIDATION_FAILED' } });
+    expect(JSON.parse(reply.string())).toMatchObject({
+      ok: false,
+      error: { status: 400, code: 'VALIDATION_FAILED' },
+    });
   });
 });

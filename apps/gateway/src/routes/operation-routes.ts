@@ -56,7 +56,9 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
         ...(isPublic ? {} : { security: [{ bearerAuth: [] }] }),
       },
       // Auth routes skip the per-client limit for their own, stricter per-address one.
-      ...(op.http.rateLimit === 'auth' ? { config: { rateLimit: false }, preHandler: options.authRateLimit } : {}),
+      ...(op.http.rateLimit === 'auth'
+        ? { config: { rateLimit: false }, preHandler: options.authRateLimit }
+        : {}),
       onRequest: isPublic
         ? undefined
         : async (request) => {
@@ -73,7 +75,11 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
           ip: request.ip,
           ...(caller ? { userId: caller.userId, token: caller.token } : {}),
         };
-        const input = { ...(request.params as object), ...(request.query as object), ...(request.body as object) };
+        const input = {
+          ...(request.params as object),
+          ...(request.query as object),
+          ...(request.body as object),
+        };
         const parent = propagation.extract(ROOT_CONTEXT, request.headers);
         const data = await context.with(parent, () => {
           const traceparent = currentTraceparent();

@@ -15,7 +15,9 @@ describe('rate limits', () => {
     const member = await registerMember(api); // 1 of 4
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      statuses.push((await api.post('/v1/auth/login', { login: member.username, password: member.password })).status);
+      statuses.push(
+        (await api.post('/v1/auth/login', { login: member.username, password: member.password })).status,
+      );
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
     const refused = await api.post('/v1/auth/refresh', { refreshToken: member.refreshToken });
@@ -42,7 +44,10 @@ async function registerMemberDespiteLimit() {
   const email = `direct-${Date.now()}@example.test`;
   const reply = await platform.nc.request(
     'svc.identity.register',
-    JSON.stringify({ ctx: { requestId: 'direct', roles: [], branchRoles: {} }, body: { email, username: `d${Date.now()}`, password: 'long enough password', name: 'Direct' } }),
+    JSON.stringify({
+      ctx: { requestId: 'direct', roles: [], branchRoles: {} },
+      body: { email, username: `d${Date.now()}`, password: 'long enough password', name: 'Direct' },
+    }),
     { timeout: 5000 },
   );
   return { token: JSON.parse(reply.string()).data.accessToken as string };

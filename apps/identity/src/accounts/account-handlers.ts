@@ -5,7 +5,14 @@ import type { IdentityDeps } from '../deps.ts';
 import { SOURCE } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { requireUser } from '../require-user.ts';
-import { findUserById, findUserByLogin, rolesOf, staffRolesOf, toUser, type UserRow } from './account-store.ts';
+import {
+  findUserById,
+  findUserByLogin,
+  rolesOf,
+  staffRolesOf,
+  toUser,
+  type UserRow,
+} from './account-store.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
 const invalidCredentials = () =>
@@ -43,7 +50,12 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
           await enqueueEvent(tx, SOURCE, {
             event: identityEvents.userRegistered,
             subject: id,
-            data: { userId: id, username: input.username, name: input.name, registeredAt: new Date(row!.created_at).toISOString() },
+            data: {
+              userId: id,
+              username: input.username,
+              name: input.name,
+              registeredAt: new Date(row!.created_at).toISOString(),
+            },
           });
           return { row: row!, ...session };
         });
@@ -78,19 +90,32 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
         case 'unknown':
           throw new AppError(401, IdentityErrors.REFRESH_TOKEN_INVALID, 'The refresh token is not valid');
         case 'expired':
-          throw new AppError(401, IdentityErrors.REFRESH_TOKEN_EXPIRED, 'The session has expired; sign in again');
+          throw new AppError(
+            401,
+            IdentityErrors.REFRESH_TOKEN_EXPIRED,
+            'The session has expired; sign in again',
+          );
         case 'revoked':
           throw new AppError(401, IdentityErrors.SESSION_REVOKED, 'The session was ended; sign in again');
         case 'reused':
           await revocations.revokeSessions([result.sessionId]);
           deps.logger.warn({ sessionId: result.sessionId }, 'refresh token reused: session revoked');
-          throw new AppError(401, IdentityErrors.REFRESH_TOKEN_REUSED, 'The refresh token was already used; the session is ended');
+          throw new AppError(
+            401,
+            IdentityErrors.REFRESH_TOKEN_REUSED,
+            'The refresh token was already used; the session is ended',
+          );
       }
       const row = await findUserById(db, result.userId);
       if (!row) throw new AppError(401, IdentityErrors.SESSION_REVOKED, 'The account no longer exists');
       const staff = await staffRolesOf(db, row.id);
       const access = await issuer.issue({ id: row.id, ...rolesOf(row, staff) }, result.sessionId);
-      return { accessToken: access.token, refreshToken: result.refreshToken, tokenType: 'Bearer' as const, expiresIn: access.expiresIn };
+      return {
+        accessToken: access.token,
+        refreshToken: result.refreshToken,
+        tokenType: 'Bearer' as const,
+        expiresIn: access.expiresIn,
+      };
     }),
 
     bind(identity.logout, async (_input, ctx) => {
@@ -111,7 +136,9 @@ function uniqueViolation(error: unknown): AppError | undefined {
   const e = error as { code?: string; constraint?: string; message?: string };
   if (e.code !== '23505') return undefined;
   const where = `${e.constraint ?? ''} ${e.message ?? ''}`;
-  if (where.includes('users_email_key')) return new AppError(409, IdentityErrors.EMAIL_TAKEN, 'An account with this email exists');
-  if (where.includes('users_username_key')) return new AppError(409, IdentityErrors.USERNAME_TAKEN, 'This username is taken');
+  if (where.includes('users_email_key'))
+    return new AppError(409, IdentityErrors.EMAIL_TAKEN, 'An account with this email exists');
+  if (where.includes('users_username_key'))
+    return new AppError(409, IdentityErrors.USERNAME_TAKEN, 'This username is taken');
   return undefined;
 }

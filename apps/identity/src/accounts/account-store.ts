@@ -28,9 +28,10 @@ export async function findUserById(db: Queryable, id: string): Promise<UserRow |
 
 /** By email or username, case-insensitively. */
 export async function findUserByLogin(db: Queryable, login: string): Promise<UserRow | undefined> {
-  const [row] = await db.query<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1) OR lower(username) = lower($1)', [
-    login,
-  ]);
+  const [row] = await db.query<UserRow>(
+    'SELECT * FROM users WHERE lower(email) = lower($1) OR lower(username) = lower($1)',
+    [login],
+  );
   return row;
 }
 
@@ -43,7 +44,10 @@ export async function staffRolesOf(db: Queryable, userId: string): Promise<Staff
 }
 
 /** The roles a token carries: everyone is a member; staff roles come from branches. */
-export function rolesOf(row: UserRow, staff: StaffRole[]): { roles: string[]; branchRoles: Record<string, string> } {
+export function rolesOf(
+  row: UserRow,
+  staff: StaffRole[],
+): { roles: string[]; branchRoles: Record<string, string> } {
   const roles = new Set(['member']);
   if (row.is_platform_admin) roles.add('platform_admin');
   for (const s of staff) roles.add(s.role);

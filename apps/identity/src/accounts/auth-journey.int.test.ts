@@ -1,4 +1,11 @@
-import { apiClient, readEvents, registerMember, startPlatform, type ApiClient, type TestPlatform } from '@nxg/testing';
+import {
+  apiClient,
+  readEvents,
+  registerMember,
+  startPlatform,
+  type ApiClient,
+  type TestPlatform,
+} from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let platform: TestPlatform;
@@ -111,7 +118,9 @@ describe('the auth journey through the gateway', () => {
   it('locks an account after repeated failures, even for the right password', async () => {
     const member = await registerMember(api);
     for (let i = 0; i < 3; i++) {
-      expect((await api.post('/v1/auth/login', { login: member.email, password: `guess number ${i}` })).status).toBe(401);
+      expect(
+        (await api.post('/v1/auth/login', { login: member.email, password: `guess number ${i}` })).status,
+      ).toBe(401);
     }
     const locked = await api.post('/v1/auth/login', { login: member.email, password: member.password });
     expect(locked.status).toBe(429);

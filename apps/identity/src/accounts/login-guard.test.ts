@@ -3,13 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { LoginGuard } from './login-guard.ts';
 
 describe('LoginGuard', () => {
-  const guard = () => new LoginGuard(createCache({ prefix: 'test:' }), { perAccount: 3, perIp: 5, cooldownS: 60 });
+  const guard = () =>
+    new LoginGuard(createCache({ prefix: 'test:' }), { perAccount: 3, perIp: 5, cooldownS: 60 });
 
   it('locks one account after its limit, case-insensitively, with a Retry-After', async () => {
     const g = guard();
     for (let i = 0; i < 3; i++) await g.recordFailure('Ada', '10.0.0.1');
-    await expect(g.assertAllowed('ada', '10.0.0.2')).rejects.toMatchObject({ status: 429, code: 'LOGIN_LOCKED' });
-    const error = await g.assertAllowed('ADA', undefined).catch((e: { headers: Record<string, string> }) => e);
+    await expect(g.assertAllowed('ada', '10.0.0.2')).rejects.toMatchObject({
+      status: 429,
+      code: 'LOGIN_LOCKED',
+    });
+    const error = await g
+      .assertAllowed('ADA', undefined)
+      .catch((e: { headers: Record<string, string> }) => e);
     expect(Number((error as { headers: Record<string, string> }).headers['retry-after'])).toBeGreaterThan(0);
     await expect(g.assertAllowed('grace', '10.0.0.2')).resolves.toBeUndefined();
   });

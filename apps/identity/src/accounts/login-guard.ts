@@ -34,7 +34,9 @@ export class LoginGuard {
   }
 
   async recordFailure(login: string, ip: string | undefined): Promise<void> {
-    await Promise.all(this.keys(login, ip).map(({ key }) => this.cache.increment(key, this.limits.cooldownS)));
+    await Promise.all(
+      this.keys(login, ip).map(({ key }) => this.cache.increment(key, this.limits.cooldownS)),
+    );
   }
 
   async recordSuccess(login: string): Promise<void> {

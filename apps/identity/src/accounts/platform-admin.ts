@@ -9,9 +9,19 @@ const ADMIN_LOCK = 72_020_002;
  * The first platform admin, from PLATFORM_ADMIN_EMAIL / PLATFORM_ADMIN_PASSWORD: created if absent,
  * promoted if the account exists. An existing password is never overwritten.
  */
-export async function ensurePlatformAdmin(db: Database, email: string, password: string, logger: Logger): Promise<void> {
+export async function ensurePlatformAdmin(
+  db: Database,
+  email: string,
+  password: string,
+  logger: Logger,
+): Promise<void> {
   const passwordHash = await hashPassword(password);
-  const username = `admin-${email.split('@')[0]!.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 20) || 'platform'}`;
+  const username = `admin-${
+    email
+      .split('@')[0]!
+      .replace(/[^A-Za-z0-9_.-]/g, '')
+      .slice(0, 20) || 'platform'
+  }`;
   await db.withLock(ADMIN_LOCK, async (tx) => {
     const [existing] = await tx.query<{ id: string; is_platform_admin: boolean }>(
       'SELECT id, is_platform_admin FROM users WHERE lower(email) = lower($1)',
@@ -19,7 +29,9 @@ export async function ensurePlatformAdmin(db: Database, email: string, password:
     );
     if (existing) {
       if (!existing.is_platform_admin) {
-        await tx.query('UPDATE users SET is_platform_admin = true, updated_at = now() WHERE id = $1', [existing.id]);
+        await tx.query('UPDATE users SET is_platform_admin = true, updated_at = now() WHERE id = $1', [
+          existing.id,
+        ]);
         logger.info({ userId: existing.id }, 'existing account promoted to platform admin');
       }
       return;

@@ -40,7 +40,13 @@ export function branchBindings({ db }: IdentityDeps): Binding[] {
       try {
         const [row] = await db.query<BranchRow>(
           `INSERT INTO branches (id, name, address, timezone, opening_hours) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-          [uuidv7(), input.name, input.address, timezone, input.openingHours ? JSON.stringify(input.openingHours) : null],
+          [
+            uuidv7(),
+            input.name,
+            input.address,
+            timezone,
+            input.openingHours ? JSON.stringify(input.openingHours) : null,
+          ],
         );
         return toBranch(row!);
       } catch (error) {
@@ -62,7 +68,10 @@ export function branchBindings({ db }: IdentityDeps): Binding[] {
       );
       const items = rows.slice(0, limit).map(toBranch);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null };
+      return {
+        items,
+        nextCursor: rows.length > limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null,
+      };
     }),
 
     bind(identity.assignBranchRole, async (input, ctx) => {

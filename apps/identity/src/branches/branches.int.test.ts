@@ -10,13 +10,20 @@ const login = async (loginName: string, password: string) =>
   (await api.post('/v1/auth/login', { login: loginName, password })).body.accessToken as string;
 
 beforeAll(async () => {
-  platform = await startPlatform({ identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password } });
+  platform = await startPlatform({
+    identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+  });
   api = apiClient(platform.gatewayUrl);
   adminToken = await login(admin.email, admin.password);
 });
 afterAll(() => platform?.stop());
 
-const branch = (name: string) => ({ name, address: '1 Main Street', timezone: 'Europe/Berlin', openingHours: { mon: '06:00-22:00' } });
+const branch = (name: string) => ({
+  name,
+  address: '1 Main Street',
+  timezone: 'Europe/Berlin',
+  openingHours: { mon: '06:00-22:00' },
+});
 
 describe('branches and their staff', () => {
   it('lets the platform admin from configuration open branches', async () => {
@@ -35,19 +42,27 @@ describe('branches and their staff', () => {
     const byMember = await api.post('/v1/branches', branch('Nope'), member.accessToken);
     expect(byMember.status).toBe(403);
     expect(byMember.body.code).toBe('FORBIDDEN');
-    const badZone = await api.post('/v1/branches', { ...branch(`Zone ${Date.now()}`), timezone: 'Mars/Olympus' }, adminToken);
+    const badZone = await api.post(
+      '/v1/branches',
+      { ...branch(`Zone ${Date.now()}`), timezone: 'Mars/Olympus' },
+      adminToken,
+    );
     expect(badZone.status).toBe(400);
     expect(badZone.body.code).toBe('INVALID_TIMEZONE');
   });
 
   it('lists branches by name, page by page, to any member', async () => {
     const prefix = `List ${Date.now()}`;
-    for (const suffix of ['C', 'A', 'B']) await api.post('/v1/branches', branch(`${prefix} ${suffix}`), adminToken);
+    for (const suffix of ['C', 'A', 'B'])
+      await api.post('/v1/branches', branch(`${prefix} ${suffix}`), adminToken);
     const member = await registerMember(api);
     const names: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await api.get(`/v1/branches?limit=2${cursor ? `&cursor=${cursor}` : ''}`, member.accessToken);
+      const page = await api.get(
+        `/v1/branches?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        member.accessToken,
+      );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       names.push(...page.body.items.map((b: { name: string }) => b.name));
@@ -64,17 +79,32 @@ describe('branches and their staff', () => {
     const manager = await registerMember(api);
     const trainer = await registerMember(api);
 
-    const appointed = await api.put(`/v1/branches/${home.id}/staff/${manager.user.id}`, { role: 'branch_admin' }, adminToken);
+    const appointed = await api.put(
+      `/v1/branches/${home.id}/staff/${manager.user.id}`,
+      { role: 'branch_admin' },
+      adminToken,
+    );
     expect(appointed.status).toBe(200);
     const managerToken = await login(manager.username, manager.password);
     const me = await api.get('/v1/me', managerToken);
     expect(me.body.roles).toEqual(expect.arrayContaining(['member', 'branch_admin']));
     expect(me.body.branchRoles).toEqual([{ branchId: home.id, role: 'branch_admin' }]);
 
-    expect((await api.put(`/v1/branches/${home.id}/staff/${trainer.user.id}`, { role: 'trainer' }, managerToken)).status).toBe(200);
-    const otherBranch = await api.put(`/v1/branches/${away.id}/staff/${trainer.user.id}`, { role: 'trainer' }, managerToken);
+    expect(
+      (await api.put(`/v1/branches/${home.id}/staff/${trainer.user.id}`, { role: 'trainer' }, managerToken))
+        .status,
+    ).toBe(200);
+    const otherBranch = await api.put(
+      `/v1/branches/${away.id}/staff/${trainer.user.id}`,
+      { role: 'trainer' },
+      managerToken,
+    );
     expect(otherBranch.status).toBe(403);
-    const promoteSelfPeer = await api.put(`/v1/branches/${home.id}/staff/${trainer.user.id}`, { role: 'branch_admin' }, managerToken);
+    const promoteSelfPeer = await api.put(
+      `/v1/branches/${home.id}/staff/${trainer.user.id}`,
+      { role: 'branch_admin' },
+      managerToken,
+    );
     expect(promoteSelfPeer.status).toBe(403);
   });
 
@@ -82,12 +112,24 @@ describe('branches and their staff', () => {
     const member = await registerMember(api);
     const other = await registerMember(api);
     const home = (await api.post('/v1/branches', branch(`Ids ${Date.now()}`), adminToken)).body;
-    const byMember = await api.put(`/v1/branches/${home.id}/staff/${other.user.id}`, { role: 'trainer' }, member.accessToken);
+    const byMember = await api.put(
+      `/v1/branches/${home.id}/staff/${other.user.id}`,
+      { role: 'trainer' },
+      member.accessToken,
+    );
     expect(byMember.status).toBe(403);
-    const notUuid = await api.put(`/v1/branches/not-a-uuid/staff/${other.user.id}`, { role: 'trainer' }, adminToken);
+    const notUuid = await api.put(
+      `/v1/branches/not-a-uuid/staff/${other.user.id}`,
+      { role: 'trainer' },
+      adminToken,
+    );
     expect(notUuid.status).toBe(400);
     expect(notUuid.body.code).toBe('VALIDATION_FAILED');
-    const noBranch = await api.put(`/v1/branches/${other.user.id}/staff/${other.user.id}`, { role: 'trainer' }, adminToken);
+    const noBranch = await api.put(
+      `/v1/branches/${other.user.id}/staff/${other.user.id}`,
+      { role: 'trainer' },
+      adminToken,
+    );
     expect(noBranch.status).toBe(404);
     expect(noBranch.body.code).toBe('BRANCH_NOT_FOUND');
   });

@@ -7,7 +7,11 @@ import type { Logger } from 'pino';
  * The data key from IDENTITY_DATA_KEY; on a developer machine without one, a key generated once
  * and kept (mode 0600) under DATA_DIR so restarts can still read what was sealed.
  */
-export async function loadDataKey(configured: string | undefined, dataDir: string, logger: Logger): Promise<Buffer> {
+export async function loadDataKey(
+  configured: string | undefined,
+  dataDir: string,
+  logger: Logger,
+): Promise<Buffer> {
   if (configured) return Buffer.from(configured, 'base64');
   const dir = resolve(dataDir, 'identity');
   const file = join(dir, 'data-key');

@@ -54,7 +54,10 @@ export class BodyStore {
     );
     const items = rows.slice(0, limit).map((r) => toMeasurement(r, this.cipher));
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.measuredAt, last.id]) : null };
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor([last.measuredAt, last.id]) : null,
+    };
   }
 
   async all(db: Queryable, userId: string): Promise<BodyComposition[]> {

@@ -37,12 +37,10 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
         };
         const health = healthConditions === undefined ? row.health_sealed : cipher.seal({ healthConditions });
         const name = patch.name ?? row.name;
-        await tx.query('UPDATE users SET name = $2, profile = $3, health_sealed = $4, updated_at = now() WHERE id = $1', [
-          userId,
-          name,
-          JSON.stringify(profile),
-          health,
-        ]);
+        await tx.query(
+          'UPDATE users SET name = $2, profile = $3, health_sealed = $4, updated_at = now() WHERE id = $1',
+          [userId, name, JSON.stringify(profile), health],
+        );
         await enqueueEvent(tx, SOURCE, {
           event: identityEvents.userUpdated,
           subject: userId,
@@ -60,25 +58,27 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
       if (at.getTime() > Date.now() + 5 * 60_000) {
         throw new AppError(400, 'MEASURED_IN_FUTURE', 'measuredAt is in the future');
       }
-      const entry = await db.transaction(async (tx) => {
-        const saved = await bodies.insert(tx, {
-          id: uuidv7(),
-          userId,
-          measuredAt: at.toISOString(),
-          source: source ?? 'manual',
-          figures,
+      const entry = await db
+        .transaction(async (tx) => {
+          const saved = await bodies.insert(tx, {
+            id: uuidv7(),
+            userId,
+            measuredAt: at.toISOString(),
+            source: source ?? 'manual',
+            figures,
+          });
+          await enqueueEvent(tx, SOURCE, {
+            event: identityEvents.bodyMeasured,
+            subject: userId,
+            data: { userId, measurementId: saved.id, measuredAt: saved.measuredAt },
+          });
+          return saved;
+        })
+        .catch((error: unknown) => {
+          // The user row is gone (erased meanwhile): foreign key violation.
+          if ((error as { code?: string }).code === '23503') throw userGone();
+          throw error;
         });
-        await enqueueEvent(tx, SOURCE, {
-          event: identityEvents.bodyMeasured,
-          subject: userId,
-          data: { userId, measurementId: saved.id, measuredAt: saved.measuredAt },
-        });
-        return saved;
-      }).catch((error: unknown) => {
-        // The user row is gone (erased meanwhile): foreign key violation.
-        if ((error as { code?: string }).code === '23503') throw userGone();
-        throw error;
-      });
       outbox.kick();
       return entry;
     }),

@@ -1,5 +1,12 @@
 import pg from 'pg';
-import { apiClient, readEvents, registerMember, startPlatform, type ApiClient, type TestPlatform } from '@nxg/testing';
+import {
+  apiClient,
+  readEvents,
+  registerMember,
+  startPlatform,
+  type ApiClient,
+  type TestPlatform,
+} from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let platform: TestPlatform;
@@ -39,7 +46,11 @@ describe("a member's own data", () => {
 
   it('announces profile changes without the health data', async () => {
     const member = await registerMember(api);
-    await api.patch('/v1/me/profile', { fitnessProfile: { goal: 'build_muscle', healthConditions: ['diabetes'] } }, member.accessToken);
+    await api.patch(
+      '/v1/me/profile',
+      { fitnessProfile: { goal: 'build_muscle', healthConditions: ['diabetes'] } },
+      member.accessToken,
+    );
     const [event] = await readEvents(platform.nc, {
       stream: 'IDENTITY',
       subject: 'identity.user.updated',
@@ -53,15 +64,23 @@ describe("a member's own data", () => {
 
   it.skipIf(!process.env.DATABASE_URL)('keeps health data encrypted at rest', async () => {
     const member = await registerMember(api);
-    await api.patch('/v1/me/profile', { fitnessProfile: { healthConditions: ['hypertension'] } }, member.accessToken);
+    await api.patch(
+      '/v1/me/profile',
+      { fitnessProfile: { healthConditions: ['hypertension'] } },
+      member.accessToken,
+    );
     await api.put('/v1/me/body-composition', { weightKg: 81.5, bodyFatPercentage: 22.4 }, member.accessToken);
     const url = new URL(process.env.DATABASE_URL!);
     url.pathname = `/${platform.identity[0]!.env.DATABASE_NAME}`;
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
     try {
-      const user = await client.query('SELECT profile::text, health_sealed FROM users WHERE id = $1', [member.user.id]);
-      const body = await client.query('SELECT sealed FROM body_measurements WHERE user_id = $1', [member.user.id]);
+      const user = await client.query('SELECT profile::text, health_sealed FROM users WHERE id = $1', [
+        member.user.id,
+      ]);
+      const body = await client.query('SELECT sealed FROM body_measurements WHERE user_id = $1', [
+        member.user.id,
+      ]);
       expect(user.rows[0].health_sealed).toMatch(/^v1\./);
       expect(`${user.rows[0].profile} ${user.rows[0].health_sealed}`).not.toContain('hypertension');
       expect(body.rows[0].sealed).not.toContain('81.5');
@@ -74,7 +93,11 @@ describe("a member's own data", () => {
     const member = await registerMember(api);
     const days = ['2026-01-01', '2026-02-01', '2026-03-01'];
     for (const [i, day] of days.entries()) {
-      const saved = await api.put('/v1/me/body-composition', { measuredAt: `${day}T08:00:00.000Z`, weightKg: 80 - i }, member.accessToken);
+      const saved = await api.put(
+        '/v1/me/body-composition',
+        { measuredAt: `${day}T08:00:00.000Z`, weightKg: 80 - i },
+        member.accessToken,
+      );
       expect(saved.status).toBe(200);
       expect(saved.body).toMatchObject({ weightKg: 80 - i, source: 'manual' });
     }
@@ -82,7 +105,10 @@ describe("a member's own data", () => {
     expect(first.status).toBe(200);
     expect(first.body.items.map((m: { weightKg: number }) => m.weightKg)).toEqual([78, 79]);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await api.get(`/v1/me/body-composition/history?limit=2&cursor=${first.body.nextCursor}`, member.accessToken);
+    const second = await api.get(
+      `/v1/me/body-composition/history?limit=2&cursor=${first.body.nextCursor}`,
+      member.accessToken,
+    );
     expect(second.body.items.map((m: { weightKg: number }) => m.weightKg)).toEqual([80]);
     expect(second.body.nextCursor).toBeNull();
 
@@ -93,10 +119,17 @@ describe("a member's own data", () => {
 
   it('refuses a tampered cursor and a future measurement', async () => {
     const member = await registerMember(api);
-    const cursor = await api.get('/v1/me/body-composition/history?cursor=bm90LWEtY3Vyc29y', member.accessToken);
+    const cursor = await api.get(
+      '/v1/me/body-composition/history?cursor=bm90LWEtY3Vyc29y',
+      member.accessToken,
+    );
     expect(cursor.status).toBe(400);
     expect(cursor.body.code).toBe('INVALID_CURSOR');
-    const future = await api.put('/v1/me/body-composition', { measuredAt: '2999-01-01T00:00:00.000Z', weightKg: 70 }, member.accessToken);
+    const future = await api.put(
+      '/v1/me/body-composition',
+      { measuredAt: '2999-01-01T00:00:00.000Z', weightKg: 70 },
+      member.accessToken,
+    );
     expect(future.status).toBe(400);
     expect(future.body.code).toBe('MEASURED_IN_FUTURE');
   });
@@ -121,7 +154,9 @@ describe("a member's own data", () => {
       expect(me.status).toBe(401);
       expect(me.body.code).toBe('TOKEN_REVOKED');
     }
-    expect((await api.post('/v1/auth/login', { login: member.email, password: member.password })).status).toBe(401);
+    expect(
+      (await api.post('/v1/auth/login', { login: member.email, password: member.password })).status,
+    ).toBe(401);
     const events = await readEvents(platform.nc, {
       stream: 'IDENTITY',
       subject: 'identity.user.deleted',
@@ -131,6 +166,15 @@ describe("a member's own data", () => {
     });
     expect(events).toHaveLength(1);
     // The address is free again.
-    expect((await api.post('/v1/auth/register', { email: member.email, username: member.username, password: member.password, name: 'Again' })).status).toBe(201);
+    expect(
+      (
+        await api.post('/v1/auth/register', {
+          email: member.email,
+          username: member.username,
+          password: member.password,
+          name: 'Again',
+        })
+      ).status,
+    ).toBe(201);
   });
 });

@@ -27,7 +27,10 @@ export class SessionStore {
       `INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + ($3::int * interval '1 second'))`,
       [sessionId, userId, this.ttlS],
     );
-    await tx.query('INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)', [hash(refreshToken), sessionId]);
+    await tx.query('INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)', [
+      hash(refreshToken),
+      sessionId,
+    ]);
     return { sessionId, refreshToken };
   }
 
@@ -52,15 +55,19 @@ export class SessionStore {
       if (!row) return { outcome: 'unknown' };
       if (row.revoked_at) return { outcome: 'revoked' };
       if (row.used_at) {
-        await tx.query(`UPDATE sessions SET revoked_at = now(), revoked_reason = 'refresh token reused' WHERE id = $1`, [
-          row.session_id,
-        ]);
+        await tx.query(
+          `UPDATE sessions SET revoked_at = now(), revoked_reason = 'refresh token reused' WHERE id = $1`,
+          [row.session_id],
+        );
         return { outcome: 'reused', sessionId: row.session_id };
       }
       if (row.expired) return { outcome: 'expired' };
       const next = newRefreshToken();
       await tx.query('UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1', [hash(refreshToken)]);
-      await tx.query('INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)', [hash(next), row.session_id]);
+      await tx.query('INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)', [
+        hash(next),
+        row.session_id,
+      ]);
       return { outcome: 'rotated', userId: row.user_id, sessionId: row.session_id, refreshToken: next };
     });
   }

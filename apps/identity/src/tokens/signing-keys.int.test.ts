@@ -16,7 +16,10 @@ const cipher = new FieldCipher(randomBytes(32));
 
 beforeAll(async () => {
   db = await openDatabase({ service: 'identity', dataDir: dir });
-  await migrate(db, [platformMigrations, { scope: 'identity', dir: fileURLToPath(new URL('../../migrations', import.meta.url)) }]);
+  await migrate(db, [
+    platformMigrations,
+    { scope: 'identity', dir: fileURLToPath(new URL('../../migrations', import.meta.url)) },
+  ]);
 });
 afterAll(async () => {
   await db?.close();

@@ -42,7 +42,8 @@ export class SigningKeys {
         'SELECT * FROM signing_keys WHERE alg = $1 AND retired_at IS NULL ORDER BY created_at DESC LIMIT 1',
         [this.alg],
       );
-      if (current && Date.now() - new Date(current.created_at).getTime() < this.rotationDays * DAY_MS) return current;
+      if (current && Date.now() - new Date(current.created_at).getTime() < this.rotationDays * DAY_MS)
+        return current;
       const { publicKey, privateKey } = await generateKeyPair(this.alg, { extractable: true });
       const kid = randomUUID();
       const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: this.alg, use: 'sig' };
@@ -50,7 +51,9 @@ export class SigningKeys {
         `INSERT INTO signing_keys (kid, alg, public_jwk, private_sealed) VALUES ($1, $2, $3, $4) RETURNING *`,
         [kid, this.alg, JSON.stringify(publicJwk), this.cipher.seal(await exportJWK(privateKey))],
       );
-      await tx.query('UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL AND kid <> $1', [kid]);
+      await tx.query('UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL AND kid <> $1', [
+        kid,
+      ]);
       return created!;
     });
     if (this.signing?.kid === row.kid) return;

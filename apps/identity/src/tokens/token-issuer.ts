@@ -27,7 +27,12 @@ export class TokenIssuer {
   async issue(subject: TokenSubject, sessionId: string): Promise<AccessToken> {
     const { kid, alg, key } = this.keys.current();
     const id = randomUUID();
-    const token = await new SignJWT({ roles: subject.roles, br: subject.branchRoles, sid: sessionId, typ: 'access' })
+    const token = await new SignJWT({
+      roles: subject.roles,
+      br: subject.branchRoles,
+      sid: sessionId,
+      typ: 'access',
+    })
       .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
       .setSubject(subject.id)
       .setJti(id)

@@ -41,8 +41,13 @@ export const bodyMeasured = defineEvent({
   type: 'identity.body.measured',
   stream: 'IDENTITY',
   dataVersion: 1,
-  description: 'A body-composition measurement was recorded (the figures are health data and stay in identity).',
-  data: Type.Object({ userId: Type.String(), measurementId: Type.String(), measuredAt: Type.String({ format: 'date-time' }) }),
+  description:
+    'A body-composition measurement was recorded (the figures are health data and stay in identity).',
+  data: Type.Object({
+    userId: Type.String(),
+    measurementId: Type.String(),
+    measuredAt: Type.String({ format: 'date-time' }),
+  }),
 });
 
 export const all = [userRegistered, userUpdated, userDeleted, bodyMeasured];

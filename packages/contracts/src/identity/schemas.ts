@@ -101,7 +101,10 @@ export const AuthResult = Type.Object({
 });
 
 export const RegisterBody = { email: Email, username: Username, password: Password, name: Name };
-export const LoginBody = { login: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 256 }) };
+export const LoginBody = {
+  login: Type.String({ minLength: 1, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 256 }),
+};
 export const RefreshBody = { refreshToken: Type.String({ minLength: 20, maxLength: 512 }) };
 
 export const ProfilePatch = {
@@ -157,7 +160,9 @@ export const BranchBody = {
       Object.fromEntries(
         ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [
           d,
-          Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$' })),
+          Type.Optional(
+            Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$' }),
+          ),
         ]),
       ),
       { additionalProperties: false },
@@ -185,5 +190,7 @@ export const DataExport = Type.Object({
   exportedAt: Timestamp,
   user: User,
   bodyComposition: Type.Array(BodyComposition),
-  sessions: Type.Array(Type.Object({ id: Type.String(), createdAt: Timestamp, revokedAt: Type.Union([Timestamp, Type.Null()]) })),
+  sessions: Type.Array(
+    Type.Object({ id: Type.String(), createdAt: Timestamp, revokedAt: Type.Union([Timestamp, Type.Null()]) }),
+  ),
 });
