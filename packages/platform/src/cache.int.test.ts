@@ -59,18 +59,21 @@ describe.concurrent.each(kinds)('$kind cache', ({ kind, url }) => {
     }
   });
 
-  it.skipIf(unavailable)('counts within a window that the first increment starts and later ones do not extend', async () => {
-    expect(await cache.increment('hits', 2)).toBe(1);
-    expect(await cache.ttl('hits')).toBeGreaterThan(0);
-    expect(await cache.ttl('hits')).toBeLessThanOrEqual(2);
-    await sleep(1_100);
-    expect(await cache.increment('hits', 2)).toBe(2);
-    // The window still ends 2 s after the first hit, not the second.
-    expect(await cache.ttl('hits')).toBeLessThanOrEqual(1);
-    expect(await cache.increment('hits', 2)).toBe(3);
-    await sleep(1_100);
-    expect(await cache.increment('hits', 2)).toBe(1);
-  });
+  it.skipIf(unavailable)(
+    'counts within a window that the first increment starts and later ones do not extend',
+    async () => {
+      expect(await cache.increment('hits', 2)).toBe(1);
+      expect(await cache.ttl('hits')).toBeGreaterThan(0);
+      expect(await cache.ttl('hits')).toBeLessThanOrEqual(2);
+      await sleep(1_100);
+      expect(await cache.increment('hits', 2)).toBe(2);
+      // The window still ends 2 s after the first hit, not the second.
+      expect(await cache.ttl('hits')).toBeLessThanOrEqual(1);
+      expect(await cache.increment('hits', 2)).toBe(3);
+      await sleep(1_100);
+      expect(await cache.increment('hits', 2)).toBe(1);
+    },
+  );
 
   it.skipIf(unavailable)('counts concurrent increments without losing any', async () => {
     const counts = await Promise.all(Array.from({ length: 50 }, () => cache.increment('burst', 30)));

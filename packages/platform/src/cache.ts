@@ -87,7 +87,10 @@ function memoryCache(prefix: string): Cache {
     async increment(key, ttlS) {
       const entry = live(key);
       const count = entry ? Number(entry.value) + 1 : 1;
-      entries.set(prefix + key, { value: String(count), expiresAt: entry?.expiresAt ?? Date.now() + ttlS * 1000 });
+      entries.set(prefix + key, {
+        value: String(count),
+        expiresAt: entry?.expiresAt ?? Date.now() + ttlS * 1000,
+      });
       return count;
     },
     async ttl(key) {

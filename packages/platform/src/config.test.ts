@@ -77,19 +77,27 @@ describe('loadConfig', () => {
   });
 
   it('names a number out of range', () => {
-    const error = configError(() => loadConfig(ServiceConfig, { JWT_ISSUER: 'nxg', SHUTDOWN_TIMEOUT_MS: '5' }));
+    const error = configError(() =>
+      loadConfig(ServiceConfig, { JWT_ISSUER: 'nxg', SHUTDOWN_TIMEOUT_MS: '5' }),
+    );
     expect(error.message).toMatch(/SHUTDOWN_TIMEOUT_MS must be >= 100/);
   });
 
   it('lists the allowed values of a bad choice', () => {
     const error = configError(() => loadConfig(ServiceConfig, { JWT_ISSUER: 'nxg', LOG_LEVEL: 'loud' }));
-    expect(error.message).toContain('LOG_LEVEL must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"');
+    expect(error.message).toContain(
+      'LOG_LEVEL must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"',
+    );
   });
 
   it('names a URL with the wrong scheme', () => {
-    const error = configError(() => loadConfig(ServiceConfig, { JWT_ISSUER: 'nxg', DATABASE_URL: 'mysql://db/x' }));
+    const error = configError(() =>
+      loadConfig(ServiceConfig, { JWT_ISSUER: 'nxg', DATABASE_URL: 'mysql://db/x' }),
+    );
     expect(error.message).toContain('DATABASE_URL');
-    const redis = configError(() => loadConfig(ServiceConfig, { JWT_ISSUER: 'nxg', REDIS_URL: 'localhost:6379' }));
+    const redis = configError(() =>
+      loadConfig(ServiceConfig, { JWT_ISSUER: 'nxg', REDIS_URL: 'localhost:6379' }),
+    );
     expect(redis.message).toContain('REDIS_URL');
   });
 
@@ -103,13 +111,30 @@ describe('loadConfig', () => {
         PAUSE_OUTBOX: 'maybe',
       }),
     );
-    for (const name of ['JWT_ISSUER', 'DATABASE_URL', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS', 'PORT', 'PAUSE_OUTBOX']) {
+    for (const name of [
+      'JWT_ISSUER',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'SHUTDOWN_TIMEOUT_MS',
+      'PORT',
+      'PAUSE_OUTBOX',
+    ]) {
       expect(error.message).toContain(name);
     }
   });
 
   it('rejects a value outside a long list of choices instead of starting with it', () => {
-    const regions = ['eu-west-1', 'eu-west-2', 'eu-central-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ap-south-1', 'ap-east-1'];
+    const regions = [
+      'eu-west-1',
+      'eu-west-2',
+      'eu-central-1',
+      'us-east-1',
+      'us-east-2',
+      'us-west-1',
+      'us-west-2',
+      'ap-south-1',
+      'ap-east-1',
+    ];
     const schema = { REGION: Type.Union(regions.map((r) => Type.Literal(r))) };
     expect(loadConfig(schema, { REGION: 'us-west-2' }).REGION).toBe('us-west-2');
     const error = configError(() => loadConfig(schema, { REGION: 'mars-north-1' }));

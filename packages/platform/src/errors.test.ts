@@ -3,7 +3,10 @@ import { AppError, forbidden, internalError, notFound, toProblem, validationErro
 
 describe('toProblem', () => {
   it('hides the message of an internal error and gives the request id to quote', () => {
-    const problem = toProblem(internalError(new Error('connection to 10.0.0.5 refused, password=hunter2')), 'req-12345678');
+    const problem = toProblem(
+      internalError(new Error('connection to 10.0.0.5 refused, password=hunter2')),
+      'req-12345678',
+    );
     expect(problem).toMatchObject({
       type: 'urn:nxg:problem:internal',
       title: 'Internal Server Error',
@@ -16,8 +19,15 @@ describe('toProblem', () => {
   });
 
   it('keeps the message of a deliberate 5xx that is not internal (the caller can act on it)', () => {
-    const problem = toProblem(new AppError(503, 'SERVICE_UNAVAILABLE', 'The identity service is not available'), 'r1');
-    expect(problem).toMatchObject({ status: 503, title: 'Service Unavailable', detail: 'The identity service is not available' });
+    const problem = toProblem(
+      new AppError(503, 'SERVICE_UNAVAILABLE', 'The identity service is not available'),
+      'r1',
+    );
+    expect(problem).toMatchObject({
+      status: 503,
+      title: 'Service Unavailable',
+      detail: 'The identity service is not available',
+    });
   });
 
   it('keeps the detail of a client error', () => {
@@ -30,7 +40,11 @@ describe('toProblem', () => {
       code: 'NOT_FOUND',
       requestId: 'req-1',
     });
-    expect(toProblem(forbidden(), 'req-2')).toMatchObject({ status: 403, code: 'FORBIDDEN', detail: 'You may not do this' });
+    expect(toProblem(forbidden(), 'req-2')).toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+      detail: 'You may not do this',
+    });
   });
 
   it('lists field errors of a validation failure', () => {
@@ -41,7 +55,11 @@ describe('toProblem', () => {
       ]),
       'req-3',
     );
-    expect(problem).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', detail: 'The request is not valid' });
+    expect(problem).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      detail: 'The request is not valid',
+    });
     expect(problem.errors).toEqual([
       { path: '/email', message: 'is required' },
       { path: '/age', message: 'must be >= 13' },
@@ -49,7 +67,10 @@ describe('toProblem', () => {
   });
 
   it('leaves out the errors list when there are none, and titles an unusual status', () => {
-    const problem = toProblem(new AppError(418, 'TEAPOT', 'I am a teapot', { details: { brew: 'tea' } }), 'r');
+    const problem = toProblem(
+      new AppError(418, 'TEAPOT', 'I am a teapot', { details: { brew: 'tea' } }),
+      'r',
+    );
     expect(problem).not.toHaveProperty('errors');
     expect(problem.title).toBe('Error');
   });
@@ -57,9 +78,16 @@ describe('toProblem', () => {
 
 describe('AppError', () => {
   it('survives the trip through a reply body', () => {
-    const original = new AppError(409, 'USERNAME_TAKEN', 'That username is taken', { details: [{ path: '/username', message: 'taken' }] });
+    const original = new AppError(409, 'USERNAME_TAKEN', 'That username is taken', {
+      details: [{ path: '/username', message: 'taken' }],
+    });
     const copy = AppError.fromBody(JSON.parse(JSON.stringify(original.toBody())));
     expect(copy).toBeInstanceOf(AppError);
-    expect(copy).toMatchObject({ status: 409, code: 'USERNAME_TAKEN', message: 'That username is taken', details: original.details });
+    expect(copy).toMatchObject({
+      status: 409,
+      code: 'USERNAME_TAKEN',
+      message: 'That username is taken',
+      details: original.details,
+    });
   });
 });

@@ -24,11 +24,20 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { status: this.status, code: this.code, message: this.message, details: this.details, headers: this.headers };
+    return {
+      status: this.status,
+      code: this.code,
+      message: this.message,
+      details: this.details,
+      headers: this.headers,
+    };
   }
 
   static fromBody(body: ErrorBody): AppError {
-    return new AppError(body.status, body.code, body.message, { details: body.details, headers: body.headers });
+    return new AppError(body.status, body.code, body.message, {
+      details: body.details,
+      headers: body.headers,
+    });
   }
 }
 
@@ -37,7 +46,8 @@ export const validationError = (errors: FieldError[], where = 'request') =>
 
 export const notFound = (what: string) => new AppError(404, CommonErrorCodes.NOT_FOUND, `${what} not found`);
 
-export const forbidden = (message = 'You may not do this') => new AppError(403, CommonErrorCodes.FORBIDDEN, message);
+export const forbidden = (message = 'You may not do this') =>
+  new AppError(403, CommonErrorCodes.FORBIDDEN, message);
 
 const titles: Record<number, string> = {
   400: 'Bad Request',

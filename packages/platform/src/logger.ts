@@ -29,8 +29,15 @@ export function loggerOptions(service: string, level: string): LoggerOptions {
     base: { service },
     redact: { paths: redactedPaths, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    ...((process.stdout.isTTY || process.env.LOG_PRETTY === 'true') && process.env.LOG_PRETTY !== 'false' && process.env.NODE_ENV !== 'production'
-      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+    ...((process.stdout.isTTY || process.env.LOG_PRETTY === 'true') &&
+    process.env.LOG_PRETTY !== 'false' &&
+    process.env.NODE_ENV !== 'production'
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+          },
+        }
       : {}),
   };
 }

@@ -10,7 +10,9 @@ const Profile = Type.Object(
       Type.Object(
         {
           age: Type.Optional(Type.Integer({ minimum: 13 })),
-          gender: Type.Optional(Type.Union([Type.Literal('female'), Type.Literal('male'), Type.Literal('other')])),
+          gender: Type.Optional(
+            Type.Union([Type.Literal('female'), Type.Literal('male'), Type.Literal('other')]),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -43,7 +45,9 @@ describe('describeErrors', () => {
 
   it('lists the allowed values of a union of literals, once, without the noise of each branch', () => {
     const errors = errorsOf(Profile, { name: 'Ann', level: 'expert' });
-    expect(errors).toEqual([{ path: '/level', message: 'must be one of "beginner", "intermediate", "advanced"' }]);
+    expect(errors).toEqual([
+      { path: '/level', message: 'must be one of "beginner", "intermediate", "advanced"' },
+    ]);
   });
 
   it('reports nested fields by their full path', () => {
@@ -64,7 +68,9 @@ describe('describeErrors', () => {
   });
 
   it('says what is wrong with a value of the wrong type', () => {
-    expect(errorsOf(Profile, { name: 42, level: 'beginner' })).toEqual([{ path: '/name', message: expect.stringMatching(/string/) }]);
+    expect(errorsOf(Profile, { name: 42, level: 'beginner' })).toEqual([
+      { path: '/name', message: expect.stringMatching(/string/) },
+    ]);
   });
 
   it('points at the root when the value is not an object at all', () => {
@@ -73,7 +79,11 @@ describe('describeErrors', () => {
 
   it('still reports a field whose long union was cut short by the error cap', () => {
     const Long = Type.Object({
-      colour: Type.Union(['red', 'orange', 'yellow', 'green', 'blue', 'indigo', 'violet', 'black', 'white'].map((c) => Type.Literal(c))),
+      colour: Type.Union(
+        ['red', 'orange', 'yellow', 'green', 'blue', 'indigo', 'violet', 'black', 'white'].map((c) =>
+          Type.Literal(c),
+        ),
+      ),
     });
     const errors = errorsOf(Long, { colour: 'pink' });
     expect(errors.map((e) => e.path)).toEqual(['/colour']);

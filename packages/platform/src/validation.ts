@@ -32,14 +32,18 @@ export function describeErrors(errors: readonly RawError[]): FieldError[] {
       list.push((e.params as { allowedValue?: unknown }).allowedValue);
       allowed.set(e.instancePath, list);
     } else if (e.keyword === 'anyOf' && allowed.has(e.instancePath)) {
-      const values = allowed.get(e.instancePath)!.map((v) => JSON.stringify(v)).join(', ');
+      const values = allowed
+        .get(e.instancePath)!
+        .map((v) => JSON.stringify(v))
+        .join(', ');
       byPath.set(e.instancePath, `must be one of ${values}`);
     } else if (!byPath.has(e.instancePath)) {
       byPath.set(e.instancePath, e.message);
     }
   }
   // The raw errors are capped: a union whose summary was cut off still fails, without a list.
-  for (const path of allowed.keys()) if (!byPath.has(path)) byPath.set(path, 'is not one of the allowed values');
+  for (const path of allowed.keys())
+    if (!byPath.has(path)) byPath.set(path, 'is not one of the allowed values');
   return [...byPath].map(([path, message]) => ({ path: path || '/', message }));
 }
 

@@ -28,6 +28,8 @@ export interface ConsumerOptions<E extends EventDefinition> {
 /**
  * Runs a provisioned durable consumer: acks what was handled, terms what can never be handled
  * (not JSON, not the declared schema, a PermanentFailure), naks with a delay what failed for now.
+ * Terms carry no reason (the log has it): NATS 2.9 ignores a `+TERM` with a reason, so the
+ * message would come back until max_deliver.
  */
 export async function runConsumer<E extends EventDefinition>(
   nc: NatsConnection,
@@ -45,25 +47,37 @@ export async function runConsumer<E extends EventDefinition>(
         envelope = msg.json();
       } catch {
         logger.error({ consumer: consumer.durable, seq: msg.seq }, 'event is not JSON; terminated');
-        msg.term('not json');
+        msg.term();
         continue;
       }
       if (envelope?.type !== event.type || !check.Check(envelope.data)) {
-        logger.error({ consumer: consumer.durable, seq: msg.seq, type: envelope?.type }, 'event fails its schema; terminated');
-        msg.term('schema');
+        logger.error(
+          { consumer: consumer.durable, seq: msg.seq, type: envelope?.type },
+          'event fails its schema; terminated',
+        );
+        msg.term();
         continue;
       }
       try {
-        await inSpan(`${consumer.durable} ${event.type}`, SpanKind.CONSUMER, contextFromHeaders(msg.headers), () =>
-          handle(envelope, msg),
+        await inSpan(
+          `${consumer.durable} ${event.type}`,
+          SpanKind.CONSUMER,
+          contextFromHeaders(msg.headers),
+          () => handle(envelope, msg),
         );
         msg.ack();
       } catch (error) {
         if (error instanceof PermanentFailure || (error instanceof AppError && error.status < 500)) {
-          logger.error({ err: error, consumer: consumer.durable, eventId: envelope.id }, 'event cannot be handled; terminated');
-          msg.term(String((error as Error).message).slice(0, 200));
+          logger.error(
+            { err: error, consumer: consumer.durable, eventId: envelope.id },
+            'event cannot be handled; terminated',
+          );
+          msg.term();
         } else {
-          logger.warn({ err: error, consumer: consumer.durable, eventId: envelope.id }, 'event handling failed; will retry');
+          logger.warn(
+            { err: error, consumer: consumer.durable, eventId: envelope.id },
+            'event handling failed; will retry',
+          );
           msg.nak(options.retryDelayMs ?? 1000);
         }
       }

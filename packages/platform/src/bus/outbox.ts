@@ -108,14 +108,18 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
           return js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers: h });
         }),
       );
-      await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+      await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [
+        rows.map((r) => r.id),
+      ]);
       return rows.length;
     });
 
   const cleanup = async () => {
     if (Date.now() - lastCleanup < 10 * 60_000) return;
     lastCleanup = Date.now();
-    await db.query(`DELETE FROM outbox WHERE published_at < now() - ($1::int * interval '1 hour')`, [retentionHours]);
+    await db.query(`DELETE FROM outbox WHERE published_at < now() - ($1::int * interval '1 hour')`, [
+      retentionHours,
+    ]);
   };
 
   const flush = async () => {

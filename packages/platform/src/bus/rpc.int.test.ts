@@ -20,9 +20,24 @@ const echo = defineOperation(service, 'echo', {
   ),
   output: Type.Object({ text: Type.String(), userId: Type.Union([Type.String(), Type.Null()]) }),
 });
-const conflict = defineOperation(service, 'conflict', { summary: 'Fails on purpose', http, access: 'public', output: null });
-const crash = defineOperation(service, 'crash', { summary: 'Fails by accident', http, access: 'public', output: null });
-const badData = defineOperation(service, 'bad-data', { summary: 'Hits a PostgreSQL data error', http, access: 'public', output: null });
+const conflict = defineOperation(service, 'conflict', {
+  summary: 'Fails on purpose',
+  http,
+  access: 'public',
+  output: null,
+});
+const crash = defineOperation(service, 'crash', {
+  summary: 'Fails by accident',
+  http,
+  access: 'public',
+  output: null,
+});
+const badData = defineOperation(service, 'bad-data', {
+  summary: 'Hits a PostgreSQL data error',
+  http,
+  access: 'public',
+  output: null,
+});
 const slow = defineOperation(service, 'slow', {
   summary: 'Answers after a while',
   http,
@@ -30,7 +45,12 @@ const slow = defineOperation(service, 'slow', {
   body: Type.Object({ ms: Type.Integer() }),
   output: Type.Object({ waited: Type.Integer() }),
 });
-const unserved = defineOperation(`${service}x`, 'nobody', { summary: 'Nobody serves this', http, access: 'public', output: null });
+const unserved = defineOperation(`${service}x`, 'nobody', {
+  summary: 'Nobody serves this',
+  http,
+  access: 'public',
+  output: null,
+});
 
 const ctx = (extra: Partial<RequestContext> = {}): RequestContext => ({
   requestId: `req-${uniqueSuffix()}`,
@@ -67,14 +87,19 @@ describe('NATS request/reply operations', () => {
           return { text: input.text.repeat(input.times ?? 1), userId: requestCtx.userId ?? null };
         }),
         bind(conflict, async () => {
-          throw new AppError(409, 'WIDGET_TAKEN', 'That widget is taken', { details: [{ path: '/name', message: 'taken' }] });
+          throw new AppError(409, 'WIDGET_TAKEN', 'That widget is taken', {
+            details: [{ path: '/name', message: 'taken' }],
+          });
         }),
         bind(crash, async () => {
           throw new Error('connect ECONNREFUSED 10.1.2.3:5432 password=hunter2');
         }),
         bind(badData, async () => {
           // What pg throws for `SELECT 'not-a-uuid'::uuid`: invalid_text_representation, class 22.
-          throw Object.assign(new Error('invalid input syntax for type uuid: "not-a-uuid"'), { code: '22P02', severity: 'ERROR' });
+          throw Object.assign(new Error('invalid input syntax for type uuid: "not-a-uuid"'), {
+            code: '22P02',
+            severity: 'ERROR',
+          });
         }),
         bind(slow, async (input) => {
           await sleep(input.ms);
@@ -93,13 +118,17 @@ describe('NATS request/reply operations', () => {
   });
 
   it('answers a valid call with the handler result and the caller context', async () => {
-    const data = await callOperation(callerNc, echo, { text: 'hi', times: 3 }, ctx({ userId: 'user-1' }), { timeoutMs: 2_000 });
+    const data = await callOperation(callerNc, echo, { text: 'hi', times: 3 }, ctx({ userId: 'user-1' }), {
+      timeoutMs: 2_000,
+    });
     expect(data).toEqual({ text: 'hihihi', userId: 'user-1' });
   });
 
   it('rejects input that breaks the contract with 400 VALIDATION_FAILED before the handler runs', async () => {
     const before = echoCalls;
-    const error = await failure(callOperation(callerNc, echo, { text: 42, times: 9, admin: true }, ctx(), { timeoutMs: 2_000 }));
+    const error = await failure(
+      callOperation(callerNc, echo, { text: 42, times: 9, admin: true }, ctx(), { timeoutMs: 2_000 }),
+    );
     expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect(error.details).toEqual(
       expect.arrayContaining([
@@ -120,7 +149,9 @@ describe('NATS request/reply operations', () => {
   it('turns an unexpected handler error into 500 INTERNAL without its message', async () => {
     const error = await failure(callOperation(callerNc, crash, {}, ctx(), { timeoutMs: 2_000 }));
     expect(error).toMatchObject({ status: 500, code: 'INTERNAL' });
-    expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|hunter2/);
+    expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(
+      /ECONNREFUSED|10\.1\.2\.3|hunter2/,
+    );
   });
 
   it('answers a PostgreSQL bad-data error (class 22) with 400, not 500', async () => {
@@ -144,10 +175,18 @@ describe('NATS request/reply operations', () => {
 
   it('replies 400 to a request that is not JSON, and to one without a context', async () => {
     const notJson = await callerNc.request(echo.subject, 'this is {not json', { timeout: 2_000 });
-    expect(notJson.json()).toEqual({ ok: false, error: expect.objectContaining({ status: 400, code: 'MALFORMED_JSON' }) });
+    expect(notJson.json()).toEqual({
+      ok: false,
+      error: expect.objectContaining({ status: 400, code: 'MALFORMED_JSON' }),
+    });
 
-    const noContext = await callerNc.request(echo.subject, JSON.stringify({ body: { text: 'hi' } }), { timeout: 2_000 });
-    expect(noContext.json()).toEqual({ ok: false, error: expect.objectContaining({ status: 400, code: 'VALIDATION_FAILED' }) });
+    const noContext = await callerNc.request(echo.subject, JSON.stringify({ body: { text: 'hi' } }), {
+      timeout: 2_000,
+    });
+    expect(noContext.json()).toEqual({
+      ok: false,
+      error: expect.objectContaining({ status: 400, code: 'VALIDATION_FAILED' }),
+    });
   });
 
   it('shares the calls between replicas of the service', async () => {
@@ -158,7 +197,9 @@ describe('NATS request/reply operations', () => {
       access: 'public',
       output: Type.Object({ replica: Type.String() }),
     });
-    const replicas = ['a', 'b'].map((replica) => serveOperations(serverNc, [bind(whoami, async () => ({ replica }))], silentLogger));
+    const replicas = ['a', 'b'].map((replica) =>
+      serveOperations(serverNc, [bind(whoami, async () => ({ replica }))], silentLogger),
+    );
     try {
       await serverNc.flush();
       const answers = await Promise.all(

@@ -87,8 +87,9 @@ async function answer(
     );
     reply = { ok: true, data: data ?? null };
   } catch (error) {
-    const appError = error instanceof AppError ? error : dataError(error) ?? internalError(error);
-    if (appError.status >= 500) logger.error({ err: error, operation: op.name, requestId }, 'operation failed');
+    const appError = error instanceof AppError ? error : (dataError(error) ?? internalError(error));
+    if (appError.status >= 500)
+      logger.error({ err: error, operation: op.name, requestId }, 'operation failed');
     reply = { ok: false, error: appError.toBody() };
   }
   if (msg.reply) msg.respond(encode(reply));
@@ -110,7 +111,12 @@ function parseEnvelope(msg: Msg): RequestEnvelope {
   } catch {
     throw new AppError(400, CommonErrorCodes.MALFORMED_JSON, 'The request is not JSON');
   }
-  if (!envelope || typeof envelope.ctx !== 'object' || envelope.ctx === null || typeof envelope.ctx.requestId !== 'string') {
+  if (
+    !envelope ||
+    typeof envelope.ctx !== 'object' ||
+    envelope.ctx === null ||
+    typeof envelope.ctx.requestId !== 'string'
+  ) {
     throw new AppError(400, CommonErrorCodes.VALIDATION_FAILED, 'The request envelope has no context');
   }
   return envelope as RequestEnvelope;
@@ -150,15 +156,25 @@ function transportError(op: Operation, error: unknown): AppError {
   const noResponders =
     e.name === 'NoRespondersError' || e.cause?.name === 'NoRespondersError' || e.isNoResponders?.() === true;
   if (noResponders) {
-    return new AppError(503, CommonErrorCodes.SERVICE_UNAVAILABLE, `The ${op.service} service is not available`, {
-      headers: { 'retry-after': '1' },
-      cause: error,
-    });
+    return new AppError(
+      503,
+      CommonErrorCodes.SERVICE_UNAVAILABLE,
+      `The ${op.service} service is not available`,
+      {
+        headers: { 'retry-after': '1' },
+        cause: error,
+      },
+    );
   }
   if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') {
-    return new AppError(504, CommonErrorCodes.UPSTREAM_TIMEOUT, `The ${op.service} service did not answer in time`, {
-      cause: error,
-    });
+    return new AppError(
+      504,
+      CommonErrorCodes.UPSTREAM_TIMEOUT,
+      `The ${op.service} service did not answer in time`,
+      {
+        cause: error,
+      },
+    );
   }
   return new AppError(503, CommonErrorCodes.SERVICE_UNAVAILABLE, 'The message bus is not available', {
     headers: { 'retry-after': '1' },

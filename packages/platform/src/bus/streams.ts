@@ -1,4 +1,10 @@
-import { AckPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { BucketDefinition, ConsumerDefinition, StreamDefinition } from '@nxg/contracts';
@@ -21,16 +27,28 @@ export async function provisionMessaging(
   for (const consumer of declared.consumers) await upsertConsumer(jsm, consumer);
   const kvm = new Kvm(nc);
   for (const bucket of declared.buckets) {
-    await kvm.create(bucket.bucket, { ttl: bucket.ttlS * 1000, history: 1, description: bucket.description, replicas });
+    await kvm.create(bucket.bucket, {
+      ttl: bucket.ttlS * 1000,
+      history: 1,
+      description: bucket.description,
+      replicas,
+    });
     // create() opens an existing bucket as it is: bring a changed TTL or description up to date.
     const { config } = await jsm.streams.info(`KV_${bucket.bucket}`);
     if (config.max_age !== nanos(bucket.ttlS * 1000) || config.description !== bucket.description) {
-      await jsm.streams.update(`KV_${bucket.bucket}`, { max_age: nanos(bucket.ttlS * 1000), description: bucket.description });
+      await jsm.streams.update(`KV_${bucket.bucket}`, {
+        max_age: nanos(bucket.ttlS * 1000),
+        description: bucket.description,
+      });
     }
   }
 }
 
-async function upsertStream(jsm: JetStreamManager, stream: StreamDefinition, replicas: number): Promise<void> {
+async function upsertStream(
+  jsm: JetStreamManager,
+  stream: StreamDefinition,
+  replicas: number,
+): Promise<void> {
   const config = {
     num_replicas: replicas,
     name: stream.name,

@@ -15,7 +15,10 @@ const seen = defineOperation(`tracetest${uniqueSuffix()}`, 'seen', {
   summary: 'Reports the trace the handler runs in',
   http: { method: 'GET', path: '/seen', status: 200 },
   access: 'public',
-  output: Type.Object({ traceId: Type.Union([Type.String(), Type.Null()]), traceparent: Type.Union([Type.String(), Type.Null()]) }),
+  output: Type.Object({
+    traceId: Type.Union([Type.String(), Type.Null()]),
+    traceparent: Type.Union([Type.String(), Type.Null()]),
+  }),
 });
 
 describe('trace context across NATS (W3C propagator, no exporter)', () => {
@@ -62,7 +65,13 @@ describe('trace context across NATS (W3C propagator, no exporter)', () => {
   it("carries the caller's trace into the handler's active context", async () => {
     const parent = propagation.extract(ROOT_CONTEXT, { traceparent: incoming });
     const data = await context.with(parent, () =>
-      callOperation(callerNc, seen, {}, { requestId: 'req-trace-1', roles: [], branchRoles: {} }, { timeoutMs: 2_000 }),
+      callOperation(
+        callerNc,
+        seen,
+        {},
+        { requestId: 'req-trace-1', roles: [], branchRoles: {} },
+        { timeoutMs: 2_000 },
+      ),
     );
     expect(data.traceId).toBe(traceId);
     expect(data.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
@@ -72,13 +81,25 @@ describe('trace context across NATS (W3C propagator, no exporter)', () => {
     const parent = propagation.extract(ROOT_CONTEXT, { traceparent: incoming });
     const data = await context.with(parent, async () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      return callOperation(callerNc, seen, {}, { requestId: 'req-trace-2', roles: [], branchRoles: {} }, { timeoutMs: 2_000 });
+      return callOperation(
+        callerNc,
+        seen,
+        {},
+        { requestId: 'req-trace-2', roles: [], branchRoles: {} },
+        { timeoutMs: 2_000 },
+      );
     });
     expect(data.traceId).toBe(traceId);
   });
 
   it('invents no trace when the caller has none', async () => {
-    const data = await callOperation(callerNc, seen, {}, { requestId: 'req-trace-3', roles: [], branchRoles: {} }, { timeoutMs: 2_000 });
+    const data = await callOperation(
+      callerNc,
+      seen,
+      {},
+      { requestId: 'req-trace-3', roles: [], branchRoles: {} },
+      { timeoutMs: 2_000 },
+    );
     expect(data).toEqual({ traceId: null, traceparent: null });
   });
 

@@ -2,7 +2,14 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropDatabase, openTestDatabase, tempDir, testBackends, uniqueSuffix, type TestDatabase } from '../test-support.ts';
+import {
+  dropDatabase,
+  openTestDatabase,
+  tempDir,
+  testBackends,
+  uniqueSuffix,
+  type TestDatabase,
+} from '../test-support.ts';
 import { openDatabase, type Database } from './database.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -93,10 +100,13 @@ describe.skipIf(!databaseUrl)('openDatabase on PostgreSQL', () => {
     const name = `nxg_test_${uniqueSuffix()}`;
     created.push(name);
     const opened = await Promise.all(
-      Array.from({ length: 4 }, () => openDatabase({ service: 'x', url: serverUrl, name, dataDir: '.data-unused' })),
+      Array.from({ length: 4 }, () =>
+        openDatabase({ service: 'x', url: serverUrl, name, dataDir: '.data-unused' }),
+      ),
     );
     try {
-      for (const db of opened) expect(await db.query('SELECT current_database() AS name')).toEqual([{ name }]);
+      for (const db of opened)
+        expect(await db.query('SELECT current_database() AS name')).toEqual([{ name }]);
     } finally {
       await Promise.all(opened.map((db) => db.close()));
     }
@@ -163,7 +173,9 @@ describe(`transactions and locks (${databaseUrl ? 'PostgreSQL' : 'PGlite'})`, ()
   });
 
   it('releases the lock when the work fails', async () => {
-    await expect(db.withLock(91_000_002, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(db.withLock(91_000_002, async () => Promise.reject(new Error('boom')))).rejects.toThrow(
+      'boom',
+    );
     const other = await test.another();
     const result = await Promise.race([
       other.withLock(91_000_002, async () => 'acquired'),

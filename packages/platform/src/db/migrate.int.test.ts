@@ -27,10 +27,14 @@ describe(`migrate (${backend})`, () => {
     return { source, table, write, names };
   };
   const recorded = async (db: Database, scope: string) =>
-    (await db.query<{ name: string }>('SELECT name FROM schema_migrations WHERE name LIKE $1 ORDER BY name', [`${scope}/%`])).map(
-      (r) => r.name,
-    );
-  const count = async (db: Database, table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+    (
+      await db.query<{ name: string }>(
+        'SELECT name FROM schema_migrations WHERE name LIKE $1 ORDER BY name',
+        [`${scope}/%`],
+      )
+    ).map((r) => r.name);
+  const count = async (db: Database, table: string) =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
 
   beforeAll(async () => {
     shared = await openTestDatabase();
@@ -45,10 +49,16 @@ describe(`migrate (${backend})`, () => {
     const { source, table, write, names } = await newSource();
     await write('0003_more.sql', `INSERT INTO ${table} (name) VALUES ('second');`);
     const applied = await migrate(shared.db, [platformMigrations, source]);
-    expect(applied).toEqual(['platform/0001_outbox.sql', ...names('0001_widgets.sql', '0002_seed.sql', '0003_more.sql')]);
+    expect(applied).toEqual([
+      'platform/0001_outbox.sql',
+      ...names('0001_widgets.sql', '0002_seed.sql', '0003_more.sql'),
+    ]);
     expect(await recorded(shared.db, source.scope)).toEqual(applied.slice(1));
     expect(await recorded(shared.db, 'platform')).toEqual(['platform/0001_outbox.sql']);
-    expect(await shared.db.query(`SELECT name FROM ${table} ORDER BY id`)).toEqual([{ name: 'first' }, { name: 'second' }]);
+    expect(await shared.db.query(`SELECT name FROM ${table} ORDER BY id`)).toEqual([
+      { name: 'first' },
+      { name: 'second' },
+    ]);
     // The platform's own table is there for the outbox.
     expect(await count(shared.db, 'outbox')).toBe(0);
   });
@@ -66,7 +76,10 @@ describe(`migrate (${backend})`, () => {
 
   it('stops at a failing file, keeps what came before, and retries the failed one next time', async () => {
     const { source, table, write, names } = await newSource();
-    await write('0003_broken.sql', `INSERT INTO ${table} (name) VALUES ('half'); INSERT INTO ${table} (nope) VALUES (1);`);
+    await write(
+      '0003_broken.sql',
+      `INSERT INTO ${table} (name) VALUES ('half'); INSERT INTO ${table} (nope) VALUES (1);`,
+    );
     await expect(migrate(shared.db, [source])).rejects.toThrow(/nope/);
     expect(await recorded(shared.db, source.scope)).toEqual(names('0001_widgets.sql', '0002_seed.sql'));
     // The failing file ran in its own transaction: its first statement was rolled back too.
@@ -85,7 +98,9 @@ describe(`migrate (${backend})`, () => {
     const results = await Promise.all(handles.map((db) => migrate(db, [platformMigrations, source])));
     const expected = ['platform/0001_outbox.sql', ...names('0001_widgets.sql', '0002_seed.sql')].sort();
     expect(results.flat().sort()).toEqual(expected);
-    expect([...(await recorded(fresh.db, 'platform')), ...(await recorded(fresh.db, source.scope))].sort()).toEqual(expected);
+    expect(
+      [...(await recorded(fresh.db, 'platform')), ...(await recorded(fresh.db, source.scope))].sort(),
+    ).toEqual(expected);
     expect(await count(fresh.db, table)).toBe(1);
   });
 });

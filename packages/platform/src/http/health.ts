@@ -19,6 +19,8 @@ export function registerHealthRoutes(app: FastifyInstance, checks: Record<string
       }),
     );
     const ready = results.every(([, state]) => state === 'up');
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+    return reply
+      .status(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
   });
 }

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import { CommonErrorCodes } from '@nxg/contracts';
 import type { Logger } from 'pino';
 import { AppError, internalError, toProblem } from '../errors.ts';
@@ -25,10 +30,13 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const isInstance = typeof (options.logger as Logger | undefined)?.child === 'function';
   const app = Fastify({
-    ...(isInstance ? { loggerInstance: options.logger as Logger } : { logger: options.logger as FastifyServerOptions['logger'] }),
+    ...(isInstance
+      ? { loggerInstance: options.logger as Logger }
+      : { logger: options.logger as FastifyServerOptions['logger'] }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
-    requestIdHeader: 'x-request-id',
+    // Not 'x-request-id': Fastify would then take the header as it comes and skip genReqId's check.
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -45,13 +53,21 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.addHook('onResponse', async (request, reply) => {
     const level = reply.statusCode >= 500 ? 'error' : 'debug';
     request.log[level](
-      { method: request.method, url: request.routeOptions.url ?? request.url, status: reply.statusCode, ms: reply.elapsedTime },
+      {
+        method: request.method,
+        url: request.routeOptions.url ?? request.url,
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
       'request completed',
     );
   });
 
   void app.register(helmet, { global: true });
-  void app.register(cors, { origin: options.corsOrigins?.length ? options.corsOrigins : false, credentials: true });
+  void app.register(cors, {
+    origin: options.corsOrigins?.length ? options.corsOrigins : false,
+    credentials: true,
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);
@@ -69,7 +85,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       .type('application/problem+json')
       .send(
         toProblem(
-          new AppError(404, CommonErrorCodes.ROUTE_NOT_FOUND, `No route ${request.method} ${request.url.split('?')[0]}`),
+          new AppError(
+            404,
+            CommonErrorCodes.ROUTE_NOT_FOUND,
+            `No route ${request.method} ${request.url.split('?')[0]}`,
+          ),
           String(request.id),
         ),
       ),
@@ -84,7 +104,10 @@ export function toAppError(error: FastifyError): AppError {
   if (error.validation) {
     const where = error.validationContext ?? 'request';
     return new AppError(400, CommonErrorCodes.VALIDATION_FAILED, `The ${where} is not valid`, {
-      details: describeErrors(error.validation as never).map((e) => ({ ...e, path: `${where}${e.path === '/' ? '' : e.path}` })),
+      details: describeErrors(error.validation as never).map((e) => ({
+        ...e,
+        path: `${where}${e.path === '/' ? '' : e.path}`,
+      })),
     });
   }
   switch (error.code) {
@@ -97,7 +120,10 @@ export function toAppError(error: FastifyError): AppError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError(400, CommonErrorCodes.MALFORMED_JSON, 'The request body is not valid JSON');
   }
-  if (error instanceof SyntaxError || /prototype property|JSON/i.test(error.message) && error.statusCode === 400) {
+  if (
+    error instanceof SyntaxError ||
+    (/prototype property|JSON/i.test(error.message) && error.statusCode === 400)
+  ) {
     return new AppError(400, CommonErrorCodes.MALFORMED_JSON, 'The request body is not valid JSON');
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

@@ -52,7 +52,12 @@ export const outboxPlugin = fp<{ paused?: boolean; intervalMs?: number }>(
   async (app, options) => {
     const relay = options.paused
       ? { kick() {}, flush: async () => 0, stop: async () => {} }
-      : startOutboxRelay({ db: app.db, nc: app.bus.nc, logger: app.log as Logger, intervalMs: options.intervalMs });
+      : startOutboxRelay({
+          db: app.db,
+          nc: app.bus.nc,
+          logger: app.log as Logger,
+          intervalMs: options.intervalMs,
+        });
     if (options.paused) app.log.warn('outbox relay paused: events stay in the outbox');
     app.decorate('outbox', relay);
     app.addHook('onClose', () => relay.stop());

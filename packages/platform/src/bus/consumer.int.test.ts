@@ -1,0 +1,254 @@
+import {
+  AckPolicy,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { connect, headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { context, trace } from '@opentelemetry/api';
+import { defineEvent, type ConsumerDefinition, type EventEnvelope } from '@nxg/contracts';
+import Type from 'typebox';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../errors.ts';
+import { startTelemetry } from '../telemetry.ts';
+import { silentLogger, testBackends, uniqueSuffix } from '../test-support.ts';
+import { PermanentFailure, runConsumer, type ConsumerRunner } from './consumer.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+};
+
+const sfx = uniqueSuffix();
+const prefix = `consumertest${sfx}`;
+const streamName = `CONSUMERTEST_${sfx}`;
+const pointsAwarded = defineEvent({
+  type: `${prefix}.points.awarded`,
+  stream: streamName,
+  dataVersion: 1,
+  description: 'Points were awarded (test event)',
+  data: Type.Object({ userId: Type.String(), points: Type.Integer({ minimum: 1 }) }),
+});
+
+type Envelope = EventEnvelope<{ userId: string; points: number }>;
+const envelope = (data: unknown, type = pointsAwarded.type) => ({
+  id: `evt-${uniqueSuffix()}`,
+  type,
+  source: 'consumer-test',
+  time: new Date().toISOString(),
+  subject: 'user-1',
+  dataVersion: 1,
+  data,
+});
+
+describe('runConsumer on a durable JetStream consumer', () => {
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let js: JetStreamClient;
+  let caseNo = 0;
+  const runners: ConsumerRunner[] = [];
+
+  /** A durable consumer of its own on a subject of its own, as provisioning would create it. */
+  const newConsumer = async (): Promise<ConsumerDefinition & { subject: string }> => {
+    caseNo += 1;
+    const subject = `${prefix}.case${caseNo}`;
+    const definition = {
+      stream: streamName,
+      durable: `consumertest_case${caseNo}`,
+      filterSubject: subject,
+      ackWaitS: 2,
+      maxDeliver: 5,
+    };
+    await jsm.consumers.add(streamName, {
+      durable_name: definition.durable,
+      filter_subject: subject,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: nanos(definition.ackWaitS * 1000),
+      max_deliver: definition.maxDeliver,
+    });
+    return { ...definition, subject };
+  };
+  const info = (definition: ConsumerDefinition) => jsm.consumers.info(streamName, definition.durable);
+  /** Settled: delivered, nothing waiting for an ack, nothing left to deliver. */
+  const settled = async (definition: ConsumerDefinition, messages: number) => {
+    const i = await info(definition);
+    return i.ack_floor.consumer_seq >= messages && i.num_ack_pending === 0 && i.num_pending === 0;
+  };
+  /** The consumer's terminated-message advisories, as an operator's monitoring sees them: stream seq → deliveries. */
+  const watchTerminations = async (definition: ConsumerDefinition) => {
+    const terminated: { seq: number; deliveries: number }[] = [];
+    nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.${streamName}.${definition.durable}`, {
+      callback: (_error, msg) => {
+        const advisory = msg.json<{ stream_seq: number; deliveries: number }>();
+        terminated.push({ seq: advisory.stream_seq, deliveries: advisory.deliveries });
+      },
+    });
+    await nc.flush();
+    return terminated;
+  };
+  const seqOf = async (subject: string, payload: string) => (await js.publish(subject, payload)).seq;
+  const start = async (
+    definition: ConsumerDefinition,
+    handle: (event: Envelope, deliveryCount: number) => Promise<void>,
+  ) => {
+    const runner = await runConsumer(nc, {
+      consumer: definition,
+      event: pointsAwarded,
+      logger: silentLogger,
+      retryDelayMs: 100,
+      handle: (event, msg) => handle(event as Envelope, msg.info.deliveryCount),
+    });
+    runners.push(runner);
+    return runner;
+  };
+
+  beforeAll(async () => {
+    startTelemetry('consumer-test', {});
+    nc = await connect({ servers: testBackends.natsUrl });
+    jsm = await jetstreamManager(nc);
+    js = jetstream(nc);
+    await jsm.streams.add({ name: streamName, subjects: [`${prefix}.>`] });
+  });
+
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+  });
+
+  afterAll(async () => {
+    await jsm?.streams.delete(streamName).catch(() => false);
+    await nc?.drain();
+  });
+
+  it('hands a valid event to the handler and acks it', async () => {
+    const consumer = await newConsumer();
+    const handled: Envelope[] = [];
+    await start(consumer, async (event) => {
+      handled.push(event);
+    });
+    const sent = envelope({ userId: 'user-1', points: 10 });
+    await js.publish(consumer.subject, JSON.stringify(sent), { msgID: sent.id });
+    await until('the ack', () => settled(consumer, 1));
+    expect(handled).toEqual([sent]);
+    expect((await info(consumer)).num_redelivered).toBe(0);
+  });
+
+  it('terminates a message that is not JSON without calling the handler', async () => {
+    const consumer = await newConsumer();
+    const terminations = await watchTerminations(consumer);
+    let calls = 0;
+    await start(consumer, async () => {
+      calls += 1;
+    });
+    const seq = await seqOf(consumer.subject, 'points: ten');
+    await until('the termination', () => terminations.length === 1);
+    await until('the consumer to settle', () => settled(consumer, 1));
+    expect(terminations).toEqual([{ seq, deliveries: 1 }]);
+    expect(calls).toBe(0);
+  });
+
+  it('terminates an event that fails its schema or is of another type, without calling the handler', async () => {
+    const consumer = await newConsumer();
+    const terminations = await watchTerminations(consumer);
+    let calls = 0;
+    await start(consumer, async () => {
+      calls += 1;
+    });
+    const seqs = [
+      await seqOf(consumer.subject, JSON.stringify(envelope({ userId: 'user-1', points: 'ten' }))),
+      await seqOf(
+        consumer.subject,
+        JSON.stringify(envelope({ userId: 'user-1', points: 10 }, `${prefix}.other.type`)),
+      ),
+      await seqOf(consumer.subject, JSON.stringify(null)),
+    ];
+    await until('three terminations', () => terminations.length === 3);
+    await until('the consumer to settle', () => settled(consumer, 3));
+    expect(terminations).toEqual(seqs.map((seq) => ({ seq, deliveries: 1 })));
+    expect(calls).toBe(0);
+  });
+
+  it('offers a message that failed for now again, and acks it once it is handled', async () => {
+    const consumer = await newConsumer();
+    const attempts: number[] = [];
+    await start(consumer, async (_event, deliveryCount) => {
+      attempts.push(deliveryCount);
+      if (attempts.length < 3) throw new Error('database is restarting');
+    });
+    await js.publish(consumer.subject, JSON.stringify(envelope({ userId: 'user-1', points: 5 })));
+    await until('the ack after retries', () => settled(consumer, 1));
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  it('terminates a message whose handler reports a permanent failure, and does not retry it', async () => {
+    const consumer = await newConsumer();
+    const terminations = await watchTerminations(consumer);
+    let calls = 0;
+    await start(consumer, async () => {
+      calls += 1;
+      throw new PermanentFailure('user-1 does not exist here');
+    });
+    const seq = await seqOf(consumer.subject, JSON.stringify(envelope({ userId: 'user-1', points: 5 })));
+    await until('the termination', () => terminations.length === 1);
+    await sleep(300); // three retry delays: a nak would have brought it back by now
+    expect(terminations).toEqual([{ seq, deliveries: 1 }]);
+    expect(calls).toBe(1);
+    expect(await settled(consumer, 1)).toBe(true);
+  });
+
+  it('treats a 4xx AppError from the handler as permanent and a 5xx one as transient', async () => {
+    const consumer = await newConsumer();
+    const terminations = await watchTerminations(consumer);
+    const calls: number[] = [];
+    await start(consumer, async (event, deliveryCount) => {
+      calls.push(event.data.points);
+      if (event.data.points === 1) throw new AppError(404, 'NOT_FOUND', 'no such user');
+      if (deliveryCount === 1) throw new AppError(503, 'SERVICE_UNAVAILABLE', 'try later');
+    });
+    const seq = await seqOf(consumer.subject, JSON.stringify(envelope({ userId: 'user-1', points: 1 })));
+    await js.publish(consumer.subject, JSON.stringify(envelope({ userId: 'user-1', points: 2 })));
+    await until('both settled', () => settled(consumer, 2));
+    expect(terminations).toEqual([{ seq, deliveries: 1 }]);
+    expect(calls.sort()).toEqual([1, 2, 2]);
+  });
+
+  it("runs the handler in the publisher's trace", async () => {
+    const consumer = await newConsumer();
+    const traceIds: (string | undefined)[] = [];
+    await start(consumer, async () => {
+      traceIds.push(trace.getSpanContext(context.active())?.traceId);
+    });
+    const h = natsHeaders();
+    h.set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    await js.publish(consumer.subject, JSON.stringify(envelope({ userId: 'user-1', points: 3 })), {
+      headers: h,
+    });
+    await until('the ack', () => settled(consumer, 1));
+    expect(traceIds).toEqual(['0af7651916cd43dd8448eb211c80319c']);
+  });
+
+  it('takes no more messages once stopped, leaving them for the next run', async () => {
+    const consumer = await newConsumer();
+    const handled: number[] = [];
+    const handle = async (event: Envelope) => {
+      handled.push(event.data.points);
+    };
+    const runner = await start(consumer, handle);
+    await js.publish(consumer.subject, JSON.stringify(envelope({ userId: 'user-1', points: 1 })));
+    await until('the first ack', () => settled(consumer, 1));
+    await runner.stop();
+
+    await js.publish(consumer.subject, JSON.stringify(envelope({ userId: 'user-1', points: 2 })));
+    await sleep(200);
+    expect(handled).toEqual([1]);
+    expect((await info(consumer)).num_pending).toBe(1);
+
+    await start(consumer, handle);
+    await until('the second ack', () => settled(consumer, 2));
+    expect(handled).toEqual([1, 2]);
+  });
+});

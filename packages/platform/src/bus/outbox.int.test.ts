@@ -1,0 +1,242 @@
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { defineEvent, type EventEnvelope } from '@nxg/contracts';
+import Type from 'typebox';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { platformMigrations } from '../paths.ts';
+import { startTelemetry } from '../telemetry.ts';
+import {
+  openTestDatabase,
+  silentLogger,
+  testBackends,
+  uniqueSuffix,
+  type TestDatabase,
+} from '../test-support.ts';
+import { enqueueEvent, startOutboxRelay, type OutboxRelay } from './outbox.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+};
+
+const sfx = uniqueSuffix();
+const prefix = `outboxtest${sfx}`;
+const streamName = `OUTBOXTEST_${sfx}`;
+const widgetCreated = defineEvent({
+  type: `${prefix}.widget.created`,
+  stream: streamName,
+  dataVersion: 1,
+  description: 'A widget was made (test event)',
+  data: Type.Object({ widgetId: Type.String(), n: Type.Integer() }, { additionalProperties: false }),
+});
+const backend = testBackends.databaseUrl ? 'PostgreSQL' : 'PGlite';
+
+describe(`transactional outbox (${backend} + JetStream)`, () => {
+  let test: TestDatabase;
+  let db: Database;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let subjectNo = 0;
+  const relays: OutboxRelay[] = [];
+  const connections: NatsConnection[] = [];
+
+  /** Each test publishes on a subject of its own, so counts never mix. */
+  const nextSubject = () => `${prefix}.case${++subjectNo}.widget`;
+  const countOn = async (subject: string) =>
+    (await jsm.streams.info(streamName, { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
+  const messagesOn = async (subject: string) => {
+    const { state } = await jsm.streams.info(streamName);
+    const found = [];
+    for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+      const msg = await jsm.streams.getMessage(streamName, { seq });
+      if (msg?.subject === subject) found.push(msg);
+    }
+    return found;
+  };
+  const pending = async () =>
+    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0]!.n;
+  const enqueue = (subject: string, count: number, on: Database = db) =>
+    on.transaction(async (tx) => {
+      const events = [];
+      for (let n = 0; n < count; n++) {
+        events.push(
+          await enqueueEvent(tx, 'outbox-test', {
+            event: widgetCreated,
+            subject: `user-${n}`,
+            data: { widgetId: `w${n}`, n },
+            natsSubject: subject,
+          }),
+        );
+      }
+      return events;
+    });
+  const relay = async (on: Database = db, options: { intervalMs?: number; batchSize?: number } = {}) => {
+    const conn = await connect({ servers: testBackends.natsUrl });
+    connections.push(conn);
+    const started = startOutboxRelay({ db: on, nc: conn, logger: silentLogger, intervalMs: 20, ...options });
+    relays.push(started);
+    return started;
+  };
+  /** Every publish the relays attempt, seen on core NATS before JetStream drops duplicates. */
+  const watchPublishes = async (subject: string) => {
+    const ids: string[] = [];
+    const sub = nc.subscribe(subject, {
+      callback: (_error, msg) => {
+        ids.push(msg.headers?.get('Nats-Msg-Id') ?? '');
+      },
+    });
+    await nc.flush();
+    return { ids, stop: () => sub.unsubscribe() };
+  };
+
+  beforeAll(async () => {
+    startTelemetry('outbox-test', {});
+    nc = await connect({ servers: testBackends.natsUrl });
+    jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: streamName, subjects: [`${prefix}.>`], duplicate_window: nanos(60_000) });
+    test = await openTestDatabase();
+    db = test.db;
+    await migrate(db, [platformMigrations]);
+  });
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    await Promise.all(connections.splice(0).map((c) => c.drain()));
+  });
+
+  afterAll(async () => {
+    await jsm?.streams.delete(streamName).catch(() => false);
+    await nc?.drain();
+    await test?.dispose();
+  });
+
+  it('publishes nothing for a transaction that rolls back', async () => {
+    const subject = nextSubject();
+    await expect(
+      db.transaction(async (tx) => {
+        await enqueueEvent(tx, 'outbox-test', {
+          event: widgetCreated,
+          subject: 'user-1',
+          data: { widgetId: 'w1', n: 1 },
+          natsSubject: subject,
+        });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    const r = await relay();
+    expect(await r.flush()).toBe(0);
+    expect(await pending()).toBe(0);
+    expect(await countOn(subject)).toBe(0);
+  });
+
+  it('refuses an event whose data breaks its schema, so nothing is written', async () => {
+    await expect(
+      db.transaction((tx) =>
+        enqueueEvent(tx, 'outbox-test', {
+          event: widgetCreated,
+          subject: 'user-1',
+          data: { widgetId: 7 } as never,
+        }),
+      ),
+    ).rejects.toThrow(/does not match its schema/);
+    expect(await db.query('SELECT id FROM outbox')).toEqual([]);
+  });
+
+  it('publishes committed events once each, with Nats-Msg-Id = event id and the trace of the change', async () => {
+    const subject = nextSubject();
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const events = await context.with(propagation.extract(ROOT_CONTEXT, { traceparent }), () =>
+      enqueue(subject, 3),
+    );
+    expect(await pending()).toBe(3);
+
+    const r = await relay(db, { intervalMs: 60_000 });
+    await until('the relay to publish', async () => (await pending()) === 0);
+    expect(await r.flush()).toBe(0);
+
+    const stored = await messagesOn(subject);
+    expect(stored.map((m) => m.header.get('Nats-Msg-Id'))).toEqual(events.map((e) => e.id));
+    expect(stored.map((m) => m.json<EventEnvelope>())).toEqual(events);
+    expect(stored[0]!.header.get('traceparent')).toBe(traceparent);
+    expect(events[0]).toMatchObject({
+      type: widgetCreated.type,
+      source: 'outbox-test',
+      dataVersion: 1,
+      subject: 'user-0',
+    });
+    expect(events[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+  });
+
+  it('publishes on the event type when no NATS subject is given', async () => {
+    const [event] = await db.transaction(async (tx) => [
+      await enqueueEvent(tx, 'outbox-test', {
+        event: widgetCreated,
+        subject: 'user-9',
+        data: { widgetId: 'w9', n: 9 },
+      }),
+    ]);
+    const r = await relay();
+    await r.flush();
+    const stored = await messagesOn(widgetCreated.type);
+    expect(stored.map((m) => m.header.get('Nats-Msg-Id'))).toContain(event!.id);
+  });
+
+  it('publishes events enqueued while no relay ran once a relay starts', async () => {
+    const subject = nextSubject();
+    await enqueue(subject, 5);
+    await sleep(100);
+    expect(await countOn(subject)).toBe(0);
+    await relay();
+    await until('5 events on the stream', async () => (await countOn(subject)) === 5);
+    expect(await pending()).toBe(0);
+  });
+
+  it('publishes promptly when kicked after a commit, without waiting for its next tick', async () => {
+    const subject = nextSubject();
+    const r = await relay(db, { intervalMs: 60_000 });
+    await sleep(100); // its first pass is over; the next tick is a minute away
+    await enqueue(subject, 1);
+    r.kick();
+    await until('the kicked event', async () => (await countOn(subject)) === 1, 3_000);
+  });
+
+  it('publishes each of 300 events exactly once with two relays on the same database', async () => {
+    const subject = nextSubject();
+    const other = await test.another();
+    const publishes = await watchPublishes(subject);
+    const events = [...(await enqueue(subject, 150)), ...(await enqueue(subject, 150, other))];
+    await Promise.all([relay(db, { batchSize: 20 }), relay(other, { batchSize: 20 })]);
+    await until('300 events on the stream', async () => (await countOn(subject)) >= 300, 20_000);
+    await until('the outbox to empty', async () => (await pending()) === 0);
+    await sleep(200);
+    publishes.stop();
+
+    expect(await countOn(subject)).toBe(300);
+    // Not one publish attempt was repeated: the relays never took the same row.
+    expect(publishes.ids).toHaveLength(300);
+    expect(new Set(publishes.ids)).toEqual(new Set(events.map((e) => e.id)));
+  });
+
+  it('lands an event once when a relay publishes it again within the duplicate window', async () => {
+    const subject = nextSubject();
+    const [event] = await enqueue(subject, 1);
+    const r = await relay(db, { intervalMs: 60_000 });
+    await until('the first publish', async () => (await countOn(subject)) === 1);
+    // A relay that died after publishing but before marking the row publishes it again.
+    await db.query('UPDATE outbox SET published_at = NULL WHERE id = $1', [event!.id]);
+    expect(await r.flush()).toBe(1);
+    expect(await countOn(subject)).toBe(1);
+
+    const js = jetstream(nc);
+    const again = await js.publish(subject, JSON.stringify(event), { msgID: event!.id });
+    expect(again.duplicate).toBe(true);
+    expect(await countOn(subject)).toBe(1);
+  });
+});
