@@ -12,6 +12,7 @@ import { Supervisor } from './supervisor.ts';
 /** Start order: each waits for the previous one to be ready. */
 const services = [
   { name: 'identity', portVariable: 'IDENTITY_PORT', defaultPort: 8082 },
+  { name: 'machine-hub', portVariable: 'MACHINE_HUB_PORT', defaultPort: 8081 },
   { name: 'gateway', portVariable: 'GATEWAY_PORT', defaultPort: 8080 },
 ];
 
@@ -54,6 +55,8 @@ console.log(`
 NXG Connect is running
   API        ${gateway}/v1
   API docs   ${gateway}/docs   (OpenAPI: ${gateway}/openapi.json)
+  live feed  ${gateway.replace('http', 'ws')}/v1/live
+  machines   ws://localhost:${env.MACHINE_HUB_PORT ?? 8081}/v1/machines/connect   (simulator: pnpm sim)
   NATS       ${nats.url}${nats.started ? ' (started here, data under ' + dataDir + '/nats)' : ''}
   databases  ${pgHost ? `PostgreSQL at ${pgHost}, one database per service` : `embedded PGlite under ${dataDir}/<service>`}
   cache      ${redisHost ? `Redis at ${redisHost}` : 'in-process (single node)'}

@@ -1,26 +1,27 @@
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { CommonErrorCodes, identity } from '@nxg/contracts';
+import { CommonErrorCodes, identity, machines } from '@nxg/contracts';
 import {
   AppError,
   busPlugin,
   cachePlugin,
   createHttpServer,
   healthPlugin,
+  JwksKeys,
+  RevocationWatch,
+  TokenVerifier,
   type HttpServerOptions,
 } from '@nxg/platform';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { JwksKeys } from './auth/jwks-keys.ts';
-import { RevocationWatch } from './auth/revocation-watch.ts';
-import { TokenVerifier } from './auth/token-verifier.ts';
 import type { GatewayConfig } from './config.ts';
 import { docsPlugin } from './docs/docs-plugin.ts';
+import { liveFeedPlugin } from './live/live-feed.ts';
 import { clientKey, ipKey } from './routes/client-key.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
-export const operations = [...identity.all];
+export const operations = [...identity.all, ...machines.all];
 
 const JWKS_RETRY_MS = 2000;
 
@@ -77,12 +78,14 @@ export function buildService(config: GatewayConfig, logger: HttpServerOptions['l
     });
     // Login, register and refresh share one stricter budget per client address.
     const authRateLimit = api.rateLimit({ max: config.AUTH_RATE_LIMIT_MAX, keyGenerator: ipKey });
+    const verifier = new TokenVerifier(jwksKeys, revocations, {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    });
+    await api.register(liveFeedPlugin, { nc: api.bus.nc, verifier, revocations });
     registerOperationRoutes(api, {
       nc: api.bus.nc,
-      verifier: new TokenVerifier(jwksKeys, revocations, {
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-      }),
+      verifier,
       revocations,
       operations,
       timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,

@@ -23,6 +23,7 @@ import { profileBindings } from './profile/profile-handlers.ts';
 import { RevocationList } from './tokens/revocations.ts';
 import { SessionStore } from './tokens/session-store.ts';
 import { SigningKeys } from './tokens/signing-keys.ts';
+import { machineTokenBindings } from './tokens/machine-token-handlers.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -81,7 +82,12 @@ export function buildService(config: IdentityConfig, logger: HttpServerOptions['
       logger: log,
     };
     await feature.register(operationsPlugin, {
-      bindings: [...accountBindings(deps), ...profileBindings(deps), ...branchBindings(deps)],
+      bindings: [
+        ...accountBindings(deps),
+        ...profileBindings(deps),
+        ...branchBindings(deps),
+        ...machineTokenBindings(deps),
+      ],
     });
   });
   return app;

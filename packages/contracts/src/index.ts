@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './event.ts';
 export * from './streams.ts';
 export * from './identity/index.ts';
+export * from './machines/index.ts';

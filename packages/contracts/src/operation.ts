@@ -17,7 +17,8 @@ export interface Operation<
   service: string;
   subject: string;
   summary: string;
-  http: {
+  /** Absent for internal operations: served over NATS only, never routed by the gateway. */
+  http?: {
     method: HttpMethod;
     path: string;
     status: number;
@@ -42,7 +43,7 @@ export interface OperationSpec<
   O extends TSchema | null,
 > {
   summary: string;
-  http: Operation['http'];
+  http?: Operation['http'];
   access: Operation['access'];
   params?: TObject<P>;
   query?: TObject<Q>;

@@ -19,3 +19,6 @@ export { platformMigrations } from './paths.ts';
 export * from './plugins/infrastructure.ts';
 export * from './plugins/operations.ts';
 export * from './cursor.ts';
+export * from './auth/jwks-keys.ts';
+export * from './auth/revocation-watch.ts';
+export * from './auth/token-verifier.ts';

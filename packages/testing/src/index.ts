@@ -4,3 +4,4 @@ export * from './service-process.ts';
 export * from './platform.ts';
 export * from './http-client.ts';
 export * from './events.ts';
+export * from './socket-client.ts';

@@ -14,10 +14,13 @@ export interface PlatformOptions {
   /** Identity replicas sharing one database (needs PostgreSQL for more than one). */
   identityReplicas?: number;
   gatewayReplicas?: number;
+  /** Machine-hub replicas (none unless asked for; more than one needs PostgreSQL). */
+  hubReplicas?: number;
   /** Extra environment for every service. */
   env?: Record<string, string>;
   identityEnv?: Record<string, string>;
   gatewayEnv?: Record<string, string>;
+  hubEnv?: Record<string, string>;
 }
 
 export interface TestPlatform {
@@ -27,6 +30,9 @@ export interface TestPlatform {
   gatewayUrls: string[];
   identity: ServiceProcess[];
   gateway: ServiceProcess[];
+  hub: ServiceProcess[];
+  /** Base URLs of the machine-hub replicas (their WebSocket is at /v1/machines/connect). */
+  hubUrls: string[];
   /** A NATS connection of the test's own, to watch events or call services directly. */
   nc: NatsConnection;
   stop(): Promise<void>;
@@ -67,15 +73,27 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     ...(backends.databaseUrl ? { DATABASE_URL: backends.databaseUrl, DATABASE_NAME: databaseName } : {}),
     ...options.identityEnv,
   };
+  const hubDatabaseName = databaseName.replace('identity', 'hub');
+  const hubEnv = {
+    ...common,
+    HEARTBEAT_INTERVAL_S: '2',
+    ...(backends.databaseUrl ? { DATABASE_URL: backends.databaseUrl, DATABASE_NAME: hubDatabaseName } : {}),
+    ...options.hubEnv,
+  };
   const identity: ServiceProcess[] = [];
   const gateway: ServiceProcess[] = [];
+  const hub: ServiceProcess[] = [];
   const gatewayUrls: string[] = [];
+  const hubUrls: string[] = [];
   const nc = await connect({ servers: backends.natsUrl, name: 'test' });
   await assertNoForeignServices(nc);
   const stop = async () => {
-    await Promise.all([...gateway, ...identity].map((s) => s.stop().catch(() => {})));
+    await Promise.all([...gateway, ...hub, ...identity].map((s) => s.stop().catch(() => {})));
     await nc.close();
-    if (backends.databaseUrl) await dropDatabase(backends.databaseUrl, databaseName);
+    if (backends.databaseUrl) {
+      await dropDatabase(backends.databaseUrl, databaseName);
+      await dropDatabase(backends.databaseUrl, hubDatabaseName);
+    }
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -84,6 +102,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       identity.push(
         await startServiceProcess('identity', { ...identityEnv, IDENTITY_PORT: String(port) }, port),
       );
+    }
+    for (let i = 0; i < (options.hubReplicas ?? 0); i++) {
+      const port = await freePort();
+      hub.push(
+        await startServiceProcess(
+          'machine-hub',
+          { ...hubEnv, MACHINE_HUB_PORT: String(port), HUB_INSTANCE_ID: `hub-${i}` },
+          port,
+        ),
+      );
+      hubUrls.push(`http://127.0.0.1:${port}`);
     }
     for (let i = 0; i < (options.gatewayReplicas ?? 1); i++) {
       const port = await freePort();
@@ -100,7 +129,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     await stop();
     throw error;
   }
-  return { backends, gatewayUrl: gatewayUrls[0]!, gatewayUrls, identity, gateway, nc, stop };
+  return { backends, gatewayUrl: gatewayUrls[0]!, gatewayUrls, identity, gateway, hub, hubUrls, nc, stop };
 }
 
 /**

@@ -21,12 +21,13 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.stop());
 
-const pathOf = (op: Operation) => op.http.path.replace(/\{\w+\}/g, uuid);
-const withBody = operations.filter((op) => op.body);
+const pathOf = (op: Operation) => op.http!.path.replace(/\{\w+\}/g, uuid);
+/** Every routed operation that takes a body. */
+const withBody = operations.filter((op) => op.http && op.body);
 
 /** Sends a raw body to an operation and checks the answer is a 4xx problem with a code. */
 async function expectProblem(op: Operation, raw: string, status: number | number[], path = pathOf(op)) {
-  const response = await api.send(op.http.method, path, { raw, token });
+  const response = await api.send(op.http!.method, path, { raw, token });
   const allowed = Array.isArray(status) ? status : [status];
   expect(allowed, `${op.name} answered ${response.status}: ${JSON.stringify(response.body)}`).toContain(
     response.status,

@@ -1,10 +1,15 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { CommonErrorCodes, type Operation, type RequestContext } from '@nxg/contracts';
-import { AppError, callOperation, currentTraceparent } from '@nxg/platform';
+import {
+  AppError,
+  callOperation,
+  currentTraceparent,
+  type Caller,
+  type RevocationWatch,
+  type TokenVerifier,
+} from '@nxg/platform';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
-import type { Caller, TokenVerifier } from '../auth/token-verifier.ts';
-import type { RevocationWatch } from '../auth/revocation-watch.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,11 +45,13 @@ function assertAllowed(op: Operation, caller: Caller): void {
 export function registerOperationRoutes(app: FastifyInstance, options: OperationRouteOptions): void {
   const { nc, verifier, revocations } = options;
   for (const op of options.operations) {
+    const http = op.http;
+    if (!http) continue; // internal: NATS only
     const isPublic = op.access === 'public';
     app.route({
-      method: op.http.method,
-      url: fastifyPath(op.http.path),
-      bodyLimit: op.http.bodyLimit ?? options.bodyLimit,
+      method: http.method,
+      url: fastifyPath(http.path),
+      bodyLimit: http.bodyLimit ?? options.bodyLimit,
       schema: {
         operationId: op.name,
         summary: op.summary,
@@ -52,11 +59,11 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
         ...(op.params ? { params: op.params } : {}),
         ...(op.query ? { querystring: op.query } : {}),
         ...(op.body ? { body: op.body } : {}),
-        ...(op.output ? { response: { [op.http.status]: op.output } } : {}),
+        ...(op.output ? { response: { [http.status]: op.output } } : {}),
         ...(isPublic ? {} : { security: [{ bearerAuth: [] }] }),
       },
       // Auth routes skip the per-client limit for their own, stricter per-address one.
-      ...(op.http.rateLimit === 'auth'
+      ...(http.rateLimit === 'auth'
         ? { config: { rateLimit: false }, preHandler: options.authRateLimit }
         : {}),
       onRequest: isPublic
@@ -91,8 +98,8 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
           revocations.add(`jti.${caller.token.id}`);
           revocations.add(`sid.${caller.token.sessionId}`);
         }
-        if (op.output === null) return reply.status(op.http.status).send();
-        return reply.status(op.http.status).send(data);
+        if (op.output === null) return reply.status(http.status).send();
+        return reply.status(http.status).send(data);
       },
     });
   }

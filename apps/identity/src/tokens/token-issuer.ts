@@ -24,10 +24,16 @@ export class TokenIssuer {
     this.options = options;
   }
 
-  async issue(subject: TokenSubject, sessionId: string): Promise<AccessToken> {
+  /** `extra` claims ride along, e.g. a machine token's branch (`bid`). */
+  async issue(
+    subject: TokenSubject,
+    sessionId: string,
+    extra: Record<string, string> = {},
+  ): Promise<AccessToken> {
     const { kid, alg, key } = this.keys.current();
     const id = randomUUID();
     const token = await new SignJWT({
+      ...extra,
       roles: subject.roles,
       br: subject.branchRoles,
       sid: sessionId,

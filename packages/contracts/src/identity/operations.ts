@@ -130,6 +130,14 @@ export const assignBranchRole = defineOperation('identity', 'branches.staff.assi
   output: Type.Object({ branchId: Type.String(), userId: Type.String(), role: Type.String() }),
 });
 
+/** Internal (NATS only): machine-hub asks for a machine token once it has checked the machine's secret. */
+export const issueMachineToken = defineOperation('identity', 'tokens.machine', {
+  summary: 'Sign a short-lived machine token, verified through the same JWKS as members’ tokens',
+  access: [],
+  body: Type.Object({ machineId: Id, branchId: Id }, { additionalProperties: false }),
+  output: Type.Object({ accessToken: Type.String(), expiresIn: Type.Integer() }),
+});
+
 /** Every identity operation, in the order the gateway registers them. */
 export const all = [
   register,
@@ -146,4 +154,5 @@ export const all = [
   createBranch,
   listBranches,
   assignBranchRole,
+  issueMachineToken,
 ] as const;

@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { identity } from '@nxg/contracts';
-import { callOperation } from '@nxg/platform';
+import { callOperation } from '../bus/rpc.ts';
 
 const systemContext = () => ({ requestId: 'gateway-jwks', roles: [], branchRoles: {} });
 const REFETCH_INTERVAL_MS = 10_000;

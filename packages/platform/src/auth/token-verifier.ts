@@ -1,11 +1,14 @@
 import { CommonErrorCodes, type RequestContext } from '@nxg/contracts';
-import { AppError } from '@nxg/platform';
+import { AppError } from '../errors.ts';
 import { createVerifier, TokenError } from 'fast-jwt';
 import type { JwksKeys } from './jwks-keys.ts';
 import type { RevocationWatch } from './revocation-watch.ts';
 
 export interface Caller {
+  /** The account, or for a machine token the machine. */
   userId: string;
+  /** A machine token's branch. */
+  machineBranchId?: string;
   roles: string[];
   branchRoles: Record<string, string>;
   token: NonNullable<RequestContext['token']>;
@@ -17,6 +20,7 @@ interface AccessClaims {
   sid: string;
   exp: number;
   typ?: string;
+  bid?: string;
   roles?: unknown;
   br?: unknown;
 }
@@ -82,6 +86,7 @@ export class TokenVerifier {
       roles: claims.roles as string[],
       branchRoles: (claims.br ?? {}) as Record<string, string>,
       token: { id: claims.jti, sessionId: claims.sid, expiresAt: claims.exp },
+      ...(claims.bid ? { machineBranchId: claims.bid } : {}),
     };
   }
 }

@@ -1,0 +1,22 @@
+import type { Cache, Database, OutboxRelay } from '@nxg/platform';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import type { HubConfig } from './config.ts';
+import type { QrTokens } from './linking/qr-tokens.ts';
+import type { LivePublisher } from './live/live-publisher.ts';
+
+/** What machine-hub's features work with, assembled once in service.ts. */
+export interface HubDeps {
+  config: HubConfig;
+  db: Database;
+  nc: NatsConnection;
+  cache: Cache;
+  outbox: OutboxRelay;
+  qr: QrTokens;
+  live: LivePublisher;
+  logger: Logger;
+  /** This replica's name in `machines.connected_instance`. */
+  instanceId: string;
+  /** Silence after which a machine counts as offline: two heartbeat intervals and a margin. */
+  staleAfterMs: number;
+}

@@ -1,0 +1,88 @@
+import { identity, machineEvents, machines } from '@nxg/contracts';
+import { AppError, bind, callOperation, enqueueEvent, type Binding } from '@nxg/platform';
+import { v7 as uuidv7 } from 'uuid';
+import type { HubDeps } from '../deps.ts';
+import { HubErrors } from '../errors.ts';
+import { announceStatus, deriveStatus, findMachine, SOURCE, toMachine } from '../registry/machine-store.ts';
+import { requireUser } from '../require-user.ts';
+import { announceStatusChange, announceUnlink } from './link-notices.ts';
+import { endLink } from './link-store.ts';
+
+/** QR linking: a member scans the code the machine shows, and the two are linked until one ends it. */
+export function linkBindings(deps: HubDeps): Binding[] {
+  const { db, qr, live, outbox, staleAfterMs } = deps;
+
+  /** The member's first name as the machine greets them; a stand-in if identity does not answer. */
+  const displayName = async (ctx: Parameters<Binding['handle']>[1]) => {
+    try {
+      const me = await callOperation(deps.nc, identity.getMe, {}, ctx, { timeoutMs: 1000 });
+      return me.profile.name.split(' ')[0] ?? 'Member';
+    } catch {
+      return 'Member';
+    }
+  };
+
+  return [
+    bind(machines.link, async ({ qrToken }, ctx) => {
+      const userId = requireUser(ctx);
+      const { machineId, nonce } = qr.verify(qrToken);
+      const linkId = uuidv7();
+      const linked = await db
+        .transaction(async (tx) => {
+          const redeemed = await tx.query(
+            'INSERT INTO qr_redemptions (nonce, machine_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING nonce',
+            [nonce, machineId],
+          );
+          if (redeemed.length === 0)
+            throw new AppError(
+              409,
+              HubErrors.QR_TOKEN_USED,
+              'This QR code was already used; scan the new one',
+            );
+          const machine = await findMachine(tx, machineId, true);
+          if (!machine) throw new AppError(404, HubErrors.MACHINE_NOT_FOUND, 'The machine no longer exists');
+          const status = deriveStatus(machine, staleAfterMs);
+          if (status === 'occupied')
+            throw new AppError(409, HubErrors.MACHINE_OCCUPIED, 'Someone is training on this machine');
+          if (status !== 'available')
+            throw new AppError(409, HubErrors.MACHINE_UNAVAILABLE, `The machine is ${status}`);
+          await tx.query('INSERT INTO links (id, machine_id, user_id) VALUES ($1, $2, $3)', [
+            linkId,
+            machineId,
+            userId,
+          ]);
+          await enqueueEvent(tx, SOURCE, {
+            event: machineEvents.machineLinked,
+            subject: machineId,
+            natsSubject: machineEvents.machineSubject(machine.branch_id, machineId, 'linked'),
+            data: { linkId, machineId, branchId: machine.branch_id, userId, at: new Date().toISOString() },
+          });
+          const changed = await announceStatus(tx, machineId, staleAfterMs);
+          return { machine: toMachine((await findMachine(tx, machineId))!, staleAfterMs), changed };
+        })
+        .catch((error: unknown) => {
+          // The partial unique index: this member is linked elsewhere already.
+          if ((error as { code?: string }).code === '23505') {
+            throw new AppError(
+              409,
+              HubErrors.ALREADY_LINKED,
+              'You are linked to another machine; unlink it first',
+            );
+          }
+          throw error;
+        });
+      outbox.kick();
+      live.command(machineId, { type: 'linked', linkId, userId, displayName: await displayName(ctx) });
+      live.toMember(userId, 'linked', { linkId, machine: linked.machine });
+      announceStatusChange(deps, linked.machine.branchId, machineId, linked.changed);
+      return { machine: linked.machine, linkId };
+    }),
+
+    bind(machines.unlink, async ({ machineId }, ctx) => {
+      const userId = requireUser(ctx);
+      const ended = await db.transaction((tx) => endLink(tx, { machineId, userId }, 'member', staleAfterMs));
+      if (!ended) throw new AppError(404, HubErrors.NOT_LINKED, 'You are not linked to this machine');
+      announceUnlink(deps, ended);
+    }),
+  ];
+}

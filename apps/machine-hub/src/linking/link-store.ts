@@ -1,0 +1,60 @@
+import { machineEvents, type MachineStatus } from '@nxg/contracts';
+import { enqueueEvent, type Queryable } from '@nxg/platform';
+import { announceStatus, SOURCE } from '../registry/machine-store.ts';
+
+export interface EndedLink {
+  linkId: string;
+  machineId: string;
+  branchId: string;
+  userId: string;
+  reason: string;
+  /** The machine's new status, when it changed. */
+  status: MachineStatus | undefined;
+}
+
+/**
+ * Ends an active link inside the caller's transaction, with its `unlinked` event and the machine's
+ * status change. Resolves undefined when the link had already ended (a repeat is no error).
+ */
+export async function endLink(
+  tx: Queryable,
+  where: { linkId: string } | { machineId: string } | { userId: string; machineId: string },
+  reason: string,
+  staleAfterMs: number,
+): Promise<EndedLink | undefined> {
+  const [condition, params] =
+    'linkId' in where
+      ? ['l.id = $2', [where.linkId]]
+      : 'userId' in where
+        ? ['l.machine_id = $2 AND l.user_id = $3', [where.machineId, where.userId]]
+        : ['l.machine_id = $2', [where.machineId]];
+  const [ended] = await tx.query<{ id: string; machine_id: string; user_id: string; branch_id: string }>(
+    `UPDATE links l SET ended_at = now(), end_reason = $1 FROM machines m
+     WHERE m.id = l.machine_id AND l.ended_at IS NULL AND ${condition}
+     RETURNING l.id, l.machine_id, l.user_id, m.branch_id`,
+    [reason, ...params],
+  );
+  if (!ended) return undefined;
+  await enqueueEvent(tx, SOURCE, {
+    event: machineEvents.machineUnlinked,
+    subject: ended.machine_id,
+    natsSubject: machineEvents.machineSubject(ended.branch_id, ended.machine_id, 'unlinked'),
+    data: {
+      linkId: ended.id,
+      machineId: ended.machine_id,
+      branchId: ended.branch_id,
+      userId: ended.user_id,
+      reason,
+      at: new Date().toISOString(),
+    },
+  });
+  const status = await announceStatus(tx, ended.machine_id, staleAfterMs);
+  return {
+    linkId: ended.id,
+    machineId: ended.machine_id,
+    branchId: ended.branch_id,
+    userId: ended.user_id,
+    reason,
+    status,
+  };
+}

@@ -1,0 +1,38 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { hubMachineSubject, liveSubjects, type LiveMessageType, type MachineStatus } from '@nxg/contracts';
+
+export type HubCommand =
+  | { type: 'linked'; linkId: string; userId: string; displayName: string }
+  | { type: 'unlinked'; linkId: string; reason: string }
+  | { type: 'replaced'; by: string };
+
+/**
+ * Core NATS messages that need no history: live-feed pushes to members and staff, and commands for
+ * whichever hub replica holds a machine's socket.
+ */
+export class LivePublisher {
+  private readonly nc: NatsConnection;
+
+  constructor(nc: NatsConnection) {
+    this.nc = nc;
+  }
+
+  toMember(userId: string, type: LiveMessageType, data: unknown): void {
+    this.nc.publish(liveSubjects.user(userId), JSON.stringify({ type, at: new Date().toISOString(), data }));
+  }
+
+  machineStatus(branchId: string, machineId: string, status: MachineStatus): void {
+    this.nc.publish(
+      liveSubjects.branch(branchId),
+      JSON.stringify({
+        type: 'machine.status',
+        at: new Date().toISOString(),
+        data: { machineId, branchId, status },
+      }),
+    );
+  }
+
+  command(machineId: string, command: HubCommand): void {
+    this.nc.publish(hubMachineSubject(machineId), JSON.stringify(command));
+  }
+}

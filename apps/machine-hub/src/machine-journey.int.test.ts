@@ -1,0 +1,258 @@
+import {
+  apiClient,
+  connectLive,
+  connectMachine,
+  readEvents,
+  registerMember,
+  startPlatform,
+  type ApiClient,
+  type SocketClient,
+  type TestPlatform,
+} from '@nxg/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const admin = { email: 'root@nxg.test', password: 'platform admin password' };
+let platform: TestPlatform;
+let api: ApiClient;
+let adminToken: string;
+let branchId: string;
+const startedAt = new Date();
+
+beforeAll(async () => {
+  platform = await startPlatform({
+    hubReplicas: 1,
+    identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+  });
+  api = apiClient(platform.gatewayUrl);
+  adminToken = (await api.post('/v1/auth/login', { login: admin.email, password: admin.password })).body
+    .accessToken;
+  branchId = (
+    await api.post('/v1/branches', { name: `Hub ${Date.now()}`, address: '1 Gym Road' }, adminToken)
+  ).body.id;
+});
+afterAll(() => platform?.stop());
+
+/** A provisioned, connected, greeted machine. */
+async function onlineMachine(name = 'Treadmill') {
+  const created = await api.post(
+    `/v1/branches/${branchId}/machines`,
+    { name, type: 'cardio', location: 'Floor 1' },
+    adminToken,
+  );
+  expect(created.status).toBe(201);
+  const { machineId, secret } = created.body.credentials;
+  const token = await api.post('/v1/machines/token', { machineId, secret });
+  expect(token.status).toBe(200);
+  const machine = connectMachine(platform.hubUrls[0]!, token.body.accessToken);
+  await machine.opened;
+  const hello = machine.send({ type: 'hello', firmware: '1.2.3', capabilities: ['telemetry', 'qr'] });
+  const welcome = await machine.next((m) => m.type === 'welcome');
+  expect(welcome).toMatchObject({ machineId, heartbeatIntervalS: 2 });
+  await machine.reply(hello.id);
+  return { machine, machineId, machineToken: token.body.accessToken as string };
+}
+
+async function scanQr(machine: SocketClient): Promise<string> {
+  machine.send({ type: 'qr.request' });
+  return (await machine.next((m) => m.type === 'qr')).token as string;
+}
+
+describe('a member trains on a connected machine', () => {
+  it('links by QR, sees telemetry live, logs a set once, and unlinks', async () => {
+    const { machine, machineId } = await onlineMachine();
+    const member = await registerMember(api, { name: 'Grace Hopper' });
+    const live = connectLive(platform.gatewayUrl, member.accessToken);
+    await live.next((m) => m.type === 'ready');
+
+    const linked = await api.post(
+      '/v1/machines/link',
+      { qrToken: await scanQr(machine) },
+      member.accessToken,
+    );
+    expect(linked.status).toBe(200);
+    expect(linked.body.machine).toMatchObject({ id: machineId, status: 'occupied' });
+    const linkId = linked.body.linkId as string;
+    expect(await machine.next((m) => m.type === 'linked')).toMatchObject({
+      linkId,
+      member: { displayName: 'Grace' },
+    });
+    expect(await live.next((m) => m.type === 'linked')).toMatchObject({ data: { linkId } });
+
+    const telemetry = machine.send({
+      type: 'telemetry',
+      linkId,
+      metrics: { speedKph: 10.5, heartRate: 142, distanceM: 1200 },
+    });
+    expect((await machine.reply(telemetry.id)).type).toBe('ack');
+    expect(await live.next((m) => m.type === 'telemetry')).toMatchObject({
+      data: { linkId, machineId, metrics: { speedKph: 10.5, heartRate: 142 } },
+    });
+
+    const set = machine.send({
+      type: 'set.completed',
+      linkId,
+      exercise: 'Leg press',
+      reps: 12,
+      weightKg: 80,
+      durationS: 45,
+    });
+    expect((await machine.reply(set.id)).type).toBe('ack');
+    // Resent after a "reconnect": acknowledged again, no second effect.
+    machine.sendRaw(JSON.stringify(set));
+    expect((await machine.reply(set.id)).type).toBe('ack');
+    const sets = await readEvents(platform.nc, {
+      stream: 'MACHINES',
+      subject: `machines.${branchId}.${machineId}.set_completed`,
+      since: startedAt,
+      expect: 1,
+    });
+    expect(sets).toHaveLength(1);
+    expect(sets[0]!.data).toMatchObject({ userId: member.user.id, reps: 12, weightKg: 80, frameId: set.id });
+
+    expect((await api.post('/v1/machines/unlink', { machineId }, member.accessToken)).status).toBe(204);
+    expect(await machine.next((m) => m.type === 'unlinked')).toMatchObject({ linkId, reason: 'member' });
+    expect(await live.next((m) => m.type === 'unlinked')).toMatchObject({
+      data: { linkId, reason: 'member' },
+    });
+    const list = await api.get(`/v1/branches/${branchId}/machines`, member.accessToken);
+    expect(list.body.items.find((m: { id: string }) => m.id === machineId).status).toBe('available');
+    machine.close();
+    live.close();
+  });
+
+  it('keeps one member per machine and one machine per member, and QR codes single use', async () => {
+    const first = await onlineMachine('Bike');
+    const second = await onlineMachine('Rower');
+    const alice = await registerMember(api);
+    const bob = await registerMember(api);
+    const qr = await scanQr(first.machine);
+    expect((await api.post('/v1/machines/link', { qrToken: qr }, alice.accessToken)).status).toBe(200);
+
+    const reused = await api.post('/v1/machines/link', { qrToken: qr }, bob.accessToken);
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('QR_TOKEN_USED');
+    const occupied = await api.post(
+      '/v1/machines/link',
+      { qrToken: await scanQr(first.machine) },
+      bob.accessToken,
+    );
+    expect(occupied.status).toBe(409);
+    expect(occupied.body.code).toBe('MACHINE_OCCUPIED');
+    const twice = await api.post(
+      '/v1/machines/link',
+      { qrToken: await scanQr(second.machine) },
+      alice.accessToken,
+    );
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('ALREADY_LINKED');
+    const forged = await api.post(
+      '/v1/machines/link',
+      { qrToken: `${qr.split('.')[0]}.forged-signature` },
+      bob.accessToken,
+    );
+    expect(forged.status).toBe(400);
+    expect(forged.body.code).toBe('QR_TOKEN_INVALID');
+    first.machine.close();
+    second.machine.close();
+  });
+
+  it('ends the link when the machine misses its heartbeats', async () => {
+    const { machine, machineId } = await onlineMachine('Cable station');
+    const member = await registerMember(api);
+    const live = connectLive(platform.gatewayUrl, member.accessToken);
+    await live.next((m) => m.type === 'ready');
+    const linked = await api.post(
+      '/v1/machines/link',
+      { qrToken: await scanQr(machine) },
+      member.accessToken,
+    );
+    expect(linked.status).toBe(200);
+    // Say nothing: heartbeats every 2 s are expected.
+    expect((await machine.closed).code).toBe(4408);
+    expect(await live.next((m) => m.type === 'unlinked', 15_000)).toMatchObject({
+      data: { machineId, reason: 'heartbeat_lost' },
+    });
+    const list = await api.get(`/v1/branches/${branchId}/machines`, member.accessToken);
+    expect(list.body.items.find((m: { id: string }) => m.id === machineId).status).toBe('offline');
+    live.close();
+  });
+
+  it('cannot be linked while in maintenance, and maintenance ends a link', async () => {
+    const { machine, machineId } = await onlineMachine('Squat rack');
+    const member = await registerMember(api);
+    expect(
+      (await api.post('/v1/machines/link', { qrToken: await scanQr(machine) }, member.accessToken)).status,
+    ).toBe(200);
+    const down = await api.patch(`/v1/machines/${machineId}`, { status: 'maintenance' }, adminToken);
+    expect(down.status).toBe(200);
+    expect(down.body.status).toBe('maintenance');
+    expect(await machine.next((m) => m.type === 'unlinked')).toMatchObject({ reason: 'maintenance' });
+    const refused = await api.post(
+      '/v1/machines/link',
+      { qrToken: await scanQr(machine) },
+      member.accessToken,
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('MACHINE_UNAVAILABLE');
+    const logged = await api.post(
+      `/v1/machines/${machineId}/maintenance`,
+      { type: 'repair', notes: 'New belt' },
+      adminToken,
+    );
+    expect(logged.status).toBe(201);
+    const log = await api.get(`/v1/machines/${machineId}/maintenance`, adminToken);
+    expect(log.body.items).toEqual([expect.objectContaining({ type: 'repair', notes: 'New belt' })]);
+    machine.close();
+  });
+});
+
+describe('the machine socket refuses what it should', () => {
+  it('answers bad frames with error frames and stays open', async () => {
+    const { machine } = await onlineMachine('Bench');
+    machine.sendRaw('{not json');
+    expect(await machine.next((m) => m.type === 'error')).toMatchObject({ code: 'MALFORMED_FRAME' });
+    const unknown = machine.send({ type: 'self-destruct' });
+    expect(await machine.reply(unknown.id)).toMatchObject({ type: 'error', code: 'UNKNOWN_FRAME_TYPE' });
+    const invalid = machine.send({ type: 'telemetry', linkId: 'nope', metrics: { speedKph: 'fast' } });
+    expect(await machine.reply(invalid.id)).toMatchObject({ type: 'error', code: 'INVALID_FRAME' });
+    const unlinked = machine.send({
+      type: 'telemetry',
+      linkId: crypto.randomUUID(),
+      metrics: { speedKph: 5 },
+    });
+    expect(await machine.reply(unlinked.id)).toMatchObject({ type: 'error', code: 'NOT_LINKED' });
+    const heartbeat = machine.send({ type: 'heartbeat' });
+    expect((await machine.reply(heartbeat.id)).type).toBe('ack');
+    machine.close();
+  });
+
+  it('closes with 4401 without a valid token and 4403 for a member token', async () => {
+    const none = connectMachine(platform.hubUrls[0]!, 'garbage');
+    expect((await none.closed).code).toBe(4401);
+    const member = await registerMember(api);
+    const wrongRole = connectMachine(platform.hubUrls[0]!, member.accessToken);
+    expect((await wrongRole.closed).code).toBe(4403);
+  });
+
+  it('refuses machine tokens on member routes and wrong secrets', async () => {
+    const { machine, machineToken, machineId } = await onlineMachine('Dumbbells');
+    const asMember = await api.get('/v1/me', machineToken);
+    expect(asMember.status).toBe(403);
+    const live = connectLive(platform.gatewayUrl, machineToken);
+    expect((await live.closed).code).toBe(4403);
+    const wrong = await api.post('/v1/machines/token', { machineId, secret: 'x'.repeat(32) });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.code).toBe('INVALID_MACHINE_CREDENTIALS');
+    machine.close();
+  });
+
+  it('lets only branch admins manage machines', async () => {
+    const member = await registerMember(api);
+    const byMember = await api.post(
+      `/v1/branches/${branchId}/machines`,
+      { name: 'X', type: 'strength', location: 'Y' },
+      member.accessToken,
+    );
+    expect(byMember.status).toBe(403);
+  });
+});

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { identity, machines, type RequestContext } from '@nxg/contracts';
+import {
+  AppError,
+  bind,
+  callOperation,
+  decodeCursor,
+  encodeCursor,
+  forbidden,
+  type Binding,
+  type Queryable,
+} from '@nxg/platform';
+import { v7 as uuidv7 } from 'uuid';
+import type { HubDeps } from '../deps.ts';
+import { HubErrors } from '../errors.ts';
+import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
+import { endLink } from '../linking/link-store.ts';
+import { requireUser } from '../require-user.ts';
+import {
+  announceStatus,
+  findMachine,
+  hashSecret,
+  machinesOfBranch,
+  secretMatches,
+  toMachine,
+  type MachineRow,
+} from './machine-store.ts';
+
+const isBranchAdmin = (ctx: RequestContext, branchId: string) =>
+  ctx.roles.includes('platform_admin') || ctx.branchRoles[branchId] === 'branch_admin';
+
+function assertBranchAdmin(ctx: RequestContext, branchId: string): void {
+  if (!isBranchAdmin(ctx, branchId)) throw forbidden("Only this branch's admins may manage its machines");
+}
+
+const machineNotFound = () => new AppError(404, HubErrors.MACHINE_NOT_FOUND, 'No such machine');
+
+/** A machine the caller administers, or 404 (not 403: other branches' machine ids are not confirmed). */
+async function administeredMachine(
+  db: Queryable,
+  ctx: RequestContext,
+  machineId: string,
+): Promise<MachineRow> {
+  const row = await findMachine(db, machineId);
+  if (!row || !isBranchAdmin(ctx, row.branch_id)) throw machineNotFound();
+  return row;
+}
+
+/** The registry: machines, their credentials, maintenance, and machine tokens. */
+export function registryBindings(deps: HubDeps): Binding[] {
+  const { db, staleAfterMs } = deps;
+
+  return [
+    bind(machines.createMachine, async ({ branchId, name, type, location }, ctx) => {
+      assertBranchAdmin(ctx, branchId);
+      const id = uuidv7();
+      const secret = randomBytes(24).toString('base64url');
+      await db.query(
+        `INSERT INTO machines (id, branch_id, name, type, location, secret_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [id, branchId, name, type, location, hashSecret(secret)],
+      );
+      return {
+        machine: toMachine((await findMachine(db, id))!, staleAfterMs),
+        credentials: { machineId: id, secret },
+      };
+    }),
+
+    bind(machines.listMachines, async ({ branchId, limit = 20, cursor }) => {
+      const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
+      const rows = await machinesOfBranch(db, branchId, limit + 1, after);
+      const items = rows.slice(0, limit).map((r) => toMachine(r, staleAfterMs));
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
+    }),
+
+    bind(machines.updateMachine, async ({ machineId, status, name, location }, ctx) => {
+      await administeredMachine(db, ctx, machineId);
+      const result = await db.transaction(async (tx) => {
+        await tx.query(
+          `UPDATE machines SET admin_status = coalesce($2, admin_status), name = coalesce($3, name),
+             location = coalesce($4, location) WHERE id = $1`,
+          [machineId, status ?? null, name ?? null, location ?? null],
+        );
+        // Maintenance ends whoever is training: the machine is out of service.
+        const ended =
+          status === 'maintenance'
+            ? await endLink(tx, { machineId }, 'maintenance', staleAfterMs)
+            : undefined;
+        const changed = ended ? ended.status : await announceStatus(tx, machineId, staleAfterMs);
+        return { ended, changed, row: (await findMachine(tx, machineId))! };
+      });
+      if (result.ended) announceUnlink(deps, result.ended);
+      else {
+        deps.outbox.kick();
+        announceStatusChange(deps, result.row.branch_id, machineId, result.changed);
+      }
+      return toMachine(result.row, staleAfterMs);
+    }),
+
+    bind(machines.logMaintenance, async ({ machineId, type, notes }, ctx) => {
+      const userId = requireUser(ctx);
+      await administeredMachine(db, ctx, machineId);
+      const [row] = await db.query<{ id: string; at: Date }>(
+        `INSERT INTO maintenance_log (id, machine_id, type, notes, by_user_id) VALUES ($1, $2, $3, $4, $5) RETURNING id, at`,
+        [uuidv7(), machineId, type, notes, userId],
+      );
+      return { id: row!.id, machineId, type, notes, byUserId: userId, at: new Date(row!.at).toISOString() };
+    }),
+
+    bind(machines.listMaintenance, async ({ machineId, limit = 20, cursor }, ctx) => {
+      await administeredMachine(db, ctx, machineId);
+      const [at, id] = cursor ? decodeCursor(cursor, 2) : [];
+      const rows = await db.query<{ id: string; type: string; notes: string; by_user_id: string; at: Date }>(
+        `SELECT * FROM maintenance_log WHERE machine_id = $1
+           AND ($2::timestamptz IS NULL OR (at, id) < ($2::timestamptz, $3::uuid))
+         ORDER BY at DESC, id DESC LIMIT $4`,
+        [machineId, at ?? null, id ?? null, limit + 1],
+      );
+      const items = rows.slice(0, limit).map((r) => ({
+        id: r.id,
+        machineId,
+        type: r.type,
+        notes: r.notes,
+        byUserId: r.by_user_id,
+        at: new Date(r.at).toISOString(),
+      }));
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.at, last.id]) : null };
+    }),
+
+    bind(machines.machineToken, async ({ machineId, secret }, ctx) => {
+      const row = await findMachine(db, machineId);
+      if (!row || !secretMatches(row, secret)) {
+        throw new AppError(
+          401,
+          HubErrors.INVALID_MACHINE_CREDENTIALS,
+          'The machine id or secret is not right',
+        );
+      }
+      const token = await callOperation(
+        deps.nc,
+        identity.issueMachineToken,
+        { machineId, branchId: row.branch_id },
+        ctx,
+        {
+          timeoutMs: deps.config.NATS_REQUEST_TIMEOUT_MS,
+        },
+      );
+      return { accessToken: token.accessToken, tokenType: 'Bearer' as const, expiresIn: token.expiresIn };
+    }),
+  ];
+}

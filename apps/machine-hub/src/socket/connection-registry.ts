@@ -1,0 +1,123 @@
+import type { Subscription } from '@nats-io/transport-node';
+import { hubMachineSubject, MachineCloseCodes } from '@nxg/contracts';
+import type { HubDeps } from '../deps.ts';
+import type { HubCommand } from '../live/live-publisher.ts';
+import { announceStatusChange } from '../linking/link-notices.ts';
+import { announceStatus } from '../registry/machine-store.ts';
+import type { MachineConnection } from './machine-connection.ts';
+
+const FLUSH_INTERVAL_MS = 2000;
+
+/**
+ * The sockets this replica holds. Each machine's commands arrive on `hub.machine.<id>`, which only
+ * the replica holding its socket subscribes to; liveness and recent frame ids are written back in
+ * batches so 10,000 heartbeats do not mean 10,000 writes.
+ */
+export class ConnectionRegistry {
+  private readonly connections = new Map<string, { conn: MachineConnection; subscription: Subscription }>();
+  private readonly deps: HubDeps;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(deps: HubDeps) {
+    this.deps = deps;
+    this.timers.push(
+      setInterval(
+        () => void this.flush().catch((err) => deps.logger.error({ err }, 'liveness flush failed')),
+        FLUSH_INTERVAL_MS,
+      ),
+    );
+    this.timers.push(setInterval(() => this.closeSilent(), 1000));
+    for (const timer of this.timers) timer.unref();
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** Takes over the machine: an older socket here or on another replica is closed. */
+  async add(conn: MachineConnection): Promise<void> {
+    const { nc, db, instanceId, staleAfterMs, live } = this.deps;
+    this.connections
+      .get(conn.machineId)
+      ?.conn.socket.close(MachineCloseCodes.REPLACED, 'replaced by a newer connection');
+    live.command(conn.machineId, { type: 'replaced', by: instanceId });
+    const subscription = nc.subscribe(hubMachineSubject(conn.machineId), {
+      callback: (error, msg) => {
+        if (!error) this.command(conn, msg.json<HubCommand>());
+      },
+    });
+    this.connections.set(conn.machineId, { conn, subscription });
+    const changed = await db.transaction(async (tx) => {
+      await tx.query('UPDATE machines SET connected_instance = $2, last_seen_at = now() WHERE id = $1', [
+        conn.machineId,
+        instanceId,
+      ]);
+      return announceStatus(tx, conn.machineId, staleAfterMs);
+    });
+    this.deps.outbox.kick();
+    announceStatusChange(this.deps, conn.branchId, conn.machineId, changed);
+  }
+
+  /** The socket closed: the machine is disconnected, its link survives until the heartbeat window ends. */
+  async remove(conn: MachineConnection): Promise<void> {
+    const entry = this.connections.get(conn.machineId);
+    if (entry?.conn !== conn) return; // already replaced
+    this.connections.delete(conn.machineId);
+    entry.subscription.unsubscribe();
+    const { db, instanceId, staleAfterMs } = this.deps;
+    const changed = await db.transaction(async (tx) => {
+      await tx.query(
+        'UPDATE machines SET connected_instance = NULL, recent_frame_ids = $3 WHERE id = $1 AND connected_instance = $2',
+        [conn.machineId, instanceId, conn.recent],
+      );
+      return announceStatus(tx, conn.machineId, staleAfterMs);
+    });
+    this.deps.outbox.kick();
+    announceStatusChange(this.deps, conn.branchId, conn.machineId, changed);
+  }
+
+  private command(conn: MachineConnection, command: HubCommand): void {
+    switch (command.type) {
+      case 'linked':
+        conn.link = { linkId: command.linkId, userId: command.userId, displayName: command.displayName };
+        conn.send('linked', { linkId: command.linkId, member: { displayName: command.displayName } });
+        break;
+      case 'unlinked':
+        if (conn.link?.linkId === command.linkId) conn.link = undefined;
+        conn.send('unlinked', { linkId: command.linkId, reason: command.reason });
+        break;
+      case 'replaced':
+        if (command.by !== this.deps.instanceId)
+          conn.socket.close(MachineCloseCodes.REPLACED, 'connected elsewhere');
+        break;
+    }
+  }
+
+  /** Closes sockets silent for longer than two heartbeat intervals (the sweeper then ends their links). */
+  private closeSilent(): void {
+    const deadline = Date.now() - this.deps.staleAfterMs;
+    for (const { conn } of this.connections.values()) {
+      if (conn.lastFrameAt < deadline) conn.socket.close(MachineCloseCodes.HEARTBEAT_TIMEOUT, 'no heartbeat');
+    }
+  }
+
+  /** Writes who was heard from, and their recent frame ids, in one statement. */
+  async flush(): Promise<void> {
+    const heard = [...this.connections.values()].map((e) => e.conn).filter((c) => c.dirty);
+    if (heard.length === 0) return;
+    for (const conn of heard) conn.dirty = false;
+    await this.deps.db.query(
+      `UPDATE machines m SET last_seen_at = now(), recent_frame_ids = v.recent::text[]
+       FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS recent) v
+       WHERE m.id = v.id AND m.connected_instance = $3`,
+      [heard.map((c) => c.machineId), heard.map((c) => `{${c.recent.join(',')}}`), this.deps.instanceId],
+    );
+  }
+
+  /** Closes every socket (going-away) and writes their state back. */
+  async closeAll(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.flush().catch(() => {});
+    for (const { conn } of [...this.connections.values()]) conn.socket.close(1001, 'hub shutting down');
+  }
+}

@@ -1,0 +1,204 @@
+import { jetstream } from '@nats-io/jetstream';
+import { machineEvents, machineFrames, type MachineFrame } from '@nxg/contracts';
+import { describeErrors, enqueueEvent, validatorFor } from '@nxg/platform';
+import { v7 as uuidv7 } from 'uuid';
+import type { HubDeps } from '../deps.ts';
+import { FrameErrors } from '../errors.ts';
+import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
+import { endLink } from '../linking/link-store.ts';
+import { announceStatus, SOURCE } from '../registry/machine-store.ts';
+import type { MachineConnection } from './machine-connection.ts';
+
+type FrameOf<T extends MachineFrame['type']> = Extract<MachineFrame, { type: T }>;
+
+/**
+ * Everything a machine says, frame by frame: checked, deduplicated by id, acted on once, acknowledged.
+ * A frame that cannot be handled gets an `error` frame naming it, never a crash.
+ */
+export function frameHandler(deps: HubDeps) {
+  const { db, live, logger, staleAfterMs, nc } = deps;
+  const js = jetstream(nc);
+
+  const frameAt = (frame: { ts: string | number }) => new Date(frame.ts).toISOString();
+
+  /** Runs `work` at most once per (machine, frame id), atomically with its effect, for days. */
+  const once = <T>(
+    conn: MachineConnection,
+    frameId: string,
+    work: Parameters<typeof db.transaction<T | undefined>>[0],
+  ) =>
+    db.transaction(async (tx) => {
+      const first = await tx.query(
+        'INSERT INTO processed_frames (machine_id, frame_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING frame_id',
+        [conn.machineId, frameId],
+      );
+      return first.length ? work(tx) : undefined;
+    });
+
+  const handlers: {
+    [T in MachineFrame['type']]: (conn: MachineConnection, frame: FrameOf<T>) => Promise<void>;
+  } = {
+    async hello(conn, frame) {
+      conn.helloed = true;
+      await db.query('UPDATE machines SET firmware = $2 WHERE id = $1', [conn.machineId, frame.firmware]);
+      conn.send('welcome', {
+        machineId: conn.machineId,
+        heartbeatIntervalS: deps.config.HEARTBEAT_INTERVAL_S,
+        serverTime: new Date().toISOString(),
+      });
+      // A machine that rebooted mid-workout learns who is still linked.
+      if (conn.link)
+        conn.send('linked', { linkId: conn.link.linkId, member: { displayName: conn.link.displayName } });
+      conn.ack(frame.id);
+    },
+
+    async heartbeat(conn, frame) {
+      conn.ack(frame.id);
+    },
+
+    async status(conn, frame) {
+      const changed = await db.transaction(async (tx) => {
+        await tx.query('UPDATE machines SET reported_fault = $2 WHERE id = $1', [
+          conn.machineId,
+          frame.status === 'fault',
+        ]);
+        return announceStatus(tx, conn.machineId, staleAfterMs);
+      });
+      deps.outbox.kick();
+      announceStatusChange(deps, conn.branchId, conn.machineId, changed);
+      conn.ack(frame.id);
+    },
+
+    async 'qr.request'(conn, frame) {
+      conn.ack(frame.id);
+      conn.send('qr', deps.qr.issue(conn.machineId));
+    },
+
+    async telemetry(conn, frame) {
+      const link = linkOf(conn, frame.linkId, frame.id);
+      if (!link) return;
+      const data = {
+        machineId: conn.machineId,
+        branchId: conn.branchId,
+        linkId: link.linkId,
+        userId: link.userId,
+        frameId: frame.id,
+        at: frameAt(frame),
+        metrics: frame.metrics,
+      };
+      // Live first (what the member watches), then the durable event; the ack waits for both.
+      live.toMember(link.userId, 'telemetry', data);
+      const envelope = {
+        id: uuidv7(),
+        type: machineEvents.machineTelemetry.type,
+        source: SOURCE,
+        time: new Date().toISOString(),
+        subject: conn.machineId,
+        dataVersion: machineEvents.machineTelemetry.dataVersion,
+        data,
+      };
+      await js.publish(
+        machineEvents.machineSubject(conn.branchId, conn.machineId, 'telemetry'),
+        JSON.stringify(envelope),
+        {
+          msgID: `${conn.machineId}:${frame.id}`,
+        },
+      );
+      conn.ack(frame.id);
+    },
+
+    async 'set.completed'(conn, frame) {
+      const link = linkOf(conn, frame.linkId, frame.id);
+      if (!link) return;
+      const data = {
+        machineId: conn.machineId,
+        branchId: conn.branchId,
+        linkId: link.linkId,
+        userId: link.userId,
+        frameId: frame.id,
+        at: frameAt(frame),
+        exercise: frame.exercise,
+        reps: frame.reps,
+        weightKg: frame.weightKg,
+        durationS: frame.durationS,
+      };
+      const first = await once(conn, frame.id, async (tx) => {
+        await enqueueEvent(tx, SOURCE, {
+          event: machineEvents.machineSetCompleted,
+          subject: conn.machineId,
+          natsSubject: machineEvents.machineSubject(conn.branchId, conn.machineId, 'set_completed'),
+          data,
+        });
+        return true;
+      });
+      if (first) {
+        deps.outbox.kick();
+        live.toMember(link.userId, 'set.completed', data);
+      }
+      conn.ack(frame.id);
+    },
+
+    async unlink(conn, frame) {
+      const ended = await once(conn, frame.id, (tx) =>
+        endLink(tx, { linkId: frame.linkId }, 'machine', staleAfterMs),
+      );
+      if (ended && ended.machineId === conn.machineId) announceUnlink(deps, ended);
+      if (conn.link?.linkId === frame.linkId) conn.link = undefined;
+      conn.ack(frame.id);
+    },
+  };
+
+  /** The connection's link if the frame names it; otherwise an error frame and nothing else. */
+  function linkOf(conn: MachineConnection, linkId: string, ref: string) {
+    if (conn.link?.linkId === linkId) return conn.link;
+    conn.error(FrameErrors.NOT_LINKED, 'No member is linked under this linkId', ref);
+    return undefined;
+  }
+
+  return async function handle(conn: MachineConnection, raw: string): Promise<void> {
+    conn.lastFrameAt = Date.now();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      conn.error(FrameErrors.MALFORMED_FRAME, 'Frames are JSON text');
+      return;
+    }
+    const candidate = parsed as { type?: unknown; id?: unknown };
+    const ref = typeof candidate?.id === 'string' ? candidate.id.slice(0, 64) : undefined;
+    const schema =
+      typeof candidate?.type === 'string' ? machineFrames[candidate.type as MachineFrame['type']] : undefined;
+    if (!schema || !Object.hasOwn(machineFrames, candidate.type as string)) {
+      conn.error(
+        FrameErrors.UNKNOWN_FRAME_TYPE,
+        `Unknown frame type; known: ${Object.keys(machineFrames).join(', ')}`,
+        ref,
+      );
+      return;
+    }
+    const check = validatorFor(schema);
+    if (!check.Check(parsed)) {
+      const problems = describeErrors(check.Errors(parsed)).map((e) => `${e.path} ${e.message}`);
+      conn.error(FrameErrors.INVALID_FRAME, problems.join('; ').slice(0, 500), ref);
+      return;
+    }
+    const frame = parsed as MachineFrame;
+    if (!conn.helloed && frame.type !== 'hello') {
+      conn.error(FrameErrors.HELLO_FIRST, 'Send hello first', frame.id);
+      return;
+    }
+    if (conn.hasSeen(frame.id)) {
+      conn.ack(frame.id); // a resend after a reconnect: acknowledged, no second effect
+      return;
+    }
+    try {
+      await (handlers[frame.type] as (c: MachineConnection, f: MachineFrame) => Promise<void>)(conn, frame);
+      conn.remember(frame.id);
+    } catch (error) {
+      logger.error({ err: error, machineId: conn.machineId, frame: frame.type }, 'frame failed');
+      conn.error(FrameErrors.INTERNAL, 'The hub could not handle this frame now; send it again', frame.id);
+    }
+  };
+}
+
+export type FrameHandler = ReturnType<typeof frameHandler>;

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { HubFrame, HubFrames } from '@nxg/contracts';
+import type { WebSocket } from 'ws';
+
+/** How many recent frame ids a connection remembers: more than a machine may leave unacknowledged. */
+export const RECENT_FRAMES = 256;
+
+export interface ActiveLink {
+  linkId: string;
+  userId: string;
+  displayName: string;
+}
+
+/** One machine's socket on this replica: who it is, what it is linked to, what it sent lately. */
+export class MachineConnection {
+  readonly machineId: string;
+  readonly branchId: string;
+  readonly socket: WebSocket;
+  link: ActiveLink | undefined;
+  helloed = false;
+  lastFrameAt = Date.now();
+  /** Frame ids handled, oldest first; replays of these are acknowledged without effect. */
+  recent: string[];
+  /** New frame ids not yet written to the database. */
+  dirty = false;
+  private tokens: number;
+  private refilledAt = Date.now();
+  private readonly ratePerS: number;
+  /** Frames refused for rate in the current window; too many closes the socket. */
+  refused = 0;
+  /** Frames are handled one after another, in the order the machine sent them. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(machineId: string, branchId: string, socket: WebSocket, ratePerS: number, recent: string[]) {
+    this.machineId = machineId;
+    this.branchId = branchId;
+    this.socket = socket;
+    this.ratePerS = ratePerS;
+    this.tokens = ratePerS * 2;
+    this.recent = recent.slice(-RECENT_FRAMES);
+  }
+
+  send<K extends keyof HubFrames>(type: K, body: HubFrames[K], id: string = randomUUID()): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    const frame = { type, id, ts: new Date().toISOString(), ...body } as HubFrame;
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  ack(frameId: string): void {
+    this.send('ack', {}, frameId);
+  }
+
+  error(code: string, message: string, ref?: string): void {
+    this.send('error', ref ? { code, message, ref } : { code, message });
+  }
+
+  enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(work, work);
+  }
+
+  hasSeen(frameId: string): boolean {
+    return this.recent.includes(frameId);
+  }
+
+  remember(frameId: string): void {
+    this.recent.push(frameId);
+    if (this.recent.length > RECENT_FRAMES) this.recent.shift();
+    this.dirty = true;
+  }
+
+  /** Token bucket: bursts of twice the rate, then `ratePerS` frames a second. */
+  take(now = Date.now()): boolean {
+    this.tokens = Math.min(this.ratePerS * 2, this.tokens + ((now - this.refilledAt) / 1000) * this.ratePerS);
+    this.refilledAt = now;
+    if (this.tokens < 1) {
+      this.refused += 1;
+      return false;
+    }
+    this.tokens -= 1;
+    return true;
+  }
+}

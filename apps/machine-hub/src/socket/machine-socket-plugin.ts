@@ -1,0 +1,89 @@
+import websocket from '@fastify/websocket';
+import { MachineCloseCodes } from '@nxg/contracts';
+import type { TokenVerifier } from '@nxg/platform';
+import type { FastifyInstance } from 'fastify';
+import type { HubDeps } from '../deps.ts';
+import { FrameErrors } from '../errors.ts';
+import { findMachine } from '../registry/machine-store.ts';
+import type { ConnectionRegistry } from './connection-registry.ts';
+import { frameHandler } from './frame-handlers.ts';
+import { MachineConnection } from './machine-connection.ts';
+
+/**
+ * `GET /v1/machines/connect`: the machines' WebSocket. The upgrade is authenticated with a machine
+ * token; a socket that fails it is closed with 4401 (no token, bad token) or 4403 (not a machine).
+ */
+export async function machineSocketPlugin(
+  app: FastifyInstance,
+  options: { deps: HubDeps; verifier: TokenVerifier; registry: ConnectionRegistry },
+): Promise<void> {
+  const { deps, verifier, registry } = options;
+  const handle = frameHandler(deps);
+  await app.register(websocket, { options: { maxPayload: deps.config.MAX_FRAME_BYTES } });
+
+  app.get('/v1/machines/connect', { websocket: true }, (socket, request) => {
+    // Frames may arrive before authentication finishes: hold them, in order.
+    const early: string[] = [];
+    let conn: MachineConnection | undefined;
+    socket.on('message', (data, isBinary) => {
+      const raw = isBinary ? '' : data.toString();
+      if (!conn) {
+        if (early.length < 32) early.push(raw);
+        return;
+      }
+      accept(conn, raw);
+    });
+
+    const accept = (c: MachineConnection, raw: string) => {
+      if (!c.take()) {
+        c.error(FrameErrors.RATE_LIMITED, 'Too many frames; slow down and resend');
+        if (c.refused > deps.config.FRAME_RATE_PER_S * 5)
+          socket.close(MachineCloseCodes.FLOODING, 'flooding');
+        return;
+      }
+      c.enqueue(() => handle(c, raw));
+    };
+
+    void (async () => {
+      let caller;
+      try {
+        caller = await verifier.authenticate(request.headers.authorization);
+      } catch {
+        socket.close(MachineCloseCodes.UNAUTHORIZED, 'a valid machine token is required');
+        return;
+      }
+      if (!caller.roles.includes('machine')) {
+        socket.close(MachineCloseCodes.FORBIDDEN, 'not a machine token');
+        return;
+      }
+      const row = await findMachine(deps.db, caller.userId);
+      if (!row || row.branch_id !== caller.machineBranchId) {
+        socket.close(MachineCloseCodes.MACHINE_REMOVED, 'unknown machine');
+        return;
+      }
+      const c = new MachineConnection(
+        row.id,
+        row.branch_id,
+        socket,
+        deps.config.FRAME_RATE_PER_S,
+        row.recent_frame_ids,
+      );
+      if (row.link_id && row.link_user_id)
+        c.link = { linkId: row.link_id, userId: row.link_user_id, displayName: 'Member' };
+      socket.once(
+        'close',
+        () => void registry.remove(c).catch((err) => deps.logger.error({ err }, 'disconnect failed')),
+      );
+      await registry.add(c);
+      if (socket.readyState !== socket.OPEN) {
+        await registry.remove(c); // it went away while we were checking it
+        return;
+      }
+      conn = c;
+      for (const raw of early.splice(0)) accept(c, raw);
+    })().catch((err) => {
+      deps.logger.error({ err }, 'machine connection failed');
+      socket.close(1011, 'internal error');
+    });
+  });
+}

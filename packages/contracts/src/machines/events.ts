@@ -1,0 +1,76 @@
+import Type from 'typebox';
+import { defineEvent } from '../event.ts';
+import { MachineStatus, Metrics, SetCompleted } from './schemas.ts';
+
+/** NATS subject of a machine event: `machines.<branchId>.<machineId>.<kind>` (DESIGN.md §4). */
+export const machineSubject = (branchId: string, machineId: string, kind: string) =>
+  `machines.${branchId}.${machineId}.${kind}`;
+
+const ids = { machineId: Type.String(), branchId: Type.String() };
+const at = Type.String({ format: 'date-time' });
+
+export const machineStatusChanged = defineEvent({
+  type: 'machines.status',
+  stream: 'MACHINES',
+  dataVersion: 1,
+  description:
+    "A machine's status changed (offline, available, occupied, maintenance). Subject machines.<branchId>.<machineId>.status.",
+  data: Type.Object({ ...ids, status: MachineStatus, at }),
+});
+
+export const machineLinked = defineEvent({
+  type: 'machines.linked',
+  stream: 'MACHINES',
+  dataVersion: 1,
+  description: 'A member linked to a machine by its QR code. Subject machines.<branchId>.<machineId>.linked.',
+  data: Type.Object({ ...ids, linkId: Type.String(), userId: Type.String(), at }),
+});
+
+export const machineUnlinked = defineEvent({
+  type: 'machines.unlinked',
+  stream: 'MACHINES',
+  dataVersion: 1,
+  description:
+    'A link ended (member, machine, heartbeat loss, maintenance). Subject machines.<branchId>.<machineId>.unlinked.',
+  data: Type.Object({ ...ids, linkId: Type.String(), userId: Type.String(), reason: Type.String(), at }),
+});
+
+export const machineTelemetry = defineEvent({
+  type: 'machines.telemetry',
+  stream: 'MACHINES',
+  dataVersion: 1,
+  description:
+    'A telemetry sample from a linked machine (FTMS field names). Subject machines.<branchId>.<machineId>.telemetry.',
+  data: Type.Object({
+    ...ids,
+    linkId: Type.String(),
+    userId: Type.String(),
+    frameId: Type.String(),
+    at,
+    metrics: Metrics,
+  }),
+});
+
+export const machineSetCompleted = defineEvent({
+  type: 'machines.set_completed',
+  stream: 'MACHINES',
+  dataVersion: 1,
+  description:
+    'A set finished on a linked machine, once per frame id. Subject machines.<branchId>.<machineId>.set_completed.',
+  data: Type.Object({
+    ...ids,
+    linkId: Type.String(),
+    userId: Type.String(),
+    frameId: Type.String(),
+    at,
+    ...SetCompleted,
+  }),
+});
+
+export const all = [
+  machineStatusChanged,
+  machineLinked,
+  machineUnlinked,
+  machineTelemetry,
+  machineSetCompleted,
+];

@@ -1,0 +1,21 @@
+/**
+ * The live feed: core NATS subjects (not JetStream: a live view wants now, not history) that the
+ * gateway relays to members' and staff's WebSockets.
+ */
+export const liveSubjects = {
+  /** Everything about one member: linked, unlinked, telemetry, set completed. */
+  user: (userId: string) => `live.user.${userId}`,
+  /** Machine status changes of one branch, for its staff. */
+  branch: (branchId: string) => `live.branch.${branchId}`,
+};
+
+export type LiveMessageType = 'linked' | 'unlinked' | 'telemetry' | 'set.completed' | 'machine.status';
+
+export interface LiveMessage<T = unknown> {
+  type: LiveMessageType;
+  at: string;
+  data: T;
+}
+
+/** Commands for the hub replica holding a machine's socket. */
+export const hubMachineSubject = (machineId: string) => `hub.machine.${machineId}`;

@@ -1,0 +1,111 @@
+import Type from 'typebox';
+import { defineOperation } from '../operation.ts';
+import { Id, page, Pagination } from '../identity/schemas.ts';
+import { Machine, MachineCredentials, MachineType, MaintenanceEntry, MaintenanceType } from './schemas.ts';
+
+const staff = ['platform_admin', 'branch_admin'] as const;
+const humans = ['member'] as const;
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+export const createMachine = defineOperation('machine-hub', 'machines.create', {
+  summary: "Add a machine to a branch (that branch's admins, platform admins); its secret is shown once",
+  http: { method: 'POST', path: '/v1/branches/{branchId}/machines', status: 201 },
+  access: staff,
+  params: Type.Object({ branchId: Id }, { additionalProperties: false }),
+  body: Type.Object(
+    { name: Text(100), type: MachineType, location: Text(200) },
+    { additionalProperties: false },
+  ),
+  output: Type.Object({ machine: Machine, credentials: MachineCredentials }),
+});
+
+export const listMachines = defineOperation('machine-hub', 'machines.list', {
+  summary: "A branch's machines with their live status",
+  http: { method: 'GET', path: '/v1/branches/{branchId}/machines', status: 200 },
+  access: humans,
+  params: Type.Object({ branchId: Id }, { additionalProperties: false }),
+  query: Type.Object(Pagination, { additionalProperties: false }),
+  output: page(Machine),
+});
+
+export const updateMachine = defineOperation('machine-hub', 'machines.update', {
+  summary: 'Rename or move a machine, or put it into maintenance and back',
+  http: { method: 'PATCH', path: '/v1/machines/{machineId}', status: 200 },
+  access: staff,
+  params: Type.Object({ machineId: Id }, { additionalProperties: false }),
+  body: Type.Object(
+    {
+      status: Type.Optional(Type.Union([Type.Literal('available'), Type.Literal('maintenance')])),
+      name: Type.Optional(Text(100)),
+      location: Type.Optional(Text(200)),
+    },
+    { additionalProperties: false, minProperties: 1 },
+  ),
+  output: Machine,
+});
+
+export const logMaintenance = defineOperation('machine-hub', 'machines.maintenance.log', {
+  summary: "Append to a machine's maintenance log",
+  http: { method: 'POST', path: '/v1/machines/{machineId}/maintenance', status: 201 },
+  access: staff,
+  params: Type.Object({ machineId: Id }, { additionalProperties: false }),
+  body: Type.Object(
+    { type: MaintenanceType, notes: Type.String({ maxLength: 2000 }) },
+    { additionalProperties: false },
+  ),
+  output: MaintenanceEntry,
+});
+
+export const listMaintenance = defineOperation('machine-hub', 'machines.maintenance.list', {
+  summary: "A machine's maintenance log, newest first",
+  http: { method: 'GET', path: '/v1/machines/{machineId}/maintenance', status: 200 },
+  access: staff,
+  params: Type.Object({ machineId: Id }, { additionalProperties: false }),
+  query: Type.Object(Pagination, { additionalProperties: false }),
+  output: page(MaintenanceEntry),
+});
+
+export const machineToken = defineOperation('machine-hub', 'machines.token', {
+  summary: 'Exchange machine id and secret for a short-lived machine token',
+  http: { method: 'POST', path: '/v1/machines/token', status: 200, rateLimit: 'auth' },
+  access: 'public',
+  body: Type.Object(
+    { machineId: Id, secret: Type.String({ minLength: 16, maxLength: 200 }) },
+    { additionalProperties: false },
+  ),
+  output: Type.Object({
+    accessToken: Type.String(),
+    tokenType: Type.Literal('Bearer'),
+    expiresIn: Type.Integer(),
+  }),
+});
+
+export const link = defineOperation('machine-hub', 'machines.link', {
+  summary: 'Link to the machine whose QR code was scanned (one machine per member, one member per machine)',
+  http: { method: 'POST', path: '/v1/machines/link', status: 200 },
+  access: humans,
+  body: Type.Object(
+    { qrToken: Type.String({ minLength: 10, maxLength: 2000 }) },
+    { additionalProperties: false },
+  ),
+  output: Type.Object({ machine: Machine, linkId: Type.String() }),
+});
+
+export const unlink = defineOperation('machine-hub', 'machines.unlink', {
+  summary: 'End the link to a machine',
+  http: { method: 'POST', path: '/v1/machines/unlink', status: 204 },
+  access: humans,
+  body: Type.Object({ machineId: Id }, { additionalProperties: false }),
+  output: null,
+});
+
+export const all = [
+  createMachine,
+  listMachines,
+  updateMachine,
+  logMaintenance,
+  listMaintenance,
+  machineToken,
+  link,
+  unlink,
+] as const;

@@ -1,0 +1,78 @@
+import Type, { type Static, type TProperties } from 'typebox';
+import { Metrics, SetCompleted } from './schemas.ts';
+
+/**
+ * The machine protocol (DESIGN.md §6), shaped after OCPP-J: JSON text frames `{ type, id, ts, ... }`,
+ * every machine frame acknowledged by its id, frames resent after a reconnect acknowledged again
+ * without a second effect.
+ */
+const FrameId = Type.String({ format: 'uuid' });
+const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Integer({ minimum: 0 })]);
+const LinkId = Type.String({ format: 'uuid' });
+
+const frame = <T extends string, P extends TProperties>(type: T, properties: P) =>
+  Type.Object(
+    { type: Type.Literal(type), id: FrameId, ts: Timestamp, ...properties },
+    { additionalProperties: false },
+  );
+
+export const HelloFrame = frame('hello', {
+  firmware: Type.String({ minLength: 1, maxLength: 64 }),
+  capabilities: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 32 }),
+});
+export const HeartbeatFrame = frame('heartbeat', {});
+/** What the machine says of itself: `fault` takes it out of service until it reports `available`. */
+export const StatusFrame = frame('status', {
+  status: Type.Union([Type.Literal('available'), Type.Literal('fault')]),
+});
+export const QrRequestFrame = frame('qr.request', {});
+export const TelemetryFrame = frame('telemetry', { linkId: LinkId, metrics: Metrics });
+export const SetCompletedFrame = frame('set.completed', { linkId: LinkId, ...SetCompleted });
+export const UnlinkFrame = frame('unlink', { linkId: LinkId });
+
+export const MachineFrame = Type.Union([
+  HelloFrame,
+  HeartbeatFrame,
+  StatusFrame,
+  QrRequestFrame,
+  TelemetryFrame,
+  SetCompletedFrame,
+  UnlinkFrame,
+]);
+export type MachineFrame = Static<typeof MachineFrame>;
+export type MachineFrameType = MachineFrame['type'];
+
+/** Per type, so a bad frame gets an error naming what is wrong with it rather than every union branch. */
+export const machineFrames = {
+  hello: HelloFrame,
+  heartbeat: HeartbeatFrame,
+  status: StatusFrame,
+  'qr.request': QrRequestFrame,
+  telemetry: TelemetryFrame,
+  'set.completed': SetCompletedFrame,
+  unlink: UnlinkFrame,
+} as const;
+
+/** Frames the hub sends. An `ack` carries the id of the frame it acknowledges as its own `id`. */
+export interface HubFrames {
+  welcome: { machineId: string; heartbeatIntervalS: number; serverTime: string };
+  ack: Record<never, never>;
+  qr: { token: string; expiresAt: string };
+  linked: { linkId: string; member: { displayName: string }; plan?: unknown };
+  unlinked: { linkId: string; reason: string };
+  error: { code: string; message: string; ref?: string };
+}
+export type HubFrame = {
+  [K in keyof HubFrames]: { type: K; id: string; ts: string } & HubFrames[K];
+}[keyof HubFrames];
+
+/** WebSocket close codes the hub uses, in the private range. */
+export const MachineCloseCodes = {
+  UNAUTHORIZED: 4401,
+  FORBIDDEN: 4403,
+  /** Another connection of the same machine took over. */
+  REPLACED: 4409,
+  HEARTBEAT_TIMEOUT: 4408,
+  FLOODING: 4429,
+  MACHINE_REMOVED: 4410,
+} as const;

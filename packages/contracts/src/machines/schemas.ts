@@ -1,0 +1,72 @@
+import Type, { type Static } from 'typebox';
+
+export const MachineType = Type.Union([
+  Type.Literal('cardio'),
+  Type.Literal('strength'),
+  Type.Literal('functional'),
+]);
+
+/** What members and staff see: derived from the admin status, the socket, the heartbeat and the link. */
+export const MachineStatus = Type.Union([
+  Type.Literal('offline'),
+  Type.Literal('available'),
+  Type.Literal('occupied'),
+  Type.Literal('maintenance'),
+]);
+export type MachineStatus = Static<typeof MachineStatus>;
+
+export const Machine = Type.Object({
+  id: Type.String(),
+  branchId: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  location: Type.String(),
+  status: MachineStatus,
+  firmware: Type.Union([Type.String(), Type.Null()]),
+  lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type Machine = Static<typeof Machine>;
+
+export const MachineCredentials = Type.Object({
+  machineId: Type.String(),
+  /** Shown once; only its hash is stored. */
+  secret: Type.String(),
+});
+
+export const MaintenanceType = Type.Union(
+  ['inspection', 'cleaning', 'repair', 'calibration', 'other'].map((t) => Type.Literal(t)),
+);
+
+export const MaintenanceEntry = Type.Object({
+  id: Type.String(),
+  machineId: Type.String(),
+  type: Type.String(),
+  notes: Type.String(),
+  byUserId: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+});
+
+/** Telemetry fields named and scaled after the Bluetooth Fitness Machine Service (FTMS). */
+export const Metrics = Type.Object(
+  {
+    speedKph: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    inclinePct: Type.Optional(Type.Number({ minimum: -30, maximum: 60 })),
+    heartRate: Type.Optional(Type.Integer({ minimum: 20, maximum: 260 })),
+    cadence: Type.Optional(Type.Number({ minimum: 0, maximum: 400 })),
+    powerW: Type.Optional(Type.Number({ minimum: 0, maximum: 5000 })),
+    distanceM: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
+    calories: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
+    reps: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+    weightKg: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type Metrics = Static<typeof Metrics>;
+
+export const SetCompleted = {
+  exercise: Type.String({ minLength: 1, maxLength: 100 }),
+  reps: Type.Integer({ minimum: 0, maximum: 1000 }),
+  weightKg: Type.Number({ minimum: 0, maximum: 1000 }),
+  durationS: Type.Number({ minimum: 0, maximum: 36_000 }),
+};
