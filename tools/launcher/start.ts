@@ -6,6 +6,7 @@
 import { buckets, consumers, streams } from '@nxg/contracts';
 import { provisionMessaging } from '@nxg/platform';
 import { connect } from '@nats-io/transport-node';
+import { devAdmin, devAdminFile } from './dev-admin.ts';
 import { ensureNats } from './nats.ts';
 import { Supervisor } from './supervisor.ts';
 
@@ -23,8 +24,10 @@ const nc = await connect({ servers: nats.url, name: 'launcher' });
 await provisionMessaging(nc, { streams, consumers, buckets });
 await nc.close();
 
+const localAdmin = !env.PLATFORM_ADMIN_EMAIL && env.NODE_ENV !== 'production' ? devAdmin(dataDir) : undefined;
 const supervisor = new Supervisor({
   ...env,
+  ...(localAdmin ? { PLATFORM_ADMIN_EMAIL: localAdmin.email, PLATFORM_ADMIN_PASSWORD: localAdmin.password } : {}),
   NATS_URL: nats.url,
   DATA_DIR: dataDir,
   LOG_PRETTY: process.stdout.isTTY ? 'true' : 'false',
@@ -60,6 +63,6 @@ NXG Connect is running
   NATS       ${nats.url}${nats.started ? ' (started here, data under ' + dataDir + '/nats)' : ''}
   databases  ${pgHost ? `PostgreSQL at ${pgHost}, one database per service` : `embedded PGlite under ${dataDir}/<service>`}
   cache      ${redisHost ? `Redis at ${redisHost}` : 'in-process (single node)'}
-  admin      ${env.PLATFORM_ADMIN_EMAIL ? env.PLATFORM_ADMIN_EMAIL : 'none (set PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD)'}
+  admin      ${localAdmin ? `${localAdmin.email} (password in ${devAdminFile(dataDir)})` : env.PLATFORM_ADMIN_EMAIL}
 Press Ctrl-C to stop.
 `);
