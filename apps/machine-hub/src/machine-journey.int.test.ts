@@ -114,7 +114,7 @@ describe('a member trains on a connected machine', () => {
     expect(await live.next((m) => m.type === 'unlinked')).toMatchObject({
       data: { linkId, reason: 'member' },
     });
-    const list = await api.get(`/v1/branches/${branchId}/machines`, member.accessToken);
+    const list = await api.get(`/v1/branches/${branchId}/machines?limit=100`, member.accessToken);
     expect(list.body.items.find((m: { id: string }) => m.id === machineId).status).toBe('available');
     machine.close();
     live.close();
@@ -172,7 +172,7 @@ describe('a member trains on a connected machine', () => {
     expect(await live.next((m) => m.type === 'unlinked', 15_000)).toMatchObject({
       data: { machineId, reason: 'heartbeat_lost' },
     });
-    const list = await api.get(`/v1/branches/${branchId}/machines`, member.accessToken);
+    const list = await api.get(`/v1/branches/${branchId}/machines?limit=100`, member.accessToken);
     expect(list.body.items.find((m: { id: string }) => m.id === machineId).status).toBe('offline');
     live.close();
   });
@@ -203,6 +203,34 @@ describe('a member trains on a connected machine', () => {
     const log = await api.get(`/v1/machines/${machineId}/maintenance`, adminToken);
     expect(log.body.items).toEqual([expect.objectContaining({ type: 'repair', notes: 'New belt' })]);
     machine.close();
+  });
+});
+
+describe('staff watch their branch live', () => {
+  it('sees machine status changes of the branch it runs, and no other', async () => {
+    const live = connectLive(platform.gatewayUrl, adminToken, `?branchId=${branchId}`);
+    await live.next((m) => m.type === 'ready');
+    const { machine, machineId } = await onlineMachine('Watched');
+    expect(
+      await live.next(
+        (m) => m.type === 'machine.status' && (m.data as { machineId: string }).machineId === machineId,
+      ),
+    ).toMatchObject({
+      data: { status: 'available', branchId },
+    });
+    machine.send({ type: 'status', status: 'fault' });
+    expect(
+      await live.next(
+        (m) => m.type === 'machine.status' && (m.data as { machineId: string }).machineId === machineId,
+      ),
+    ).toMatchObject({
+      data: { status: 'maintenance' },
+    });
+    const member = await registerMember(api);
+    const nosy = connectLive(platform.gatewayUrl, member.accessToken, `?branchId=${branchId}`);
+    expect((await nosy.closed).code).toBe(4403);
+    machine.close();
+    live.close();
   });
 });
 
@@ -244,6 +272,45 @@ describe('the machine socket refuses what it should', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.body.code).toBe('INVALID_MACHINE_CREDENTIALS');
     machine.close();
+  });
+
+  it('never lets a machine speak for another machine’s link', async () => {
+    const mine = await onlineMachine('Mine');
+    const theirs = await onlineMachine('Theirs');
+    const member = await registerMember(api);
+    const linked = await api.post(
+      '/v1/machines/link',
+      { qrToken: await scanQr(theirs.machine) },
+      member.accessToken,
+    );
+    expect(linked.status, JSON.stringify(linked.body)).toBe(200);
+    const spoof = mine.machine.send({
+      type: 'telemetry',
+      linkId: linked.body.linkId,
+      metrics: { speedKph: 99 },
+    });
+    expect(await mine.machine.reply(spoof.id)).toMatchObject({ type: 'error', code: 'NOT_LINKED' });
+    const unlinkSpoof = mine.machine.send({ type: 'unlink', linkId: linked.body.linkId });
+    await mine.machine.reply(unlinkSpoof.id);
+    const list = await api.get(`/v1/branches/${branchId}/machines?limit=100`, member.accessToken);
+    expect(list.body.items.find((m: { id: string }) => m.id === theirs.machineId).status).toBe('occupied');
+    expect(theirs.machine.received.some((m) => m.type === 'unlinked')).toBe(false);
+    mine.machine.close();
+    theirs.machine.close();
+  });
+
+  it('caps frame size and throttles a flood', async () => {
+    const big = await onlineMachine('Big talker');
+    big.machine.sendRaw(
+      JSON.stringify({ type: 'heartbeat', id: crypto.randomUUID(), ts: Date.now(), pad: 'x'.repeat(20_000) }),
+    );
+    expect((await big.machine.closed).code).toBe(1009);
+
+    const flood = await onlineMachine('Flooder');
+    for (let i = 0; i < 300; i++) flood.machine.send({ type: 'heartbeat' });
+    const closed = await flood.machine.closed;
+    expect(flood.machine.received.some((m) => m.type === 'error' && m.code === 'RATE_LIMITED')).toBe(true);
+    expect(closed.code).toBe(4429);
   });
 
   it('lets only branch admins manage machines', async () => {

@@ -18,16 +18,16 @@ export interface EndedLink {
  */
 export async function endLink(
   tx: Queryable,
-  where: { linkId: string } | { machineId: string } | { userId: string; machineId: string },
+  where: { linkId?: string; machineId?: string; userId?: string },
   reason: string,
   staleAfterMs: number,
 ): Promise<EndedLink | undefined> {
-  const [condition, params] =
-    'linkId' in where
-      ? ['l.id = $2', [where.linkId]]
-      : 'userId' in where
-        ? ['l.machine_id = $2 AND l.user_id = $3', [where.machineId, where.userId]]
-        : ['l.machine_id = $2', [where.machineId]];
+  // Every given field must match: a machine can only end its own link, a member only theirs.
+  const columns = { linkId: 'l.id', machineId: 'l.machine_id', userId: 'l.user_id' } as const;
+  const given = (Object.keys(columns) as (keyof typeof columns)[]).filter((key) => where[key] !== undefined);
+  if (given.length === 0) throw new Error('endLink needs a link, machine or user');
+  const condition = given.map((key, i) => `${columns[key]} = $${i + 2}`).join(' AND ');
+  const params = given.map((key) => where[key]);
   const [ended] = await tx.query<{ id: string; machine_id: string; user_id: string; branch_id: string }>(
     `UPDATE links l SET ended_at = now(), end_reason = $1 FROM machines m
      WHERE m.id = l.machine_id AND l.ended_at IS NULL AND ${condition}

@@ -139,10 +139,11 @@ export function frameHandler(deps: HubDeps) {
     },
 
     async unlink(conn, frame) {
+      // Only this machine's own link: the machine id comes from its token, never from the frame.
       const ended = await once(conn, frame.id, (tx) =>
-        endLink(tx, { linkId: frame.linkId }, 'machine', staleAfterMs),
+        endLink(tx, { linkId: frame.linkId, machineId: conn.machineId }, 'machine', staleAfterMs),
       );
-      if (ended && ended.machineId === conn.machineId) announceUnlink(deps, ended);
+      if (ended) announceUnlink(deps, ended);
       if (conn.link?.linkId === frame.linkId) conn.link = undefined;
       conn.ack(frame.id);
     },
