@@ -22,3 +22,4 @@ export * from './cursor.ts';
 export * from './auth/jwks-keys.ts';
 export * from './auth/revocation-watch.ts';
 export * from './auth/token-verifier.ts';
+export * from './context.ts';

@@ -1,10 +1,9 @@
 import { identity, identityEvents, CommonErrorCodes } from '@nxg/contracts';
-import { AppError, bind, enqueueEvent, type Binding } from '@nxg/platform';
+import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
 import { SOURCE } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
-import { requireUser } from '../require-user.ts';
 import {
   findUserById,
   findUserByLogin,

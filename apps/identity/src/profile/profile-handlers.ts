@@ -1,10 +1,9 @@
 import { identity, identityEvents } from '@nxg/contracts';
-import { AppError, bind, enqueueEvent, type Binding } from '@nxg/platform';
+import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import { findUserById, staffRolesOf, toUser, type UserRow } from '../accounts/account-store.ts';
 import { SOURCE, type IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
-import { requireUser } from '../require-user.ts';
 import { BodyStore } from './body-store.ts';
 
 const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');

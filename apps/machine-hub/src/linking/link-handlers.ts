@@ -1,10 +1,9 @@
 import { identity, machineEvents, machines } from '@nxg/contracts';
-import { AppError, bind, callOperation, enqueueEvent, type Binding } from '@nxg/platform';
+import { AppError, bind, callOperation, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
 import { HubErrors } from '../errors.ts';
 import { announceStatus, deriveStatus, findMachine, SOURCE, toMachine } from '../registry/machine-store.ts';
-import { requireUser } from '../require-user.ts';
 import { announceStatusChange, announceUnlink } from './link-notices.ts';
 import { endLink } from './link-store.ts';
 

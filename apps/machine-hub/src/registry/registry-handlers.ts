@@ -9,13 +9,13 @@ import {
   forbidden,
   type Binding,
   type Queryable,
+  requireUser,
 } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
 import { HubErrors } from '../errors.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';
-import { requireUser } from '../require-user.ts';
 import {
   announceStatus,
   findMachine,
