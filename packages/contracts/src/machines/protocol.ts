@@ -5,6 +5,11 @@ import { Metrics, SetCompleted } from './schemas.ts';
  * The machine protocol (DESIGN.md §6), shaped after OCPP-J: JSON text frames `{ type, id, ts, ... }`,
  * every machine frame acknowledged by its id, frames resent after a reconnect acknowledged again
  * without a second effect.
+ *
+ * Rules for machines: send `hello` first on every connection; then something (at least a
+ * `heartbeat`) every `welcome.heartbeatIntervalS`; keep frames that matter until acknowledged and
+ * resend them in order, with their original ids, after reconnecting; never have more than 256
+ * frames unacknowledged (the hub remembers each machine's last 256 frame ids).
  */
 const FrameId = Type.String({ format: 'uuid' });
 const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Integer({ minimum: 0 })]);
