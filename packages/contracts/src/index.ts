@@ -5,3 +5,4 @@ export * from './event.ts';
 export * from './streams.ts';
 export * from './identity/index.ts';
 export * from './machines/index.ts';
+export * from './workout/index.ts';

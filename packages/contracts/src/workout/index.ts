@@ -1,0 +1,3 @@
+export * as workout from './operations.ts';
+export * as workoutEvents from './events.ts';
+export * from './schemas.ts';

@@ -1,0 +1,145 @@
+import Type from 'typebox';
+import { defineOperation } from '../operation.ts';
+import { Id, page, Pagination } from '../identity/schemas.ts';
+import { Customizations, Exercise, GymSession, PlannedExercise, WorkoutLog, WorkoutPlan } from './schemas.ts';
+
+const humans = ['member'] as const;
+const at = Type.String({ format: 'date-time' });
+
+export const checkIn = defineOperation('workout', 'sessions.checkIn', {
+  summary: 'Start a gym session at a branch',
+  http: { method: 'POST', path: '/v1/sessions/check-in', status: 201 },
+  access: humans,
+  body: Type.Object({ branchId: Id }, { additionalProperties: false }),
+  output: GymSession,
+});
+
+export const checkOut = defineOperation('workout', 'sessions.checkOut', {
+  summary: 'End the current gym session',
+  http: { method: 'POST', path: '/v1/sessions/check-out', status: 200 },
+  access: humans,
+  output: GymSession,
+});
+
+export const currentSession = defineOperation('workout', 'sessions.current', {
+  summary: 'The gym session in progress, if any',
+  http: { method: 'GET', path: '/v1/sessions/current', status: 200 },
+  access: humans,
+  output: GymSession,
+});
+
+export const listSessions = defineOperation('workout', 'sessions.list', {
+  summary: 'Gym sessions, newest first',
+  http: { method: 'GET', path: '/v1/sessions', status: 200 },
+  access: humans,
+  query: Type.Object(Pagination, { additionalProperties: false }),
+  output: page(GymSession),
+});
+
+export const generatePlan = defineOperation('workout', 'plans.generate', {
+  summary:
+    'A new workout plan from the member’s profile and goal (AI, else the last good plan, else built-in rules)',
+  http: { method: 'POST', path: '/v1/workouts/plans/generate', status: 201 },
+  access: humans,
+  body: Type.Object(
+    {
+      daysPerWeek: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
+      focus: Type.Optional(
+        Type.Union(
+          ['full_body', 'upper', 'lower', 'push', 'pull', 'cardio', 'strength'].map((f) => Type.Literal(f)),
+        ),
+      ),
+      equipment: Type.Optional(Type.Array(Type.String({ maxLength: 30 }), { maxItems: 12 })),
+    },
+    { additionalProperties: false },
+  ),
+  output: WorkoutPlan,
+});
+
+export const activePlan = defineOperation('workout', 'plans.active', {
+  summary: 'The member’s active plan',
+  http: { method: 'GET', path: '/v1/workouts/plans/active', status: 200 },
+  access: humans,
+  output: WorkoutPlan,
+});
+
+export const customizePlan = defineOperation('workout', 'plans.customize', {
+  summary:
+    'Change the plan for yourself (kept apart from the plan, carried to the next plan where it still applies)',
+  http: { method: 'PATCH', path: '/v1/workouts/plans/{planId}', status: 200 },
+  access: humans,
+  params: Type.Object({ planId: Id }, { additionalProperties: false }),
+  body: Type.Object({ customizations: Customizations }, { additionalProperties: false }),
+  output: WorkoutPlan,
+});
+
+export const listExercises = defineOperation('workout', 'exercises.list', {
+  summary: 'The exercise library',
+  http: { method: 'GET', path: '/v1/workouts/exercises', status: 200 },
+  access: humans,
+  query: Type.Object(
+    {
+      muscleGroup: Type.Optional(Type.String({ maxLength: 30 })),
+      equipment: Type.Optional(Type.String({ maxLength: 30 })),
+      machineType: Type.Optional(
+        Type.Union([Type.Literal('cardio'), Type.Literal('strength'), Type.Literal('functional')]),
+      ),
+      ...Pagination,
+    },
+    { additionalProperties: false },
+  ),
+  output: page(Exercise),
+});
+
+export const logWorkout = defineOperation('workout', 'logs.create', {
+  summary: 'Log a set done by hand',
+  http: { method: 'POST', path: '/v1/workouts/logs', status: 201 },
+  access: humans,
+  body: Type.Object(
+    {
+      exerciseId: Type.String({ minLength: 1, maxLength: 100 }),
+      reps: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+      weightKg: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+      durationS: Type.Optional(Type.Number({ minimum: 0, maximum: 36_000 })),
+      performedAt: Type.Optional(at),
+    },
+    { additionalProperties: false },
+  ),
+  output: WorkoutLog,
+});
+
+export const listLogs = defineOperation('workout', 'logs.list', {
+  summary: 'Logged sets, newest first, optionally between two instants',
+  http: { method: 'GET', path: '/v1/workouts/logs', status: 200 },
+  access: humans,
+  query: Type.Object(
+    { from: Type.Optional(at), to: Type.Optional(at), ...Pagination },
+    { additionalProperties: false },
+  ),
+  output: page(WorkoutLog),
+});
+
+/** Internal (NATS only): what machine-hub puts in a machine's `linked` frame. */
+export const plannedForMachine = defineOperation('workout', 'plans.forMachine', {
+  summary: 'The planned exercises of a member’s active plan for one machine type',
+  access: [],
+  body: Type.Object(
+    { userId: Id, machineType: Type.String({ maxLength: 20 }) },
+    { additionalProperties: false },
+  ),
+  output: Type.Object({ exercises: Type.Array(PlannedExercise) }),
+});
+
+export const all = [
+  checkIn,
+  checkOut,
+  currentSession,
+  listSessions,
+  generatePlan,
+  activePlan,
+  customizePlan,
+  listExercises,
+  logWorkout,
+  listLogs,
+  plannedForMachine,
+] as const;
