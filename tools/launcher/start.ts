@@ -14,6 +14,7 @@ import { Supervisor } from './supervisor.ts';
 const services = [
   { name: 'identity', portVariable: 'IDENTITY_PORT', defaultPort: 8082 },
   { name: 'machine-hub', portVariable: 'MACHINE_HUB_PORT', defaultPort: 8081 },
+  { name: 'workout', portVariable: 'WORKOUT_PORT', defaultPort: 8083 },
   { name: 'gateway', portVariable: 'GATEWAY_PORT', defaultPort: 8080 },
 ];
 
@@ -27,7 +28,9 @@ await nc.close();
 const localAdmin = !env.PLATFORM_ADMIN_EMAIL && env.NODE_ENV !== 'production' ? devAdmin(dataDir) : undefined;
 const supervisor = new Supervisor({
   ...env,
-  ...(localAdmin ? { PLATFORM_ADMIN_EMAIL: localAdmin.email, PLATFORM_ADMIN_PASSWORD: localAdmin.password } : {}),
+  ...(localAdmin
+    ? { PLATFORM_ADMIN_EMAIL: localAdmin.email, PLATFORM_ADMIN_PASSWORD: localAdmin.password }
+    : {}),
   NATS_URL: nats.url,
   DATA_DIR: dataDir,
   LOG_PRETTY: process.stdout.isTTY ? 'true' : 'false',

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { CommonErrorCodes, identity, machines } from '@nxg/contracts';
+import { CommonErrorCodes, identity, machines, workout } from '@nxg/contracts';
 import {
   AppError,
   busPlugin,
@@ -21,7 +21,7 @@ import { clientKey, ipKey } from './routes/client-key.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
-export const operations = [...identity.all, ...machines.all];
+export const operations = [...identity.all, ...machines.all, ...workout.all];
 
 const JWKS_RETRY_MS = 2000;
 

@@ -18,8 +18,27 @@ export const streams: StreamDefinition[] = [
   stream('NOTIFICATION', 'notification', 'notification'),
 ];
 
+const consumer = (stream: string, durable: string, filterSubject: string): ConsumerDefinition => ({
+  stream,
+  durable,
+  filterSubject,
+  ackWaitS: 30,
+  maxDeliver: 50,
+});
+
 /** Durable consumers, declared here so one provisioning step creates them. Services add theirs as they land. */
-export const consumers: ConsumerDefinition[] = [];
+export const consumers: ConsumerDefinition[] = [
+  consumer('MACHINES', 'workout_machine_linked', 'machines.*.*.linked'),
+  consumer('MACHINES', 'workout_set_completed', 'machines.*.*.set_completed'),
+  consumer('IDENTITY', 'workout_user_updated', 'identity.user.updated'),
+  consumer('IDENTITY', 'workout_user_deleted', 'identity.user.deleted'),
+];
+
+export const consumerNamed = (durable: string): ConsumerDefinition => {
+  const found = consumers.find((c) => c.durable === durable);
+  if (!found) throw new Error(`no consumer ${durable} is declared in contracts`);
+  return found;
+};
 
 /** Revoked access tokens and sessions; entries outlive the longest access token. */
 export const revocationBucket: BucketDefinition = {

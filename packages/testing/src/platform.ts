@@ -16,6 +16,9 @@ export interface PlatformOptions {
   gatewayReplicas?: number;
   /** Machine-hub replicas (none unless asked for; more than one needs PostgreSQL). */
   hubReplicas?: number;
+  /** Workout replicas (none unless asked for). */
+  workoutReplicas?: number;
+  workoutEnv?: Record<string, string>;
   /** Extra environment for every service. */
   env?: Record<string, string>;
   identityEnv?: Record<string, string>;
@@ -31,6 +34,7 @@ export interface TestPlatform {
   identity: ServiceProcess[];
   gateway: ServiceProcess[];
   hub: ServiceProcess[];
+  workout: ServiceProcess[];
   /** Base URLs of the machine-hub replicas (their WebSocket is at /v1/machines/connect). */
   hubUrls: string[];
   /** A NATS connection of the test's own, to watch events or call services directly. */
@@ -80,6 +84,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     ...(backends.databaseUrl ? { DATABASE_URL: backends.databaseUrl, DATABASE_NAME: hubDatabaseName } : {}),
     ...options.hubEnv,
   };
+  const workoutDatabaseName = databaseName.replace('identity', 'workout');
+  const workoutEnv = {
+    ...common,
+    ...(backends.databaseUrl
+      ? { DATABASE_URL: backends.databaseUrl, DATABASE_NAME: workoutDatabaseName }
+      : {}),
+    ...options.workoutEnv,
+  };
+  const workout: ServiceProcess[] = [];
   const identity: ServiceProcess[] = [];
   const gateway: ServiceProcess[] = [];
   const hub: ServiceProcess[] = [];
@@ -88,11 +101,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const nc = await connect({ servers: backends.natsUrl, name: 'test' });
   await assertNoForeignServices(nc);
   const stop = async () => {
-    await Promise.all([...gateway, ...hub, ...identity].map((s) => s.stop().catch(() => {})));
+    await Promise.all([...gateway, ...hub, ...workout, ...identity].map((s) => s.stop().catch(() => {})));
     await nc.close();
     if (backends.databaseUrl) {
       await dropDatabase(backends.databaseUrl, databaseName);
       await dropDatabase(backends.databaseUrl, hubDatabaseName);
+      await dropDatabase(backends.databaseUrl, workoutDatabaseName);
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -102,6 +116,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       identity.push(
         await startServiceProcess('identity', { ...identityEnv, IDENTITY_PORT: String(port) }, port),
       );
+    }
+    for (let i = 0; i < (options.workoutReplicas ?? 0); i++) {
+      const port = await freePort();
+      workout.push(await startServiceProcess('workout', { ...workoutEnv, WORKOUT_PORT: String(port) }, port));
     }
     for (let i = 0; i < (options.hubReplicas ?? 0); i++) {
       const port = await freePort();
@@ -129,7 +147,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     await stop();
     throw error;
   }
-  return { backends, gatewayUrl: gatewayUrls[0]!, gatewayUrls, identity, gateway, hub, hubUrls, nc, stop };
+  return {
+    backends,
+    gatewayUrl: gatewayUrls[0]!,
+    gatewayUrls,
+    identity,
+    gateway,
+    hub,
+    hubUrls,
+    workout,
+    nc,
+    stop,
+  };
 }
 
 /**

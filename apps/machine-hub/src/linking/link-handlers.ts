@@ -1,4 +1,11 @@
-import { identity, machineEvents, machines } from '@nxg/contracts';
+import {
+  identity,
+  machineEvents,
+  machines,
+  workout,
+  type PlannedExercise,
+  type RequestContext,
+} from '@nxg/contracts';
 import { AppError, bind, callOperation, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
@@ -18,6 +25,23 @@ export function linkBindings(deps: HubDeps): Binding[] {
       return me.profile.name.split(' ')[0] ?? 'Member';
     } catch {
       return 'Member';
+    }
+  };
+
+  /** The member's planned exercises for this kind of machine, if workout answers in time. */
+  const plannedFor = async (
+    userId: string,
+    machineType: string,
+    ctx: RequestContext,
+  ): Promise<PlannedExercise[]> => {
+    try {
+      return (
+        await callOperation(deps.nc, workout.plannedForMachine, { userId, machineType }, ctx, {
+          timeoutMs: 500,
+        })
+      ).exercises;
+    } catch {
+      return [];
     }
   };
 
@@ -71,7 +95,11 @@ export function linkBindings(deps: HubDeps): Binding[] {
           throw error;
         });
       outbox.kick();
-      live.command(machineId, { type: 'linked', linkId, userId, displayName: await displayName(ctx) });
+      const [name, plan] = await Promise.all([
+        displayName(ctx),
+        plannedFor(userId, linked.machine.type, ctx),
+      ]);
+      live.command(machineId, { type: 'linked', linkId, userId, displayName: name, plan });
       live.toMember(userId, 'linked', { linkId, machine: linked.machine });
       announceStatusChange(deps, linked.machine.branchId, machineId, linked.changed);
       return { machine: linked.machine, linkId };

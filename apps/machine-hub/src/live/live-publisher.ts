@@ -1,8 +1,14 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { hubMachineSubject, liveSubjects, type LiveMessageType, type MachineStatus } from '@nxg/contracts';
+import {
+  hubMachineSubject,
+  liveSubjects,
+  type LiveMessageType,
+  type MachineStatus,
+  type PlannedExercise,
+} from '@nxg/contracts';
 
 export type HubCommand =
-  | { type: 'linked'; linkId: string; userId: string; displayName: string }
+  | { type: 'linked'; linkId: string; userId: string; displayName: string; plan?: PlannedExercise[] }
   | { type: 'unlinked'; linkId: string; reason: string }
   | { type: 'replaced'; by: string };
 

@@ -80,7 +80,11 @@ export class ConnectionRegistry {
     switch (command.type) {
       case 'linked':
         conn.link = { linkId: command.linkId, userId: command.userId, displayName: command.displayName };
-        conn.send('linked', { linkId: command.linkId, member: { displayName: command.displayName } });
+        conn.send('linked', {
+          linkId: command.linkId,
+          member: { displayName: command.displayName },
+          ...(command.plan?.length ? { plan: command.plan } : {}),
+        });
         break;
       case 'unlinked':
         if (conn.link?.linkId === command.linkId) conn.link = undefined;

@@ -1,0 +1,49 @@
+import { workout } from '@nxg/contracts';
+import { AppError, bind, decodeCursor, encodeCursor, requireUser, type Binding } from '@nxg/platform';
+import type { WorkoutDeps } from '../deps.ts';
+import { WorkoutErrors } from '../errors.ts';
+import { insertLog, logsPage, toLog } from './log-store.ts';
+
+/** Sets logged by hand, and the member's log by date range. */
+export function logBindings({ db, outbox }: WorkoutDeps): Binding[] {
+  return [
+    bind(workout.logWorkout, async (input, ctx) => {
+      const userId = requireUser(ctx);
+      const [exercise] = await db.query<{ id: string; name: string }>(
+        'SELECT id, name FROM exercises WHERE id = $1',
+        [input.exerciseId],
+      );
+      if (!exercise)
+        throw new AppError(400, WorkoutErrors.UNKNOWN_EXERCISE, 'No such exercise in the library');
+      const performedAt = input.performedAt ? new Date(input.performedAt) : new Date();
+      if (performedAt.getTime() > Date.now() + 5 * 60_000) {
+        throw new AppError(400, WorkoutErrors.PERFORMED_IN_FUTURE, 'performedAt is in the future');
+      }
+      const saved = await db.transaction((tx) =>
+        insertLog(tx, {
+          userId,
+          exerciseId: exercise.id,
+          exerciseName: exercise.name,
+          reps: input.reps,
+          weightKg: input.weightKg,
+          durationS: input.durationS,
+          source: 'manual',
+          performedAt: performedAt.toISOString(),
+        }),
+      );
+      outbox.kick();
+      return saved!;
+    }),
+
+    bind(workout.listLogs, async ({ from, to, limit = 20, cursor }, ctx) => {
+      const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
+      const rows = await logsPage(db, requireUser(ctx), { from, to }, limit + 1, after);
+      const items = rows.slice(0, limit).map(toLog);
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor: rows.length > limit && last ? encodeCursor([last.performedAt, last.id]) : null,
+      };
+    }),
+  ];
+}

@@ -1,0 +1,52 @@
+import { workout } from '@nxg/contracts';
+import { AppError, bind, decodeCursor, encodeCursor, requireUser, type Binding } from '@nxg/platform';
+import type { WorkoutDeps } from '../deps.ts';
+import { WorkoutErrors } from '../errors.ts';
+import { activeSession, endSession, sessionsPage, startSession, toSession } from './session-store.ts';
+
+const noSession = () => new AppError(404, WorkoutErrors.NO_ACTIVE_SESSION, 'You are not checked in');
+
+/** Check-in, check-out and the member's sessions. */
+export function sessionBindings({ db, outbox }: WorkoutDeps): Binding[] {
+  return [
+    bind(workout.checkIn, async ({ branchId }, ctx) => {
+      const userId = requireUser(ctx);
+      const row = await db.transaction((tx) => startSession(tx, userId, branchId, 'check-in'));
+      if (!row)
+        throw new AppError(
+          409,
+          WorkoutErrors.SESSION_ALREADY_ACTIVE,
+          'You are already checked in; check out first',
+        );
+      outbox.kick();
+      return toSession(row);
+    }),
+
+    bind(workout.checkOut, async (_input, ctx) => {
+      const userId = requireUser(ctx);
+      const current = await activeSession(db, userId);
+      if (!current) throw noSession();
+      const ended = await db.transaction((tx) => endSession(tx, current.id, 'check-out'));
+      if (!ended) throw noSession();
+      outbox.kick();
+      return toSession(ended);
+    }),
+
+    bind(workout.currentSession, async (_input, ctx) => {
+      const current = await activeSession(db, requireUser(ctx));
+      if (!current) throw noSession();
+      return toSession(current);
+    }),
+
+    bind(workout.listSessions, async ({ limit = 20, cursor }, ctx) => {
+      const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
+      const rows = await sessionsPage(db, requireUser(ctx), limit + 1, after);
+      const items = rows.slice(0, limit).map(toSession);
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor: rows.length > limit && last ? encodeCursor([last.startedAt, last.id]) : null,
+      };
+    }),
+  ];
+}

@@ -1,0 +1,256 @@
+import { jetstream } from '@nats-io/jetstream';
+import {
+  apiClient,
+  connectMachine,
+  readEvents,
+  registerMember,
+  startPlatform,
+  type ApiClient,
+  type TestPlatform,
+} from '@nxg/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const admin = { email: 'root@nxg.test', password: 'platform admin password' };
+let platform: TestPlatform;
+let api: ApiClient;
+let adminToken: string;
+let branchId: string;
+const startedAt = new Date();
+
+beforeAll(async () => {
+  platform = await startPlatform({
+    hubReplicas: 1,
+    workoutReplicas: 1,
+    identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+    workoutEnv: { SESSION_IDLE_TIMEOUT_S: '3', SESSION_SWEEP_INTERVAL_S: '1' },
+  });
+  api = apiClient(platform.gatewayUrl);
+  adminToken = (await api.post('/v1/auth/login', { login: admin.email, password: admin.password })).body
+    .accessToken;
+  branchId = (
+    await api.post('/v1/branches', { name: `Workout ${Date.now()}`, address: '2 Gym Road' }, adminToken)
+  ).body.id;
+});
+afterAll(() => platform?.stop());
+
+const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 150));
+  }
+};
+
+async function machineOf(type: 'cardio' | 'strength') {
+  const created = await api.post(
+    `/v1/branches/${branchId}/machines`,
+    { name: `${type} ${Date.now()}`, type, location: 'Floor' },
+    adminToken,
+  );
+  const { machineId, secret } = created.body.credentials;
+  const token = (await api.post('/v1/machines/token', { machineId, secret })).body.accessToken;
+  const machine = connectMachine(platform.hubUrls[0]!, token);
+  await machine.opened;
+  machine.send({ type: 'hello', firmware: '1', capabilities: [] });
+  await machine.next((m) => m.type === 'welcome');
+  const keepAlive = setInterval(() => machine.send({ type: 'heartbeat' }), 1000);
+  machine.closed.then(() => clearInterval(keepAlive));
+  return { machine, machineId };
+}
+
+describe('gym sessions', () => {
+  it('check in, once, and check out', async () => {
+    const member = await registerMember(api);
+    const checkIn = await api.post('/v1/sessions/check-in', { branchId }, member.accessToken);
+    expect(checkIn.status).toBe(201);
+    expect(checkIn.body).toMatchObject({ branchId, status: 'active', startedBy: 'check-in' });
+    const again = await api.post('/v1/sessions/check-in', { branchId }, member.accessToken);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('SESSION_ALREADY_ACTIVE');
+    expect((await api.get('/v1/sessions/current', member.accessToken)).body.id).toBe(checkIn.body.id);
+    const out = await api.post('/v1/sessions/check-out', undefined, member.accessToken);
+    expect(out.status).toBe(200);
+    expect(out.body).toMatchObject({ status: 'completed', endReason: 'check-out' });
+    expect((await api.get('/v1/sessions/current', member.accessToken)).status).toBe(404);
+    expect((await api.get('/v1/sessions', member.accessToken)).body.items).toHaveLength(1);
+  });
+
+  it('end by themselves when idle', async () => {
+    const member = await registerMember(api);
+    await api.post('/v1/sessions/check-in', { branchId }, member.accessToken);
+    const ended = await waitFor(async () => {
+      const list = await api.get('/v1/sessions', member.accessToken);
+      return list.body.items[0]?.status === 'expired' ? list.body.items[0] : undefined;
+    });
+    expect(ended).toMatchObject({ endReason: 'idle' });
+  });
+});
+
+describe('a workout on a connected machine', () => {
+  it('starts a session on link and logs each machine set exactly once', async () => {
+    const { machine, machineId } = await machineOf('strength');
+    const member = await registerMember(api);
+    machine.send({ type: 'qr.request' });
+    const qr = (await machine.next((m) => m.type === 'qr')).token;
+    const linked = await api.post('/v1/machines/link', { qrToken: qr }, member.accessToken);
+    expect(linked.status).toBe(200);
+    const linkId = linked.body.linkId;
+
+    const session = await waitFor(async () => {
+      const current = await api.get('/v1/sessions/current', member.accessToken);
+      return current.status === 200 ? current.body : undefined;
+    });
+    expect(session).toMatchObject({ startedBy: 'machine-link', branchId, machinesUsed: [machineId] });
+
+    const set = machine.send({
+      type: 'set.completed',
+      linkId,
+      exercise: 'Leg press',
+      reps: 10,
+      weightKg: 100,
+      durationS: 40,
+    });
+    await machine.reply(set.id);
+    const logs = await waitFor(async () => {
+      const page = await api.get('/v1/workouts/logs', member.accessToken);
+      return page.body.items.length ? page.body.items : undefined;
+    });
+    expect(logs).toEqual([
+      expect.objectContaining({
+        exerciseId: 'leg-press',
+        exerciseName: 'Leg press',
+        reps: 10,
+        weightKg: 100,
+        source: 'machine',
+        machineId,
+        sessionId: session.id,
+      }),
+    ]);
+
+    // JetStream redelivers (here: the same event published again under a new message id).
+    const [event] = await readEvents(platform.nc, {
+      stream: 'MACHINES',
+      subject: `machines.${branchId}.${machineId}.set_completed`,
+      since: startedAt,
+      expect: 1,
+    });
+    await jetstream(platform.nc).publish(
+      `machines.${branchId}.${machineId}.set_completed`,
+      JSON.stringify(event),
+      { msgID: crypto.randomUUID() },
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await api.get('/v1/workouts/logs', member.accessToken)).body.items).toHaveLength(1);
+    const logged = await readEvents(platform.nc, {
+      stream: 'WORKOUT',
+      subject: 'workout.exercise.logged',
+      since: startedAt,
+      where: (e) => e.subject === member.user.id,
+      quietMs: 1000,
+    });
+    expect(logged).toHaveLength(1);
+
+    const other = await registerMember(api);
+    expect((await api.get('/v1/workouts/logs', other.accessToken)).body.items).toEqual([]);
+    expect((await api.post('/v1/sessions/check-out', undefined, member.accessToken)).body.status).toBe(
+      'completed',
+    );
+    machine.close();
+  });
+
+  it("puts the member's planned exercises for that machine type in the linked frame", async () => {
+    const member = await registerMember(api);
+    const plan = await api.post(
+      '/v1/workouts/plans/generate',
+      { focus: 'cardio', daysPerWeek: 3 },
+      member.accessToken,
+    );
+    expect(plan.status).toBe(201);
+    const { machine } = await machineOf('cardio');
+    machine.send({ type: 'qr.request' });
+    const qr = (await machine.next((m) => m.type === 'qr')).token;
+    await api.post('/v1/machines/link', { qrToken: qr }, member.accessToken);
+    const linked = await machine.next((m) => m.type === 'linked');
+    const planned = linked.plan as { exerciseId: string }[];
+    expect(planned.length).toBeGreaterThan(0);
+    expect(
+      planned.every((e) =>
+        [
+          'treadmill-run',
+          'treadmill-incline-walk',
+          'stationary-bike',
+          'bike-intervals',
+          'rowing-machine',
+          'elliptical',
+          'stair-climber',
+        ].includes(e.exerciseId),
+      ),
+    ).toBe(true);
+    machine.close();
+  });
+});
+
+describe('manual logs and plans', () => {
+  it('logs by hand, lists by date range, and refuses what is wrong', async () => {
+    const member = await registerMember(api);
+    const early = await api.post(
+      '/v1/workouts/logs',
+      { exerciseId: 'push-up', reps: 20, performedAt: '2026-01-05T10:00:00.000Z' },
+      member.accessToken,
+    );
+    expect(early.status).toBe(201);
+    await api.post(
+      '/v1/workouts/logs',
+      { exerciseId: 'plank', durationS: 60, performedAt: '2026-02-05T10:00:00.000Z' },
+      member.accessToken,
+    );
+    const january = await api.get(
+      '/v1/workouts/logs?from=2026-01-01T00:00:00.000Z&to=2026-02-01T00:00:00.000Z',
+      member.accessToken,
+    );
+    expect(january.body.items.map((l: { exerciseId: string }) => l.exerciseId)).toEqual(['push-up']);
+    const unknown = await api.post(
+      '/v1/workouts/logs',
+      { exerciseId: 'moon-walk', reps: 1 },
+      member.accessToken,
+    );
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.code).toBe('UNKNOWN_EXERCISE');
+  });
+
+  it('generates a fallback plan without an AI service, and keeps customizations on regeneration', async () => {
+    const member = await registerMember(api);
+    const first = await api.post('/v1/workouts/plans/generate', { daysPerWeek: 3 }, member.accessToken);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ source: 'fallback', daysPerWeek: 3, active: true });
+    expect(first.body.days).toHaveLength(3);
+    const firstExercise = first.body.days[0].exercises[0].exerciseId;
+    const customized = await api.patch(
+      `/v1/workouts/plans/${first.body.id}`,
+      { customizations: { exercises: { [firstExercise]: { sets: 1 } } } },
+      member.accessToken,
+    );
+    expect(customized.status).toBe(200);
+    expect(customized.body.effectiveDays[0].exercises[0].sets).toBe(1);
+    const second = await api.post('/v1/workouts/plans/generate', { daysPerWeek: 3 }, member.accessToken);
+    expect(second.body.customizations).toEqual({ exercises: { [firstExercise]: { sets: 1 } } });
+    const active = await api.get('/v1/workouts/plans/active', member.accessToken);
+    expect(active.body.id).toBe(second.body.id);
+    const other = await registerMember(api);
+    const foreign = await api.patch(
+      `/v1/workouts/plans/${second.body.id}`,
+      { customizations: {} },
+      other.accessToken,
+    );
+    expect(foreign.status).toBe(404);
+  });
+
+  it('serves the exercise library', async () => {
+    const member = await registerMember(api);
+    const cardio = await api.get('/v1/workouts/exercises?machineType=cardio&limit=50', member.accessToken);
+    expect(cardio.body.items.length).toBeGreaterThanOrEqual(5);
+    expect(cardio.body.items.every((e: { machineType: string }) => e.machineType === 'cardio')).toBe(true);
+  });
+});
