@@ -18,14 +18,14 @@ import { startMachineConsumers } from './events/machine-consumers.ts';
 import { exerciseBindings } from './exercises/exercise-handlers.ts';
 import { logBindings } from './logs/log-handlers.ts';
 import { planBindings } from './plans/plan-handlers.ts';
-import { startIdleSessionsJob } from './sessions/idle-sessions-job.ts';
+import { startSessionExpiryJob } from './sessions/session-expiry-job.ts';
 import { sessionBindings } from './sessions/session-handlers.ts';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /**
  * Assembles workout: infrastructure (database, NATS, outbox), then its operations, its event
- * consumers and the idle-session job. Only main.ts listens.
+ * consumers and the session-expiry job. Only main.ts listens.
  */
 export function buildService(config: WorkoutConfig, logger: HttpServerOptions['logger']): FastifyInstance {
   const app = createHttpServer({ logger });
@@ -60,7 +60,7 @@ export function buildService(config: WorkoutConfig, logger: HttpServerOptions['l
       ...(await startMachineConsumers(deps)),
       ...(await startIdentityConsumers(deps)),
     ];
-    const job = startIdleSessionsJob(deps);
+    const job = startSessionExpiryJob(deps);
     feature.addHook('preClose', async () => {
       job.stop();
       await Promise.all(consumers.map((c) => c.stop()));

@@ -86,6 +86,25 @@ describe('gym sessions', () => {
     });
     expect(ended).toMatchObject({ endReason: 'idle' });
   });
+
+  it('end when the branch closes', async () => {
+    // Open on no day of the week: closed now, whatever the time.
+    const closedBranch = await api.post(
+      '/v1/branches',
+      { name: `Closed ${Date.now()}`, address: 'x', openingHours: { mon: '00:00-00:01' } },
+      adminToken,
+    );
+    const member = await registerMember(api);
+    expect(
+      (await api.post('/v1/sessions/check-in', { branchId: closedBranch.body.id }, member.accessToken))
+        .status,
+    ).toBe(201);
+    const ended = await waitFor(async () => {
+      const list = await api.get('/v1/sessions', member.accessToken);
+      return list.body.items[0]?.status === 'expired' ? list.body.items[0] : undefined;
+    });
+    expect(ended).toMatchObject({ endReason: 'branch_closed' });
+  });
 });
 
 describe('a workout on a connected machine', () => {

@@ -74,6 +74,12 @@ export function branchBindings({ db }: IdentityDeps): Binding[] {
       };
     }),
 
+    bind(identity.getBranch, async ({ branchId }) => {
+      const [row] = await db.query<BranchRow>('SELECT * FROM branches WHERE id = $1', [branchId]);
+      if (!row) throw new AppError(404, IdentityErrors.BRANCH_NOT_FOUND, 'No such branch');
+      return toBranch(row);
+    }),
+
     bind(identity.assignBranchRole, async (input, ctx) => {
       const isPlatformAdmin = ctx.roles.includes('platform_admin');
       const adminsBranch = ctx.branchRoles[input.branchId] === 'branch_admin';

@@ -121,6 +121,14 @@ export const listBranches = defineOperation('identity', 'branches.list', {
   output: page(Branch),
 });
 
+export const getBranch = defineOperation('identity', 'branches.get', {
+  summary: 'One branch, with its time zone and opening hours',
+  http: { method: 'GET', path: '/v1/branches/{branchId}', status: 200 },
+  access: humans,
+  params: Type.Object({ branchId: Id }, { additionalProperties: false }),
+  output: Branch,
+});
+
 export const assignBranchRole = defineOperation('identity', 'branches.staff.assign', {
   summary: "Make an account staff of a branch (platform admins, or that branch's admins for trainers)",
   http: { method: 'PUT', path: '/v1/branches/{branchId}/staff/{userId}', status: 200 },
@@ -153,6 +161,7 @@ export const all = [
   deleteMe,
   createBranch,
   listBranches,
+  getBranch,
   assignBranchRole,
   issueMachineToken,
 ] as const;
