@@ -3,6 +3,7 @@ import {
   readEvents,
   registerMember,
   startPlatform,
+  waitFor,
   type ApiClient,
   type TestPlatform,
 } from '@nxg/testing';
@@ -16,15 +17,6 @@ beforeAll(async () => {
   api = apiClient(platform.gatewayUrl);
 });
 afterAll(() => platform?.stop());
-
-const waitFor = async (check: () => Promise<boolean>, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met in time');
-};
 
 describe('identity killed and restarted under the gateway', () => {
   it('answers 503 while identity is gone, then recovers by itself with nothing lost', async () => {

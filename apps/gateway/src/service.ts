@@ -3,17 +3,14 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { CommonErrorCodes, identity, machines, workout } from '@nxg/contracts';
 import {
   AppError,
+  authPlugin,
   busPlugin,
   cachePlugin,
   createHttpServer,
   healthPlugin,
-  JwksKeys,
-  RevocationWatch,
-  TokenVerifier,
   type HttpServerOptions,
 } from '@nxg/platform';
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.ts';
 import { docsPlugin } from './docs/docs-plugin.ts';
 import { liveFeedPlugin } from './live/live-feed.ts';
@@ -23,11 +20,9 @@ import { registerOperationRoutes } from './routes/operation-routes.ts';
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
 export const operations = [...identity.all, ...machines.all, ...workout.all];
 
-const JWKS_RETRY_MS = 2000;
-
 /**
- * Assembles the gateway: NATS and cache, then docs, then the API scope (rate limit, auth,
- * one route per operation). Only main.ts listens.
+ * Assembles the gateway: NATS, cache and token verification, then docs, then the API scope (rate
+ * limit, live feed, one route per operation). Only main.ts listens.
  */
 export function buildService(config: GatewayConfig, logger: HttpServerOptions['logger']): FastifyInstance {
   const app = createHttpServer({
@@ -39,32 +34,14 @@ export function buildService(config: GatewayConfig, logger: HttpServerOptions['l
     trustProxy: config.TRUST_PROXY,
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  const revocations = new RevocationWatch();
-  let keys: JwksKeys | undefined;
 
   void app.register(busPlugin, { url: config.NATS_URL, name: 'gateway' });
   void app.register(cachePlugin, { url: config.REDIS_URL, prefix: `${config.REDIS_PREFIX}gateway:` });
-  void app.register(healthPlugin, {
-    checks: { signingKeys: () => keys?.loaded ?? false, revocations: () => revocations.isReady },
-  });
+  void app.register(authPlugin, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  void app.register(healthPlugin);
   void app.register(docsPlugin);
 
   void app.register(async (api) => {
-    const log = api.log as Logger;
-    keys = new JwksKeys(api.bus.nc);
-    const jwksKeys = keys;
-    // Identity may start after us: keep asking until its keys arrive (readiness says so meanwhile).
-    const loadKeys = async (): Promise<void> => {
-      try {
-        await jwksKeys.refresh();
-      } catch {
-        if (!api.bus.nc.isClosed()) setTimeout(() => void loadKeys(), JWKS_RETRY_MS).unref();
-      }
-    };
-    void loadKeys();
-    await revocations.start(api.bus.nc, log);
-    api.addHook('onClose', async () => revocations.stop());
-
     await api.register(rateLimit, {
       global: true,
       hook: 'preHandler',
@@ -78,10 +55,7 @@ export function buildService(config: GatewayConfig, logger: HttpServerOptions['l
     });
     // Login, register and refresh share one stricter budget per client address.
     const authRateLimit = api.rateLimit({ max: config.AUTH_RATE_LIMIT_MAX, keyGenerator: ipKey });
-    const verifier = new TokenVerifier(jwksKeys, revocations, {
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    });
+    const { verifier, revocations } = api.auth;
     await api.register(liveFeedPlugin, { nc: api.bus.nc, verifier, revocations });
     registerOperationRoutes(api, {
       nc: api.bus.nc,

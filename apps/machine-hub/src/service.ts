@@ -1,16 +1,14 @@
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
+  authPlugin,
   busPlugin,
   cachePlugin,
   createHttpServer,
   databasePlugin,
   healthPlugin,
-  JwksKeys,
   operationsPlugin,
   outboxPlugin,
-  RevocationWatch,
-  TokenVerifier,
   type HttpServerOptions,
 } from '@nxg/platform';
 import type { FastifyInstance } from 'fastify';
@@ -26,7 +24,6 @@ import { ConnectionRegistry } from './socket/connection-registry.ts';
 import { machineSocketPlugin } from './socket/machine-socket-plugin.ts';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
-const JWKS_RETRY_MS = 2000;
 
 /**
  * Assembles machine-hub: infrastructure (database, NATS, cache, outbox), then the registry and
@@ -34,8 +31,6 @@ const JWKS_RETRY_MS = 2000;
  */
 export function buildService(config: HubConfig, logger: HttpServerOptions['logger']): FastifyInstance {
   const app = createHttpServer({ logger });
-  const revocations = new RevocationWatch();
-  let keys: JwksKeys | undefined;
   void app.register(databasePlugin, {
     service: 'machine-hub',
     url: config.DATABASE_URL,
@@ -46,9 +41,8 @@ export function buildService(config: HubConfig, logger: HttpServerOptions['logge
   void app.register(busPlugin, { url: config.NATS_URL, name: 'machine-hub' });
   void app.register(cachePlugin, { url: config.REDIS_URL, prefix: `${config.REDIS_PREFIX}machine-hub:` });
   void app.register(outboxPlugin, { paused: config.OUTBOX_RELAY_PAUSED });
-  void app.register(healthPlugin, {
-    checks: { signingKeys: () => keys?.loaded ?? false, revocations: () => revocations.isReady },
-  });
+  void app.register(authPlugin, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  void app.register(healthPlugin);
 
   void app.register(async (feature) => {
     const log = feature.log as Logger;
@@ -65,34 +59,19 @@ export function buildService(config: HubConfig, logger: HttpServerOptions['logge
       instanceId,
       staleAfterMs: config.HEARTBEAT_INTERVAL_S * 2000 + 2000,
     };
-    keys = new JwksKeys(feature.bus.nc);
-    const jwksKeys = keys;
-    const loadKeys = async (): Promise<void> => {
-      try {
-        await jwksKeys.refresh();
-      } catch {
-        if (!feature.bus.nc.isClosed()) setTimeout(() => void loadKeys(), JWKS_RETRY_MS).unref();
-      }
-    };
-    void loadKeys();
-    await revocations.start(feature.bus.nc, log);
     const registry = new ConnectionRegistry(deps);
     const sweeper = startOfflineSweeper(deps);
     feature.addHook('preClose', async () => {
       sweeper.stop();
       await registry.closeAll();
     });
-    feature.addHook('onClose', async () => revocations.stop());
     await feature.register(operationsPlugin, {
       bindings: [...registryBindings(deps), ...linkBindings(deps)],
     });
     await feature.register(machineSocketPlugin, {
       deps,
       registry,
-      verifier: new TokenVerifier(jwksKeys, revocations, {
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-      }),
+      verifier: feature.auth.verifier,
     });
   });
   return app;

@@ -5,6 +5,7 @@ import {
   readEvents,
   registerMember,
   startPlatform,
+  waitFor,
   type ApiClient,
   type TestPlatform,
 } from '@nxg/testing';
@@ -32,16 +33,6 @@ beforeAll(async () => {
   ).body.id;
 });
 afterAll(() => platform?.stop());
-
-const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 150));
-  }
-};
 
 async function machineOf(type: 'cardio' | 'strength') {
   const created = await api.post(

@@ -20,3 +20,17 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
   }
   throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this list gave out');
 }
+
+/**
+ * `{ items, nextCursor }` from a query that asked for `limit + 1` rows: the extra row only says
+ * there is a next page, whose cursor is the sort key of the last item shown.
+ */
+export function toPage<T>(
+  rows: T[],
+  limit: number,
+  sortKey: (last: T) => (string | number)[],
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(sortKey(last)) : null };
+}

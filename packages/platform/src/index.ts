@@ -22,4 +22,5 @@ export * from './cursor.ts';
 export * from './auth/jwks-keys.ts';
 export * from './auth/revocation-watch.ts';
 export * from './auth/token-verifier.ts';
+export * from './auth/auth-plugin.ts';
 export * from './context.ts';

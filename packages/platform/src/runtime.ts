@@ -1,4 +1,7 @@
-import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { loggerOptions } from './logger.ts';
+import { startTelemetry } from './telemetry.ts';
 
 export interface Stoppable {
   close(): Promise<void>;
@@ -49,4 +52,43 @@ export async function runUntilSignalled(options: {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * Everything a service's `main.ts` does: telemetry, a logger, build the Fastify service, listen on
+ * its port, say what it uses, and stop gracefully on a signal.
+ */
+export async function runService<
+  C extends { LOG_LEVEL: string; SHUTDOWN_TIMEOUT_MS: number; HOST: string; NATS_URL: string },
+>(options: {
+  name: string;
+  config: C;
+  port: number;
+  build: (config: C, logger: Logger) => FastifyInstance;
+}): Promise<void> {
+  const { name, config } = options;
+  const telemetry = startTelemetry(name);
+  const logger = pino(loggerOptions(name, config.LOG_LEVEL));
+  await runUntilSignalled({
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    async start() {
+      const app = options.build(config, logger);
+      await app.listen({ host: config.HOST, port: options.port });
+      logger.info(
+        {
+          nats: config.NATS_URL,
+          ...(app.hasDecorator('db') ? { database: app.db.location } : {}),
+          ...(app.hasDecorator('cache') ? { cache: app.cache.kind } : {}),
+        },
+        `${name} ready`,
+      );
+      return {
+        async close() {
+          await app.close();
+          await telemetry.shutdown();
+        },
+      };
+    },
+  });
 }

@@ -5,3 +5,4 @@ export * from './platform.ts';
 export * from './http-client.ts';
 export * from './events.ts';
 export * from './socket-client.ts';
+export * from './wait-for.ts';

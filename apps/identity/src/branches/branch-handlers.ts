@@ -1,5 +1,5 @@
 import { identity, type Branch } from '@nxg/contracts';
-import { AppError, bind, decodeCursor, encodeCursor, forbidden, type Binding } from '@nxg/platform';
+import { AppError, bind, decodeCursor, toPage, forbidden, type Binding } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
@@ -66,12 +66,7 @@ export function branchBindings({ db }: IdentityDeps): Binding[] {
          ORDER BY lower(name), id LIMIT $3`,
         [name ?? null, id ?? null, limit + 1],
       );
-      const items = rows.slice(0, limit).map(toBranch);
-      const last = items.at(-1);
-      return {
-        items,
-        nextCursor: rows.length > limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null,
-      };
+      return toPage(rows.map(toBranch), limit, (last) => [last.name.toLowerCase(), last.id]);
     }),
 
     bind(identity.getBranch, async ({ branchId }) => {

@@ -1,5 +1,5 @@
 import type { BodyComposition } from '@nxg/contracts';
-import { decodeCursor, encodeCursor, type Queryable } from '@nxg/platform';
+import { decodeCursor, toPage, type Queryable } from '@nxg/platform';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 
 interface MeasurementRow {
@@ -52,12 +52,11 @@ export class BodyStore {
        ORDER BY measured_at DESC, id DESC LIMIT $4`,
       [userId, at ?? null, id ?? null, limit + 1],
     );
-    const items = rows.slice(0, limit).map((r) => toMeasurement(r, this.cipher));
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: rows.length > limit && last ? encodeCursor([last.measuredAt, last.id]) : null,
-    };
+    return toPage(
+      rows.map((r) => toMeasurement(r, this.cipher)),
+      limit,
+      (last) => [last.measuredAt, last.id],
+    );
   }
 
   async all(db: Queryable, userId: string): Promise<BodyComposition[]> {

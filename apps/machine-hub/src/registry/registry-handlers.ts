@@ -5,11 +5,11 @@ import {
   bind,
   callOperation,
   decodeCursor,
-  encodeCursor,
   forbidden,
   type Binding,
   type Queryable,
   requireUser,
+  toPage,
 } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
@@ -68,9 +68,11 @@ export function registryBindings(deps: HubDeps): Binding[] {
     bind(machines.listMachines, async ({ branchId, limit = 20, cursor }) => {
       const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
       const rows = await machinesOfBranch(db, branchId, limit + 1, after);
-      const items = rows.slice(0, limit).map((r) => toMachine(r, staleAfterMs));
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
+      return toPage(
+        rows.map((r) => toMachine(r, staleAfterMs)),
+        limit,
+        (last) => [last.name, last.id],
+      );
     }),
 
     bind(machines.updateMachine, async ({ machineId, status, name, location }, ctx) => {
@@ -116,16 +118,18 @@ export function registryBindings(deps: HubDeps): Binding[] {
          ORDER BY at DESC, id DESC LIMIT $4`,
         [machineId, at ?? null, id ?? null, limit + 1],
       );
-      const items = rows.slice(0, limit).map((r) => ({
-        id: r.id,
-        machineId,
-        type: r.type,
-        notes: r.notes,
-        byUserId: r.by_user_id,
-        at: new Date(r.at).toISOString(),
-      }));
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.at, last.id]) : null };
+      return toPage(
+        rows.map((r) => ({
+          id: r.id,
+          machineId,
+          type: r.type,
+          notes: r.notes,
+          byUserId: r.by_user_id,
+          at: new Date(r.at).toISOString(),
+        })),
+        limit,
+        (last) => [last.at, last.id],
+      );
     }),
 
     bind(machines.machineToken, async ({ machineId, secret }, ctx) => {

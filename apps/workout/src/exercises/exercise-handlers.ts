@@ -1,5 +1,5 @@
 import { workout } from '@nxg/contracts';
-import { bind, decodeCursor, encodeCursor, type Binding } from '@nxg/platform';
+import { bind, decodeCursor, type Binding, toPage } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
 import { exercisesPage } from './exercise-store.ts';
 
@@ -9,9 +9,7 @@ export function exerciseBindings({ db }: WorkoutDeps): Binding[] {
     bind(workout.listExercises, async ({ muscleGroup, equipment, machineType, limit = 20, cursor }) => {
       const [afterId] = cursor ? (decodeCursor(cursor, 1) as [string]) : [];
       const rows = await exercisesPage(db, { muscleGroup, equipment, machineType }, limit + 1, afterId);
-      const items = rows.slice(0, limit);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
+      return toPage(rows, limit, (last) => [last.id]);
     }),
   ];
 }

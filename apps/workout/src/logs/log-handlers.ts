@@ -1,5 +1,5 @@
 import { workout } from '@nxg/contracts';
-import { AppError, bind, decodeCursor, encodeCursor, requireUser, type Binding } from '@nxg/platform';
+import { AppError, bind, decodeCursor, toPage, requireUser, type Binding } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
 import { WorkoutErrors } from '../errors.ts';
 import { insertLog, logsPage, toLog } from './log-store.ts';
@@ -38,12 +38,7 @@ export function logBindings({ db, outbox }: WorkoutDeps): Binding[] {
     bind(workout.listLogs, async ({ from, to, limit = 20, cursor }, ctx) => {
       const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
       const rows = await logsPage(db, requireUser(ctx), { from, to }, limit + 1, after);
-      const items = rows.slice(0, limit).map(toLog);
-      const last = items.at(-1);
-      return {
-        items,
-        nextCursor: rows.length > limit && last ? encodeCursor([last.performedAt, last.id]) : null,
-      };
+      return toPage(rows.map(toLog), limit, (last) => [last.performedAt, last.id]);
     }),
   ];
 }

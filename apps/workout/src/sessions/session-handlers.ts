@@ -1,5 +1,5 @@
 import { workout } from '@nxg/contracts';
-import { AppError, bind, decodeCursor, encodeCursor, requireUser, type Binding } from '@nxg/platform';
+import { AppError, bind, decodeCursor, toPage, requireUser, type Binding } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
 import { WorkoutErrors } from '../errors.ts';
 import { activeSession, endSession, sessionsPage, startSession, toSession } from './session-store.ts';
@@ -41,12 +41,7 @@ export function sessionBindings({ db, outbox }: WorkoutDeps): Binding[] {
     bind(workout.listSessions, async ({ limit = 20, cursor }, ctx) => {
       const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
       const rows = await sessionsPage(db, requireUser(ctx), limit + 1, after);
-      const items = rows.slice(0, limit).map(toSession);
-      const last = items.at(-1);
-      return {
-        items,
-        nextCursor: rows.length > limit && last ? encodeCursor([last.startedAt, last.id]) : null,
-      };
+      return toPage(rows.map(toSession), limit, (last) => [last.startedAt, last.id]);
     }),
   ];
 }

@@ -65,7 +65,7 @@ export const outboxPlugin = fp<{ paused?: boolean; intervalMs?: number }>(
   { name: 'outbox', dependencies: ['db', 'bus'] },
 );
 
-/** Readiness follows whichever of NATS, database and cache this service has. */
+/** Readiness follows whichever of NATS, database, cache and token verification this service has. */
 export const healthPlugin = fp<{ checks?: Record<string, ReadinessCheck> }>(
   async (app, options) => {
     registerHealthRoutes(app, {
@@ -73,6 +73,9 @@ export const healthPlugin = fp<{ checks?: Record<string, ReadinessCheck> }>(
       ...(app.hasDecorator('bus') ? { nats: () => app.bus.isConnected() } : {}),
       ...(app.hasDecorator('db') ? { database: () => app.db.ping() } : {}),
       ...(app.hasDecorator('cache') ? { cache: () => app.cache.ping() } : {}),
+      ...(app.hasDecorator('auth')
+        ? { signingKeys: () => app.auth.keys.loaded, revocations: () => app.auth.revocations.isReady }
+        : {}),
     });
   },
   { name: 'health' },
