@@ -5,4 +5,6 @@ export * from './platform.ts';
 export * from './http-client.ts';
 export * from './events.ts';
 export * from './socket-client.ts';
+export * from './stand-ins/stand-in-server.ts';
+export * from './stand-ins/workout-planning-stand-in.ts';
 export * from './wait-for.ts';
