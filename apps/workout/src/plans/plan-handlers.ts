@@ -2,20 +2,19 @@ import { workout, type Exercise, type WorkoutDay } from '@nxg/contracts';
 import { AppError, bind, requireUser, type Binding } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
 import { WorkoutErrors } from '../errors.ts';
-import { allExercises } from '../exercises/exercise-store.ts';
+import type { AiPlanner } from './ai-planner.ts';
 import { activatePlan, activePlanRow, lastAiPlan, toPlan } from './plan-store.ts';
 import { planByRules, type Focus, type Goal, type Level, type PlanRequest } from './rule-planner.ts';
-
-/** An AI planner, when one is configured: resolves with days, or throws when it cannot answer. */
-export type AiPlanner = (userId: string, request: PlanRequest) => Promise<WorkoutDay[]>;
 
 const defaultDays: Record<Level, number> = { beginner: 3, intermediate: 4, advanced: 5 };
 
 /** Plans: from the AI service, else the member's last AI plan, else the built-in rules. */
-export function planBindings(deps: WorkoutDeps, aiPlanner: AiPlanner | undefined): Binding[] {
+export function planBindings(
+  deps: WorkoutDeps,
+  exercises: () => Promise<Exercise[]>,
+  aiPlanner: AiPlanner | undefined,
+): Binding[] {
   const { db, outbox, logger } = deps;
-  let library: Promise<Exercise[]> | undefined;
-  const exercises = () => (library ??= allExercises(db));
   const names = async () => new Map((await exercises()).map((e) => [e.id, e.name]));
 
   return [
@@ -37,8 +36,7 @@ export function planBindings(deps: WorkoutDeps, aiPlanner: AiPlanner | undefined
       let days: WorkoutDay[] | undefined;
       if (aiPlanner) {
         try {
-          days = await aiPlanner(userId, request);
-          source = 'ai';
+          ({ days, source } = await aiPlanner(userId, request));
         } catch (error) {
           logger.warn(
             { err: error, userId },
