@@ -29,6 +29,18 @@ describe.skipIf(!withServer)('two identity replicas behind two gateways', () => 
     expect(new Set(events.map((e) => e.id)).size).toBe(40);
   });
 
+  it('never serves a stale profile from either replica’s cache after a change', async () => {
+    const [first, second] = platform.gatewayUrls.map(apiClient);
+    const member = await registerMember(first!);
+    // Warm both identity replicas' caches (the queue group spreads the reads).
+    for (let i = 0; i < 10; i++) await second!.get('/v1/me', member.accessToken);
+    expect((await first!.patch('/v1/me/profile', { name: 'Renamed' }, member.accessToken)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 10; i++) {
+      expect((await second!.get('/v1/me', member.accessToken)).body.profile.name).toBe('Renamed');
+    }
+  });
+
   it('spreads requests over both replicas and keeps working when one dies', async () => {
     const [first, second] = platform.gatewayUrls.map(apiClient);
     const member = await registerMember(first!);

@@ -5,6 +5,7 @@ import type { FieldCipher } from './crypto/field-cipher.ts';
 import type { RevocationList } from './tokens/revocations.ts';
 import type { SessionStore } from './tokens/session-store.ts';
 import type { SigningKeys } from './tokens/signing-keys.ts';
+import type { UserViewCache } from './profile/user-view-cache.ts';
 import type { TokenIssuer } from './tokens/token-issuer.ts';
 
 /** What identity's feature handlers work with, assembled once in service.ts. */
@@ -18,6 +19,7 @@ export interface IdentityDeps {
   sessions: SessionStore;
   revocations: RevocationList;
   guard: LoginGuard;
+  users: UserViewCache;
   logger: Logger;
 }
 

@@ -20,6 +20,7 @@ import { loadDataKey } from './crypto/data-key.ts';
 import { FieldCipher } from './crypto/field-cipher.ts';
 import type { IdentityDeps } from './deps.ts';
 import { profileBindings } from './profile/profile-handlers.ts';
+import { UserViewCache } from './profile/user-view-cache.ts';
 import { RevocationList } from './tokens/revocations.ts';
 import { SessionStore } from './tokens/session-store.ts';
 import { SigningKeys } from './tokens/signing-keys.ts';
@@ -80,7 +81,10 @@ export function buildService(config: IdentityConfig, logger: HttpServerOptions['
         cooldownS: config.LOGIN_COOLDOWN_S,
       }),
       logger: log,
+      users: new UserViewCache(feature.bus.nc),
     };
+    deps.users.start();
+    feature.addHook('onClose', async () => deps.users.stop());
     await feature.register(operationsPlugin, {
       bindings: [
         ...accountBindings(deps),

@@ -35,6 +35,21 @@ export async function findUserByLogin(db: Queryable, login: string): Promise<Use
   return row;
 }
 
+/** The account and its staff roles in one prepared statement: the hot path of `GET /v1/me`. */
+export async function findUserWithStaff(
+  db: Queryable,
+  id: string,
+): Promise<{ row: UserRow; staff: StaffRole[] } | undefined> {
+  const [row] = await db.query<UserRow & { staff: StaffRole[] }>(
+    `SELECT u.*, coalesce((SELECT json_agg(json_build_object('branchId', s.branch_id, 'role', s.role) ORDER BY s.branch_id)
+       FROM branch_staff s WHERE s.user_id = u.id), '[]'::json) AS staff
+     FROM users u WHERE u.id = $1`,
+    [id],
+    { name: 'identity.user-with-staff' },
+  );
+  return row ? { row, staff: row.staff } : undefined;
+}
+
 export async function staffRolesOf(db: Queryable, userId: string): Promise<StaffRole[]> {
   const rows = await db.query<{ branch_id: string; role: string }>(
     'SELECT branch_id, role FROM branch_staff WHERE user_id = $1 ORDER BY branch_id',

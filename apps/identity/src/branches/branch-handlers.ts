@@ -32,7 +32,7 @@ function assertTimeZone(timezone: string): void {
 }
 
 /** Branches and who runs them. */
-export function branchBindings({ db }: IdentityDeps): Binding[] {
+export function branchBindings({ db, users }: IdentityDeps): Binding[] {
   return [
     bind(identity.createBranch, async (input) => {
       const timezone = input.timezone ?? 'UTC';
@@ -91,6 +91,7 @@ export function branchBindings({ db }: IdentityDeps): Binding[] {
          ON CONFLICT (branch_id, user_id) DO UPDATE SET role = EXCLUDED.role, granted_at = now()`,
         [input.branchId, input.userId, input.role],
       );
+      users.invalidate(input.userId); // their roles changed
       return { branchId: input.branchId, userId: input.userId, role: input.role };
     }),
   ];

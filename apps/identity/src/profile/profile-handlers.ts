@@ -1,7 +1,7 @@
 import { identity, identityEvents } from '@nxg/contracts';
 import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
-import { findUserById, staffRolesOf, toUser, type UserRow } from '../accounts/account-store.ts';
+import { findUserWithStaff, toUser, type UserRow } from '../accounts/account-store.ts';
 import { SOURCE, type IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { BodyStore } from './body-store.ts';
@@ -10,13 +10,17 @@ const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The acc
 
 /** The member's own account: profile, body composition, export and erasure. */
 export function profileBindings(deps: IdentityDeps): Binding[] {
-  const { db, cipher, outbox, revocations, sessions } = deps;
+  const { db, cipher, outbox, revocations, sessions, users } = deps;
   const bodies = new BodyStore(cipher);
 
   const currentUser = async (userId: string) => {
-    const row = await findUserById(db, userId);
-    if (!row) throw userGone();
-    return toUser(row, await staffRolesOf(db, userId), cipher);
+    const cached = users.get(userId);
+    if (cached) return cached;
+    const found = await findUserWithStaff(db, userId);
+    if (!found) throw userGone();
+    const user = toUser(found.row, found.staff, cipher);
+    users.set(userId, user);
+    return user;
   };
 
   return [
@@ -47,6 +51,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
         });
       });
       outbox.kick();
+      users.invalidate(userId);
       return currentUser(userId);
     }),
 
@@ -109,6 +114,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
           data: { userId, deletedAt: new Date().toISOString() },
         });
       });
+      users.invalidate(userId);
       outbox.kick();
     }),
   ];

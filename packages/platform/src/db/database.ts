@@ -7,7 +7,11 @@ export type Row = Record<string, unknown>;
 
 /** What a query needs: the database itself or an open transaction. */
 export interface Queryable {
-  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `name` makes it a prepared statement on PostgreSQL (parsed and planned once per connection):
+   * for the hot paths. PGlite ignores it.
+   */
+  query<T extends Row = Row>(sql: string, params?: unknown[], options?: { name?: string }): Promise<T[]>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -70,8 +74,11 @@ async function openPostgres(serverUrl: string, name: string, poolSize: number): 
   pool.on('error', () => {});
   const location = `postgres://${url.host}/${name}`;
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T extends Row>(sql: string, params?: unknown[]) {
-      return (await client.query(sql, params as unknown[])).rows as T[];
+    async query<T extends Row>(sql: string, params?: unknown[], options?: { name?: string }) {
+      const result = options?.name
+        ? await client.query({ name: options.name, text: sql, values: params as unknown[] })
+        : await client.query(sql, params as unknown[]);
+      return result.rows as T[];
     },
     async exec(sql: string) {
       await client.query(sql);
