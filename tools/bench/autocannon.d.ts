@@ -33,7 +33,6 @@ declare module 'autocannon' {
       p99: number;
     }
 
-
     interface Result {
       url: string;
       connections: number;

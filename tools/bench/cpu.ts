@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on every common kernel). */
@@ -36,7 +37,11 @@ export function pidsNamed(comm: string): number[] {
 function machineJiffies(): [number, number, number] | undefined {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number) as number[];
     return [user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!, idle! + iowait!, softirq!];
   } catch {
     return undefined;
@@ -45,12 +50,21 @@ function machineJiffies(): [number, number, number] | undefined {
 
 export type ProcessGroups = Record<string, () => number[]>;
 
+export interface CpuUse {
+  /** Per group (and `load generator`, this process): % of one core. */
+  processes: Record<string, number>;
+  /** The whole machine, % of all cores; softirq (loopback TCP, unattributed to processes) is part of it. */
+  machine?: { busy: number; softirq: number };
+  /** CPU no listed process nor softirq accounts for, % of one core: other work sharing the machine. */
+  others?: number;
+}
+
 /**
- * CPU used by groups of processes over an interval, as % of one core (200 % = both cores of a
- * 2-core machine), plus how busy the whole machine was (% of all cores). The load generator is this process. Groups are re-resolved at the end so
- * PostgreSQL backends opened meanwhile count.
+ * CPU used by groups of processes over an interval, plus how busy the whole machine was and how
+ * much of that no listed process explains. Groups are re-resolved at the end so PostgreSQL
+ * backends opened meanwhile count.
  */
-export function startCpuMeter(groups: ProcessGroups): () => Record<string, number> {
+export function startCpuMeter(groups: ProcessGroups): () => CpuUse {
   const started = performance.now();
   const selfStart = process.cpuUsage();
   const machineStart = machineJiffies();
@@ -59,24 +73,24 @@ export function startCpuMeter(groups: ProcessGroups): () => Record<string, numbe
   return () => {
     const elapsedS = (performance.now() - started) / 1000;
     const self = process.cpuUsage(selfStart);
-    const shares: Record<string, number> = { 'load generator': ((self.user + self.system) / 1e6 / elapsedS) * 100 };
+    const processes: Record<string, number> = {
+      'load generator': ((self.user + self.system) / 1e6 / elapsedS) * 100,
+    };
     for (const [name, pids] of Object.entries(groups)) {
       const now = pids();
       if (now.length === 0) continue;
       let used = 0;
       for (const pid of now) used += (cpuSecondsOf(pid) ?? 0) - (before.get(pid) ?? 0);
-      shares[name] = (used / elapsedS) * 100;
+      processes[name] = (used / elapsedS) * 100;
     }
     const machineEnd = machineJiffies();
-    if (machineStart && machineEnd) {
-      const total = machineEnd[0] - machineStart[0];
-      // Loopback TCP is largely processed in softirq, which /proc/<pid>/stat does not attribute.
-      if (total > 0) {
-        shares['machine busy (all cores)'] = (1 - (machineEnd[1] - machineStart[1]) / total) * 100;
-        shares['of which softirq'] = ((machineEnd[2] - machineStart[2]) / total) * 100;
-      }
-    }
-    return shares;
+    if (!machineStart || !machineEnd || machineEnd[0] === machineStart[0]) return { processes };
+    const total = machineEnd[0] - machineStart[0];
+    const busy = (1 - (machineEnd[1] - machineStart[1]) / total) * 100;
+    const softirq = ((machineEnd[2] - machineStart[2]) / total) * 100;
+    const cores = availableParallelism();
+    const listed = Object.values(processes).reduce((sum, share) => sum + share, 0);
+    return { processes, machine: { busy, softirq }, others: Math.max(0, (busy - softirq) * cores - listed) };
   };
 }
 

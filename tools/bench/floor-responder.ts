@@ -10,8 +10,13 @@ import { connect } from '@nats-io/transport-node';
 const subject = process.env.BENCH_SUBJECT;
 if (!subject) throw new Error('BENCH_SUBJECT is required');
 
-const nc = await connect({ servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(','), name: 'bench-floor-responder' });
-const reply = new TextEncoder().encode(process.env.BENCH_REPLY || JSON.stringify({ ok: true, data: { hello: 'world' } }));
+const nc = await connect({
+  servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(','),
+  name: 'bench-floor-responder',
+});
+const reply = new TextEncoder().encode(
+  process.env.BENCH_REPLY || JSON.stringify({ ok: true, data: { hello: 'world' } }),
+);
 nc.subscribe(subject, {
   ...(process.env.BENCH_QUEUE ? { queue: process.env.BENCH_QUEUE } : {}),
   callback: (error, msg) => {

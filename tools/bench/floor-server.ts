@@ -11,13 +11,17 @@ import Fastify from 'fastify';
 const subject = process.env.BENCH_SUBJECT;
 if (!subject) throw new Error('BENCH_SUBJECT is required');
 
-const nc = await connect({ servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(','), name: 'bench-floor-server' });
+const nc = await connect({
+  servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(','),
+  name: 'bench-floor-server',
+});
 const encoder = new TextEncoder();
 const fixed = process.env.BENCH_REQUEST ? encoder.encode(process.env.BENCH_REQUEST) : undefined;
 
 const app = Fastify({ logger: false });
 app.get('/floor', async (request, reply) => {
-  const payload = fixed ?? encoder.encode(JSON.stringify({ ctx: { requestId: String(request.id) }, body: {} }));
+  const payload =
+    fixed ?? encoder.encode(JSON.stringify({ ctx: { requestId: String(request.id) }, body: {} }));
   const msg = await nc.request(subject, payload, { timeout: 5000 });
   const answer = JSON.parse(msg.string()) as { ok: boolean; data?: unknown; error?: { status: number } };
   if (!answer.ok) return reply.status(answer.error?.status ?? 500).send(answer.error);
@@ -28,4 +32,11 @@ await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
 const address = app.server.address();
 console.log(`READY ${typeof address === 'object' && address ? address.port : ''}`);
 
-process.once('SIGTERM', () => void app.close().then(() => nc.drain()).then(() => process.exit(0)));
+process.once(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => nc.drain())
+      .then(() => process.exit(0)),
+);

@@ -1,42 +1,62 @@
 /**
  * Gateway benchmark (DESIGN.md §10). In one run on this machine it measures, with autocannon:
  *
- *   1. bare Fastify hello-world                                  (hello-server.ts)
- *   2. the transport floor: a bare Fastify route making one NATS  (floor-server.ts → floor-responder.ts)
- *      request to a plain subscriber that answers at once, on the platform's NATS server
- *   3. authenticated GET /v1/me through the whole path            (gateway → NATS → identity → its database)
+ *   bare   bare Fastify hello-world                                   (hello-server.ts)
+ *   floor  the transport floor: a bare Fastify route making one NATS   (floor-server.ts → floor-responder.ts)
+ *          request to a plain subscriber that answers at once, on the platform's NATS server
+ *   me     authenticated GET /v1/me through the whole path             (gateway → NATS → identity → its database)
+ *   id     its back half: a bare Fastify route sending identity a real envelope (no gateway)
+ *   gw     its front half: the gateway, identity replaced by a responder replaying a real reply at once
  *
- * Each server runs as its own process (the gateway and identity as startPlatform starts them),
- * never in the load generator's event loop. For each target: a warm-up, a max-throughput run
- * (req/s), then a run at a fixed overall rate (p50/p99 latency). It prints the figures, the
- * ratios to the floor and to bare Fastify, and whether the §10 targets are met. A missed target
- * does not fail the process; a run with errors, timeouts or non-2xx answers does (exit 1).
+ * Every server runs as its own process (gateway and identity as startPlatform starts them), never
+ * in the load generator's event loop. Per target: a warm-up, a max-throughput run (→ req/s), then a
+ * run at a fixed overall rate (→ p50/p99 of the per-response latencies). It prints the figures,
+ * the ratios to the floor and to bare Fastify, and whether the §10 targets are met. A missed target
+ * does not fail the process; a run with errors, timeouts, unexpected bodies or non-2xx answers does
+ * (exit 1), as does a failure to start.
  *
  *   NATS_URL=nats://127.0.0.1:4222 DATABASE_URL=postgres://… REDIS_URL=redis://… pnpm bench:gateway
  *
  * Backends: NATS_URL / DATABASE_URL / REDIS_URL when set, else what @nxg/testing falls back to
  * (NATS on 127.0.0.1:4222 or one from PATH, embedded PGlite, in-process cache).
- * Knobs (environment): BENCH_WARMUP_S (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50, for
- * warm-up and max throughput), BENCH_RATE (1000 req/s), BENCH_RATE_CONNECTIONS (10),
- * BENCH_ONLY (comma list of bare,floor,me; add id,gw for the
- * decomposition of /v1/me into its halves), BENCH_CPU_PROF_DIR (writes a V8 .cpuprofile of every
- * server process there, for `node --cpu-prof` analysis; the figures are then not comparable).
+ *
+ * Note on the fixed rate: autocannon splits `overallRate` over the connections and each connection
+ * sends its share for the second back to back at the start of every second, so the arrivals come
+ * in bursts of up to BENCH_RATE_CONNECTIONS concurrent requests; the latencies grow with that number
+ * (docs/benchmarks.md shows how much). tools/bench/k6/gateway-me.js drives a true constant arrival rate.
+ *
+ * Knobs (environment):
+ *   BENCH_WARMUP_S (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50: warm-up and max throughput),
+ *   BENCH_RATE (1000 req/s), BENCH_RATE_CONNECTIONS (10), BENCH_ONLY (bare,floor,me,id,gw),
+ *   BENCH_GATEWAY_ENV / BENCH_IDENTITY_ENV: JSON of extra variables for that service, to measure a
+ *     variant (e.g. '{"REDIS_URL":""}': the gateway's rate limit in process instead of in Redis),
+ *   BENCH_CPU_PROF_DIR: every server process writes a V8 .cpuprofile there (node --cpu-prof; read
+ *     them with tools/bench/profile-summary.ts); the figures of such a run are not comparable.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import { identity } from '@nxg/contracts';
 import { apiClient, registerMember, resolveBackends, startPlatform, type Backends } from '@nxg/testing';
 import { startChild, type BenchChild } from './child.ts';
-import { foreignServices, machineBusy, pidsNamed, startCpuMeter, type ProcessGroups } from './cpu.ts';
+import {
+  foreignServices,
+  machineBusy,
+  pidsNamed,
+  startCpuMeter,
+  type CpuUse,
+  type ProcessGroups,
+} from './cpu.ts';
 
 const intEnv = (name: string, fallback: number): number => {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not ${raw}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, not ${raw}`);
   return value;
 };
 
@@ -46,14 +66,18 @@ const settings = {
   connections: intEnv('BENCH_CONNECTIONS', 50),
   rate: intEnv('BENCH_RATE', 1000),
   rateConnections: intEnv('BENCH_RATE_CONNECTIONS', 10),
-  only: new Set((process.env.BENCH_ONLY || 'bare,floor,me').split(',').map((s) => s.trim())),
+  only: new Set((process.env.BENCH_ONLY || 'bare,floor,me,id,gw').split(',').map((s) => s.trim())),
   profileDir: process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined,
+  gatewayEnv: JSON.parse(process.env.BENCH_GATEWAY_ENV || '{}') as Record<string, string>,
+  identityEnv: JSON.parse(process.env.BENCH_IDENTITY_ENV || '{}') as Record<string, string>,
 };
 const nodeOptions = settings.profileDir ? `--cpu-prof --cpu-prof-dir=${settings.profileDir}` : undefined;
 
 /** DESIGN.md §10. */
 const TARGET_FLOOR_RATIO = 0.6;
 const TARGET_P99_MS = 25;
+/** CPU (% of one core) used by processes outside the target above which its figures are flagged. */
+const NOISY_OTHERS = 25;
 
 interface Target {
   key: 'bare' | 'floor' | 'me' | 'id' | 'gw';
@@ -72,11 +96,20 @@ interface Measurement {
   target: Target;
   /** Mean req/s of the max-throughput run. */
   reqPerS: number;
-  /** Latency under max load (autocannon, ms). */
-  saturated: { p50: number; p99: number };
   /** The fixed-rate run. */
-  fixed: { achieved: number; p50: number; p90: number; p99: number; max: number; rawP50: number; rawP99: number };
-  cpu: Record<string, number>;
+  fixed: {
+    achieved: number;
+    p50: number;
+    p90: number;
+    p99: number;
+    max: number;
+    rawP50: number;
+    rawP99: number;
+    /** CPU (% of one core) others used during it. */
+    others: number | undefined;
+  };
+  /** CPU during the max-throughput run. */
+  cpu: CpuUse;
   problems: string[];
 }
 
@@ -98,7 +131,8 @@ async function load(
     ...(target.verifyBody ? { verifyBody: target.verifyBody } : {}),
     ...options,
   });
-  if (onLatency) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => onLatency(ms));
+  if (onLatency)
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => onLatency(ms));
   return await instance;
 }
 
@@ -127,11 +161,18 @@ async function measure(target: Target): Promise<Measurement> {
   const { warmupS, durationS, connections, rate, rateConnections } = settings;
   console.log(`\n▶ ${target.name}  (${target.url})`);
   const problems: string[] = [];
-  const idle = await machineBusy(1000);
+  // Let start-up work (ours: migrations, sign-up's password hash, JIT) settle, up to 5 s.
+  let idle = await machineBusy(1000);
+  for (let i = 0; i < 4 && idle !== undefined && idle > 15; i++) idle = await machineBusy(1000);
   const foreign = foreignServices(new Set(target.ownPids ?? []));
-  if (idle !== undefined) console.log(`  before loading: machine ${Math.round(idle)}% busy${idle > 15 ? '  ⚠ something else is using the CPU: figures will be low and noisy' : ''}`);
+  if (idle !== undefined)
+    console.log(
+      `  before loading: machine ${Math.round(idle)}% busy${idle > 15 ? '  ⚠ something else is using the CPU: figures will be low and noisy' : ''}`,
+    );
   if (foreign.length > 0) {
-    console.log(`  ⚠ other service processes run on this machine (another session's tests?); on the same NATS server they share queue groups:`);
+    console.log(
+      `  ⚠ other service processes run on this machine (another session's tests?); on the same NATS server they share queue groups:`,
+    );
     for (const line of foreign.slice(0, 8)) console.log(`      ${line}`);
   }
 
@@ -148,15 +189,29 @@ async function measure(target: Target): Promise<Measurement> {
       `(${int(max.requests.total)} requests, latency p50 ${max.latency.p50} ms, p99 ${max.latency.p99} ms, ` +
       `errors ${max.errors}, non-2xx ${max.non2xx})`,
   );
+  const { processes, machine, others } = cpu;
   console.log(
-    `  CPU during it: ${Object.entries(cpu)
-      .map(([name, share]) => `${name} ${Math.round(share)}%`)
-      .join(', ')}  (processes: % of one core)`,
+    `  CPU during it (% of one core): ${Object.entries(processes)
+      .map(([name, share]) => `${name} ${Math.round(share)}`)
+      .join(', ')}` +
+      (machine
+        ? `; machine ${Math.round(machine.busy)}% busy (softirq ${Math.round(machine.softirq)}%), ` +
+          `unexplained ${Math.round(others ?? 0)}`
+        : ''),
   );
+  if ((others ?? 0) > NOISY_OTHERS) {
+    console.log(`  ⚠ other processes used ~${Math.round(others!)}% of a core meanwhile: this figure is low`);
+  }
 
   await sleep(1000);
   const raw: number[] = [];
-  const fixed = await load(target, { connections: rateConnections, duration: durationS, overallRate: rate }, (ms) => raw.push(ms));
+  const fixedMeter = startCpuMeter(target.processes);
+  const fixed = await load(
+    target,
+    { connections: rateConnections, duration: durationS, overallRate: rate },
+    (ms) => raw.push(ms),
+  );
+  const fixedOthers = fixedMeter().others;
   problems.push(...problemsOf('fixed rate', fixed));
   const sorted = Float64Array.from(raw).sort();
   const achieved = fixed.requests.total / fixed.duration;
@@ -165,9 +220,17 @@ async function measure(target: Target): Promise<Measurement> {
       `p50 ${fixed.latency.p50} ms, p90 ${fixed.latency.p90} ms, p99 ${fixed.latency.p99} ms, max ${fixed.latency.max} ms ` +
       `(raw per-response p50 ${ms1(percentile(sorted, 50))}, p99 ${ms1(percentile(sorted, 99))}; errors ${fixed.errors}, non-2xx ${fixed.non2xx})`,
   );
-  if (achieved < rate * 0.95) console.log(`  ⚠ the fixed-rate run did not sustain ${int(rate)} req/s: its latencies understate the load`);
+  if ((fixedOthers ?? 0) > NOISY_OTHERS) {
+    console.log(
+      `  ⚠ other processes used ~${Math.round(fixedOthers!)}% of a core meanwhile: these latencies are high`,
+    );
+  }
+  if (achieved < rate * 0.95)
+    console.log(
+      `  ⚠ the fixed-rate run did not sustain ${int(rate)} req/s: its latencies understate the load`,
+    );
   for (const problem of problems) console.log(`  ✗ ${problem}`);
-  if (target.key === 'me' && problems.some((p) => p.includes('404'))) {
+  if (['me', 'id', 'gw'].includes(target.key) && problems.some((p) => p.includes('404'))) {
     console.log(
       `  hint: 404 USER_NOT_FOUND means another identity (e.g. another test run's) on this NATS server answered in the ` +
         `"identity" queue group; run when nothing else uses it, or point NATS_URL at a NATS server of the benchmark's own`,
@@ -177,7 +240,6 @@ async function measure(target: Target): Promise<Measurement> {
   return {
     target,
     reqPerS: max.requests.average,
-    saturated: { p50: max.latency.p50, p99: max.latency.p99 },
     fixed: {
       achieved,
       p50: fixed.latency.p50,
@@ -186,6 +248,7 @@ async function measure(target: Target): Promise<Measurement> {
       max: fixed.latency.max,
       rawP50: percentile(sorted, 50),
       rawP99: percentile(sorted, 99),
+      others: fixedOthers,
     },
     cpu,
     problems,
@@ -195,8 +258,32 @@ async function measure(target: Target): Promise<Measurement> {
 async function expectOk(url: string, headers: Record<string, string> = {}): Promise<string> {
   const response = await fetch(url, { headers });
   const text = await response.text();
-  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  if (response.status !== 200)
+    throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
   return text;
+}
+
+/**
+ * startPlatform refuses a NATS where another identity already answers (its queue group would take
+ * part of our requests); find that out before spending a minute on the other targets.
+ */
+async function assertNatsFree(natsUrl: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl.split(','), name: 'bench-probe' });
+  try {
+    const probe = JSON.stringify({ ctx: { requestId: 'bench-probe', roles: [], branchRoles: {} }, body: {} });
+    const answered = await nc.request(identity.jwks.subject, probe, { timeout: 500 }).then(
+      () => true,
+      () => false,
+    );
+    if (answered) {
+      throw new Error(
+        `another identity service answers on ${natsUrl} (pnpm start, or another test run?): ` +
+          "stop it, or point NATS_URL at a NATS server of the benchmark's own",
+      );
+    }
+  } finally {
+    await nc.close();
+  }
 }
 
 function cpuModel(): string {
@@ -212,14 +299,16 @@ function cpuModel(): string {
 const cleanups: Array<() => Promise<void>> = [];
 const cleanup = async () => {
   while (cleanups.length > 0) {
-    await cleanups
-      .pop()!()
-      .catch((error: unknown) => console.error('cleanup failed:', error));
+    await cleanups.pop()!().catch((error: unknown) => console.error('cleanup failed:', error));
   }
 };
-process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+}
 
-const startChildren = async (...specs: Array<[string, string, Record<string, string>]>): Promise<BenchChild[]> => {
+const startChildren = async (
+  ...specs: Array<[string, string, Record<string, string>]>
+): Promise<BenchChild[]> => {
   const children: BenchChild[] = [];
   for (const [name, script, env] of specs) {
     const child = await startChild(name, script, env, nodeOptions ? { nodeOptions } : {});
@@ -272,15 +361,15 @@ async function benchFloor(backends: Backends): Promise<Measurement> {
 }
 
 /**
- * The whole path, and on request (BENCH_ONLY with id / gw) its two halves: a bare Fastify route
- * sending identity a real envelope (no gateway), and the gateway with identity replaced by a
- * responder that answers at once with a real /v1/me reply (no identity, no database).
+ * The whole path (me), then its two halves: a bare Fastify route sending identity a real envelope
+ * (id: no gateway), and the gateway with identity replaced by a responder that answers at once
+ * with a real /v1/me reply (gw: no identity, no database; identity is stopped for it, so it runs last).
  */
 async function benchPlatform(): Promise<Measurement[]> {
   const platform = await startPlatform({
-    // One member hammers the API: lift the per-client limit so no 429 is measured.
-    // AUTH_RATE_LIMIT_MAX too: the limiter lives in the shared Redis, where other runs' sign-ups from 127.0.0.1 count.
-    gatewayEnv: { RATE_LIMIT_MAX: '100000000', AUTH_RATE_LIMIT_MAX: '100000000' },
+    // One member hammers the API: lift the per-client limit (600/min) so no 429 is measured.
+    gatewayEnv: { RATE_LIMIT_MAX: '100000000', ...settings.gatewayEnv },
+    identityEnv: settings.identityEnv,
     ...(nodeOptions ? { env: { NODE_OPTIONS: nodeOptions } } : {}),
   });
   cleanups.push(() => platform.stop());
@@ -309,13 +398,21 @@ async function benchPlatform(): Promise<Measurement[]> {
         headers,
         verifyBody,
         ownPids: pidsOf([...platform.gateway, ...platform.identity]),
-        processes: { gateway: () => pidsOf(platform.gateway), identity: () => pidsOf(platform.identity), ...backendProcesses },
+        processes: {
+          gateway: () => pidsOf(platform.gateway),
+          identity: () => pidsOf(platform.identity),
+          ...backendProcesses,
+        },
       }),
     );
   }
 
   if (settings.only.has('id')) {
-    const claims = JSON.parse(Buffer.from(member.accessToken.split('.')[1]!, 'base64url').toString()) as { jti: string; sid: string; exp: number };
+    const claims = JSON.parse(Buffer.from(member.accessToken.split('.')[1]!, 'base64url').toString()) as {
+      jti: string;
+      sid: string;
+      exp: number;
+    };
     const envelope = {
       ctx: {
         requestId: 'bench-identity-only',
@@ -330,7 +427,11 @@ async function benchPlatform(): Promise<Measurement[]> {
     const [route] = await startChildren([
       'identity route',
       './floor-server.ts',
-      { NATS_URL: platform.backends.natsUrl, BENCH_SUBJECT: identity.getMe.subject, BENCH_REQUEST: JSON.stringify(envelope) },
+      {
+        NATS_URL: platform.backends.natsUrl,
+        BENCH_SUBJECT: identity.getMe.subject,
+        BENCH_REQUEST: JSON.stringify(envelope),
+      },
     ]);
     const routeUrl = `http://127.0.0.1:${route!.port}/floor`;
     await expectOk(routeUrl);
@@ -341,7 +442,11 @@ async function benchPlatform(): Promise<Measurement[]> {
         url: routeUrl,
         verifyBody,
         ownPids: pidsOf([...platform.gateway, ...platform.identity]),
-        processes: { 'bare route': () => [route!.pid], identity: () => pidsOf(platform.identity), ...backendProcesses },
+        processes: {
+          'bare route': () => [route!.pid],
+          identity: () => pidsOf(platform.identity),
+          ...backendProcesses,
+        },
       }),
     );
     await stopLast(1);
@@ -369,7 +474,11 @@ async function benchPlatform(): Promise<Measurement[]> {
         headers,
         verifyBody,
         ownPids: pidsOf(platform.gateway),
-        processes: { gateway: () => pidsOf(platform.gateway), responder: () => [responder!.pid], ...backendProcesses },
+        processes: {
+          gateway: () => pidsOf(platform.gateway),
+          responder: () => [responder!.pid],
+          ...backendProcesses,
+        },
       }),
     );
     await stopLast(1);
@@ -387,14 +496,32 @@ const LABELS: Record<Target['key'], string> = {
   gw: '  part: gateway → instant reply',
 };
 
+/** Others' CPU during a row's two runs (max throughput / fixed rate), ⚠ when either is high. */
+const otherCpu = (r: Measurement): string => {
+  const shares = [r.cpu.others, r.fixed.others];
+  if (shares.some((share) => share === undefined)) return '?';
+  const flag = shares.some((share) => share! > NOISY_OTHERS) ? ' ⚠' : '';
+  return `${shares.map((share) => Math.round(share!)).join(' / ')}%${flag}`;
+};
+
 function report(results: Measurement[]): void {
   const byKey = new Map(results.map((r) => [r.target.key, r]));
   const floor = byKey.get('floor');
   const bare = byKey.get('bare');
-  const ratio = (r: Measurement, base: Measurement | undefined) => (base ? `${(r.reqPerS / base.reqPerS).toFixed(2)}×` : '—');
+  const ratio = (r: Measurement, base: Measurement | undefined) =>
+    base ? `${(r.reqPerS / base.reqPerS).toFixed(2)}×` : '—';
   const rate = int(settings.rate);
   const rows = [
-    ['target', 'req/s', '×floor', '×bare', `p50 @${rate}/s`, `p99 @${rate}/s`, 'autocannon p50/p99'],
+    [
+      'target',
+      'req/s',
+      '×floor',
+      '×bare',
+      `p50 @${rate}/s`,
+      `p99 @${rate}/s`,
+      'autocannon p50/p99',
+      'other CPU',
+    ],
     ...results.map((r) => [
       LABELS[r.target.key],
       int(r.reqPerS),
@@ -403,34 +530,50 @@ function report(results: Measurement[]): void {
       ms1(r.fixed.rawP50),
       ms1(r.fixed.rawP99),
       `${r.fixed.p50} / ${r.fixed.p99} ms`,
+      otherCpu(r),
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   console.log('\n══ Results ══');
   for (const [i, row] of rows.entries()) {
-    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+    console.log(
+      row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+    );
     if (i === 0) console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   }
   console.log(
     `req/s: mean of the ${settings.durationS} s max-throughput run (${settings.connections} connections). p50/p99: per-response latency ` +
       `percentiles of the fixed-rate run. autocannon p50/p99: its own histogram of that run (whole ms, with its ` +
-      `coordinated-omission adjustment), for reference.`,
+      `coordinated-omission adjustment), for reference. other CPU: CPU (% of one core) that no process of the ` +
+      `target explains during the max-throughput / fixed-rate run: others sharing the machine (⚠ above ${NOISY_OTHERS}%: ` +
+      `that row's req/s is low or its latencies high).`,
   );
 
   const me = byKey.get('me');
   if (!me) return;
+  // A row measured while others took the CPU is low: say so next to the verdict it feeds.
+  const noisy = (run: 'max' | 'fixed', ...rows: Array<Measurement | undefined>) => {
+    const worst = Math.max(...rows.map((r) => (run === 'max' ? r?.cpu.others : r?.fixed.others) ?? 0));
+    return worst > NOISY_OTHERS
+      ? `  ⚠ others used ~${Math.round(worst)}% of a core meanwhile: rerun on a quiet machine`
+      : '';
+  };
   console.log('\nDESIGN.md §10 targets (GET /v1/me):');
   if (floor) {
     const r = me.reqPerS / floor.reqPerS;
-    console.log(`  throughput ≥ ${TARGET_FLOOR_RATIO} × floor:        ${r.toFixed(2)} × floor → ${r >= TARGET_FLOOR_RATIO ? 'MET' : 'MISSED'}`);
+    console.log(
+      `  throughput ≥ ${TARGET_FLOOR_RATIO} × floor:   ${r.toFixed(2)} × floor → ` +
+        `${r >= TARGET_FLOOR_RATIO ? 'MET' : 'MISSED'}${noisy('max', me, floor)}`,
+    );
   } else {
-    console.log(`  throughput ≥ ${TARGET_FLOOR_RATIO} × floor:        not measured (floor skipped)`);
+    console.log(`  throughput ≥ ${TARGET_FLOOR_RATIO} × floor:   not measured (floor skipped)`);
   }
   const sustained = me.fixed.achieved >= settings.rate * 0.95;
   const p99ok = me.fixed.rawP99 < TARGET_P99_MS && sustained;
   console.log(
     `  p99 < ${TARGET_P99_MS} ms at ${rate} req/s:  ${ms1(me.fixed.rawP99)} (autocannon's ${me.fixed.p99} ms; ` +
-      `achieved ${int(me.fixed.achieved)} req/s${sustained ? '' : ', rate not sustained'}) → ${p99ok ? 'MET' : 'MISSED'}`,
+      `achieved ${int(me.fixed.achieved)} req/s${sustained ? '' : ', rate not sustained'}) → ` +
+      `${p99ok ? 'MET' : 'MISSED'}${noisy('fixed', me)}`,
   );
 }
 
@@ -442,14 +585,28 @@ try {
   console.log('Gateway benchmark (DESIGN.md §10)');
   console.log(
     `machine: ${cpuModel()}, ${availableParallelism()} cores, ` +
-      `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
   );
   console.log(`backends: ${backends.describe()}`);
+  for (const [name, env] of Object.entries({
+    gateway: settings.gatewayEnv,
+    identity: settings.identityEnv,
+  })) {
+    if (Object.keys(env).length > 0)
+      console.log(
+        `extra ${name} environment: ${JSON.stringify(env)} (a variant, not the default configuration)`,
+      );
+  }
   console.log(
     `method: warm-up ${settings.warmupS} s, max throughput ${settings.durationS} s × ${settings.connections} connections, ` +
       `then ${settings.durationS} s at ${int(settings.rate)} req/s over ${settings.rateConnections} connections; pipelining 1; load to 127.0.0.1 only`,
   );
-  if (settings.profileDir) console.log(`CPU profiles of the server processes go to ${settings.profileDir} (figures not comparable)`);
+  if (settings.profileDir)
+    console.log(`CPU profiles of the server processes go to ${settings.profileDir} (figures not comparable)`);
+
+  if (['me', 'id', 'gw'].some((key) => settings.only.has(key))) await assertNatsFree(backends.natsUrl);
 
   const results: Measurement[] = [];
   if (settings.only.has('bare')) results.push(await benchBare());
@@ -459,7 +616,9 @@ try {
   report(results);
   const problems = results.flatMap((r) => r.problems.map((p) => `${r.target.name}: ${p}`));
   if (problems.length > 0) {
-    console.error(`\nFAILED: ${problems.length} run(s) had errors or non-2xx answers; their figures are not valid:`);
+    console.error(
+      `\nFAILED: ${problems.length} run(s) had errors or non-2xx answers; their figures are not valid:`,
+    );
     for (const problem of problems) console.error(`  ${problem}`);
     exitCode = 1;
   }

@@ -28,7 +28,8 @@ function areaOf(frame: CallFrame): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const pkg = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0] === 'internal' ? url.slice(14).split('/')[0] : url.slice(5)}`;
+  if (url.startsWith('node:'))
+    return `node:${url.slice(5).split('/')[0] === 'internal' ? url.slice(14).split('/')[0] : url.slice(5)}`;
   const workspace = /\/((?:apps|packages)\/[^/]+)\//.exec(url);
   if (workspace) return workspace[1]!;
   return url;
@@ -67,9 +68,13 @@ for (const file of files) {
   }
   const busy = total - idle;
   const pct = (us: number) => `${((us / busy) * 100).toFixed(1).padStart(5)}%`;
-  console.log(`\n${file}: ${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy (${((busy / total) * 100).toFixed(0)}%)`);
+  console.log(
+    `\n${file}: ${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy (${((busy / total) * 100).toFixed(0)}%)`,
+  );
   console.log('  self time by area:');
-  for (const [area, us] of [...areas].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`    ${pct(us)}  ${area}`);
+  for (const [area, us] of [...areas].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`    ${pct(us)}  ${area}`);
   console.log('  top functions (self):');
-  for (const [fn, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`    ${pct(us)}  ${fn}`);
+  for (const [fn, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`    ${pct(us)}  ${fn}`);
 }

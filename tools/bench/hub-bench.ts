@@ -1,0 +1,447 @@
+/**
+ * Machine-hub benchmark (DESIGN.md §10): ONE machine-hub process on this machine holding 10,000
+ * concurrent machine sockets, 2,000 of them linked to members and sending telemetry at 1 Hz, each
+ * member watching on a live socket at the gateway. It prints the connections established, the
+ * telemetry → live-feed latency p50/p99 (the frame's own timestamp against its arrival at the
+ * member's socket, both read in the same load worker), lost frames (acked by the hub, never seen on
+ * the live feed), the hub's resident memory (/proc/<pid>/status) and CPU, and whether the §10
+ * targets are met (p99 < 100 ms, resident memory < 1 GiB).
+ *
+ *   NATS_URL=nats://127.0.0.1:4222 DATABASE_URL=postgres://… REDIS_URL=redis://… pnpm bench:hub
+ *
+ * How: the platform starts as @nxg/testing's startPlatform starts it (identity, gateway, one hub;
+ * gateway rate limits lifted, HEARTBEAT_INTERVAL_S=30); machines are created through the REST API
+ * in parallel batches (no shortcut into the hub's database); 2–4 forked load workers
+ * (hub-worker.ts) run the machines with tools/machine-sim (token → socket → hello → heartbeats,
+ * QR codes, telemetry through the outbox) and the members (sign-up, live feed, QR link). After a
+ * warm-up, a window of BENCH_DURATION_S is measured. Traffic goes to 127.0.0.1 only. When the
+ * open-file limit is too low for the sockets, the benchmark runs itself again under
+ * `ulimit -n 65536` (or the hard limit); every process it starts inherits that.
+ *
+ * Knobs (environment): BENCH_MACHINES (10000), BENCH_LINKED (2000), BENCH_WORKERS (4),
+ *   BENCH_WARMUP_S (15), BENCH_DURATION_S (60), BENCH_HEARTBEAT_S (30), BENCH_TELEMETRY_HZ (1),
+ *   BENCH_SET_EVERY_S (0: no set.completed; e.g. 30 adds a set per linked machine every ~30 s),
+ *   BENCH_IDLE_QR (1: idle machines show rotating QR codes, as real ones do; 0: only those to link),
+ *   BENCH_CONNECT_CONCURRENCY (25 per worker), BENCH_PROVISION_CONCURRENCY (32),
+ *   BENCH_HUB_ENV (JSON of extra hub variables, e.g. '{"FRAME_RATE_PER_S":"50"}'),
+ *   BENCH_CPU_PROF_DIR (the hub writes a V8 .cpuprofile there; summarise it with
+ *   `node tools/bench/profile-summary.ts <file>`; figures of such a run are not comparable).
+ * A missed target does not fail the process; a setup that cannot be completed does (exit 1).
+ */
+import { spawnSync, fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { liveSubjects } from '@nxg/contracts';
+import { startPlatform, type TestPlatform } from '@nxg/testing';
+import { callApi } from '../machine-sim/http.ts';
+import { createMachines, login } from '../machine-sim/provision.ts';
+import {
+  describeMachine,
+  memoryOf,
+  openFileLimits,
+  pidsNamed,
+  startCpuMeter,
+  startMachineMeter,
+  startSchedMeter,
+  type ProcessGroups,
+} from './hub-proc.ts';
+import type { FromWorker, ToWorker, WorkerProgress, WorkerReport } from './hub-protocol.ts';
+import type { ProbeSample } from './hub-probe.ts';
+import type { ProfileWindow } from './hub-profile.ts';
+import { printFigures, type HubSample } from './hub-report.ts';
+
+const intEnv = (name: string, fallback: number, min = 1): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name} must be a whole number ≥ ${min}, not ${raw}`);
+  return value;
+};
+
+const settings = {
+  machines: intEnv('BENCH_MACHINES', 10_000),
+  linked: intEnv('BENCH_LINKED', 2_000, 0),
+  workers: intEnv('BENCH_WORKERS', 4),
+  warmupS: intEnv('BENCH_WARMUP_S', 15, 0),
+  durationS: intEnv('BENCH_DURATION_S', 60),
+  heartbeatS: intEnv('BENCH_HEARTBEAT_S', 30),
+  telemetryHz: intEnv('BENCH_TELEMETRY_HZ', 1),
+  setEveryS: intEnv('BENCH_SET_EVERY_S', 0, 0),
+  idleQr: process.env.BENCH_IDLE_QR !== '0',
+  connectConcurrency: intEnv('BENCH_CONNECT_CONCURRENCY', 25),
+  provisionConcurrency: intEnv('BENCH_PROVISION_CONCURRENCY', 32),
+  hubEnv: JSON.parse(process.env.BENCH_HUB_ENV || '{}') as Record<string, string>,
+  profileDir: process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined,
+  /** Preload hub-probe.ts into the hub (event-loop delay, GC pauses, heap); 0 turns it off. */
+  probe: process.env.BENCH_HUB_PROBE !== '0',
+  /** Print the end of the hub's own output (e.g. with BENCH_HUB_ENV='{"NODE_OPTIONS":"--trace-gc"}'). */
+  showHubLog: process.env.BENCH_HUB_LOG === '1',
+};
+if (settings.linked > settings.machines) throw new Error('BENCH_LINKED cannot exceed BENCH_MACHINES');
+const probeFile = join(mkdtempSync(join(tmpdir(), 'nxg-hub-bench-')), 'hub-probe.jsonl');
+const admin = { email: 'hub-bench@nxg.test', password: 'hub benchmark admin password' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+// ── open files: the hub holds one per machine socket ─────────────────────────────────────────
+
+const filesNeeded = settings.machines + 2048;
+const limits = openFileLimits();
+if (limits.soft < filesNeeded && !process.env.HUB_BENCH_RAISED_NOFILE) {
+  console.log(
+    `open-file limit ${limits.soft} (hard ${limits.hard}) is below ${filesNeeded}: running again under ulimit -n`,
+  );
+  const again = spawnSync(
+    'bash',
+    [
+      '-c',
+      'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"',
+      process.execPath,
+      ...process.argv.slice(1),
+    ],
+    { stdio: 'inherit', env: { ...process.env, HUB_BENCH_RAISED_NOFILE: '1' } },
+  );
+  process.exit(again.status ?? 1);
+}
+
+// ── cleanup ───────────────────────────────────────────────────────────────────────────────────
+
+const cleanups: Array<() => Promise<void>> = [
+  async () => rmSync(dirname(probeFile), { recursive: true, force: true }),
+];
+const cleanup = async () => {
+  while (cleanups.length > 0)
+    await cleanups.pop()!().catch((error: unknown) => console.error('cleanup failed:', error));
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+
+// ── steps ─────────────────────────────────────────────────────────────────────────────────────
+
+/** startPlatform, waiting (up to 10 min) while another test run or benchmark holds the NATS server. */
+async function platformUp(): Promise<TestPlatform> {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      return await startPlatform({
+        hubReplicas: 1,
+        identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+        gatewayEnv: { RATE_LIMIT_MAX: '100000000', AUTH_RATE_LIMIT_MAX: '100000000' },
+        hubEnv: {
+          HEARTBEAT_INTERVAL_S: String(settings.heartbeatS),
+          ...settings.hubEnv,
+          ...(settings.probe ? { HUB_PROBE_FILE: probeFile } : {}),
+          NODE_OPTIONS: [
+            settings.hubEnv.NODE_OPTIONS,
+            settings.probe
+              ? `--import=${fileURLToPath(new URL('./hub-probe.ts', import.meta.url))}`
+              : undefined,
+            settings.profileDir ? `--cpu-prof --cpu-prof-dir=${settings.profileDir}` : undefined,
+          ]
+            .filter(Boolean)
+            .join(' '),
+        },
+      });
+    } catch (error) {
+      const busy = /Another identity service already answers/.test((error as Error).message);
+      if (!busy || Date.now() > deadline) throw error;
+      console.log(
+        '  another platform answers on this NATS server (a test run or benchmark?); retrying in 30 s',
+      );
+      await sleep(30_000);
+    }
+  }
+}
+
+interface Worker {
+  child: ChildProcess;
+  progress: WorkerProgress;
+  next(type: FromWorker['type'], timeoutMs: number): Promise<FromWorker>;
+  send(message: ToWorker): void;
+}
+
+function startWorker(index: number): Worker {
+  const child = fork(fileURLToPath(new URL('./hub-worker.ts', import.meta.url)), [], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const waiting: {
+    type: FromWorker['type'];
+    resolve: (m: FromWorker) => void;
+    reject: (e: Error) => void;
+  }[] = [];
+  const worker: Worker = {
+    child,
+    progress: { connected: 0, failedToConnect: 0, members: 0, linked: 0, errors: {} },
+    next: (type, timeoutMs) =>
+      new Promise((resolveNext, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`worker ${index}: no ${type} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiting.push({
+          type,
+          resolve: (m) => (clearTimeout(timer), resolveNext(m)),
+          reject: (e) => (clearTimeout(timer), reject(e)),
+        });
+      }),
+    send: (message) => child.send(message),
+  };
+  child.on('message', (message: FromWorker) => {
+    if (message.type === 'progress' || message.type === 'ready') worker.progress = message.progress;
+    if (message.type === 'failed') {
+      for (const w of waiting.splice(0)) w.reject(new Error(`worker ${index} failed: ${message.message}`));
+      return;
+    }
+    const i = waiting.findIndex((w) => w.type === message.type);
+    if (i >= 0) waiting.splice(i, 1)[0]!.resolve(message);
+  });
+  child.once('exit', (code, signal) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`worker ${index} exited (${code ?? signal})`));
+  });
+  cleanups.push(async () => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    if (child.connected) child.send({ type: 'stop' } satisfies ToWorker);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  });
+  return worker;
+}
+
+/** The hub probe's per-second samples within [from, to]. */
+function probeSamples(from: number, to: number): ProbeSample[] {
+  try {
+    return readFileSync(probeFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as ProbeSample)
+      .filter((sample) => sample.t > from && sample.t <= to);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Where the window lies in the hub's CPU profile (its clock is the monotonic one): from the probe's
+ * samples, which carry both clocks. hub-profile.ts reads it.
+ */
+function writeProfileWindow(dir: string, from: number, to: number): void {
+  const samples = probeSamples(0, Infinity);
+  const nearest = (t: number) =>
+    samples.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), samples[0]!);
+  if (samples.length === 0) return;
+  const toMono = (t: number) => {
+    const s = nearest(t);
+    return s.monoUs + (t - s.t) * 1000;
+  };
+  const window: ProfileWindow = { fromUs: toMono(from), toUs: toMono(to) };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'hub-window.json'), JSON.stringify(window));
+  writeFileSync(join(dir, 'hub-probe.jsonl'), readFileSync(probeFile));
+}
+
+/** Splits `total` into `parts` nearly equal whole shares. */
+const shares = (total: number, parts: number) =>
+  Array.from(
+    { length: parts },
+    (_, i) => Math.floor((total * (i + 1)) / parts) - Math.floor((total * i) / parts),
+  );
+
+async function run(): Promise<boolean> {
+  const runStarted = Date.now();
+  console.log('Machine-hub benchmark (DESIGN.md §10)');
+  console.log(
+    `machine: ${describeMachine()}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const fds = openFileLimits();
+  console.log(`open-file limit: ${fds.soft} (hard ${fds.hard}), inherited by every process started here`);
+  console.log(
+    `plan: ${int(settings.machines)} machine sockets on one hub, ${int(settings.linked)} linked at ${settings.telemetryHz} Hz, ` +
+      `heartbeats every ${settings.heartbeatS} s, idle QR codes ${settings.idleQr ? 'on' : 'off'}, ` +
+      `set.completed ${settings.setEveryS ? `every ~${settings.setEveryS} s` : 'off'}; ${settings.workers} load workers; ` +
+      `warm-up ${settings.warmupS} s, window ${settings.durationS} s`,
+  );
+  if (Object.keys(settings.hubEnv).length)
+    console.log(`extra hub environment: ${JSON.stringify(settings.hubEnv)}`);
+  if (settings.profileDir)
+    console.log(`the hub writes a CPU profile to ${settings.profileDir} (figures not comparable)`);
+
+  let step = Date.now();
+  const platform = await platformUp();
+  cleanups.push(() => platform.stop());
+  const hubPid = platform.hub[0]!.pid!;
+  console.log(`backends: ${platform.backends.describe()}`);
+  console.log(
+    `platform up in ${elapsed(step)}: gateway ${platform.gatewayUrl}, hub ${platform.hubUrls[0]} (pid ${hubPid})`,
+  );
+
+  step = Date.now();
+  const token = await login(platform.gatewayUrl, admin);
+  const branch = await callApi<{ id: string }>(platform.gatewayUrl, 'POST', '/v1/branches', {
+    token,
+    body: { name: `Hub bench ${new Date().toISOString()}`, address: '1 Benchmark Road' },
+  });
+  let lastShown = 0;
+  const machines = await createMachines(platform.gatewayUrl, token, branch.id, settings.machines, {
+    concurrency: settings.provisionConcurrency,
+    onProgress: (done) => {
+      if (done - lastShown >= 2500 || done === settings.machines) {
+        lastShown = done;
+        console.log(`  provisioned ${int(done)} machines (${elapsed(step)})`);
+      }
+    },
+  });
+  console.log(
+    `${int(machines.length)} machines created through POST /v1/branches/{id}/machines in ${elapsed(step)}`,
+  );
+
+  step = Date.now();
+  const machineShares = shares(settings.machines, settings.workers);
+  const linkedShares = shares(settings.linked, settings.workers);
+  const workers: Worker[] = [];
+  let offset = 0;
+  for (let i = 0; i < settings.workers; i++) {
+    const worker = startWorker(i);
+    workers.push(worker);
+    worker.send({
+      type: 'setup',
+      setup: {
+        workerIndex: i,
+        gatewayUrl: platform.gatewayUrl,
+        hubUrl: platform.hubUrls[0]!,
+        machines: machines
+          .slice(offset, offset + machineShares[i]!)
+          .map(({ machineId, secret }) => ({ machineId, secret })),
+        linked: Math.min(linkedShares[i]!, machineShares[i]!),
+        telemetryHz: settings.telemetryHz,
+        setEveryS: settings.setEveryS,
+        idleQr: settings.idleQr,
+        connectConcurrency: settings.connectConcurrency,
+      },
+    });
+    offset += machineShares[i]!;
+  }
+  const total = (pick: (p: WorkerProgress) => number) =>
+    workers.reduce((sum, w) => sum + pick(w.progress), 0);
+  const ticker = setInterval(() => {
+    const mem = memoryOf(hubPid);
+    console.log(
+      `  ${elapsed(step)}: connected ${int(total((p) => p.connected))}/${int(settings.machines)}, ` +
+        `members ${int(total((p) => p.members))}/${int(settings.linked)}, linked ${int(total((p) => p.linked))}/${int(settings.linked)}` +
+        (mem ? `, hub RSS ${Math.round(mem.rss / 2 ** 20)} MiB` : ''),
+    );
+  }, 5000);
+  let readies: FromWorker[];
+  try {
+    readies = await Promise.all(workers.map((w) => w.next('ready', 300_000)));
+  } finally {
+    clearInterval(ticker);
+  }
+  // The hub's half of the way, for a sample of members: frame timestamp → live message on NATS.
+  const natsLatencies: number[] = [];
+  let sampling = false;
+  const sampleIds = readies.flatMap((m) => (m.type === 'ready' ? m.sampleUserIds : []));
+  for (const userId of sampleIds) {
+    platform.nc.subscribe(liveSubjects.user(userId), {
+      callback: (error, msg) => {
+        if (error || !sampling) return;
+        const receivedAt = Date.now();
+        const message = msg.json<{ type: string; data: { at?: string } }>();
+        if (message.type === 'telemetry' && message.data.at)
+          natsLatencies.push(receivedAt - Date.parse(message.data.at));
+      },
+    });
+  }
+  const connectedAtStart = total((p) => p.connected);
+  console.log(
+    `load ready in ${elapsed(step)}: ${int(connectedAtStart)} machines connected ` +
+      `(${int(total((p) => p.failedToConnect))} not), ${int(total((p) => p.linked))} linked and streaming`,
+  );
+
+  console.log(`warm-up ${settings.warmupS} s…`);
+  await sleep(settings.warmupS * 1000);
+  const groups: ProcessGroups = {
+    hub: () => [hubPid],
+    gateway: () => platform.gateway.map((s) => s.pid!).filter(Boolean),
+    identity: () => platform.identity.map((s) => s.pid!).filter(Boolean),
+    'load workers': () => workers.map((w) => w.child.pid!).filter(Boolean),
+    'nats-server': () => pidsNamed('nats-server'),
+    ...(platform.backends.databaseUrl ? { postgres: () => pidsNamed('postgres') } : {}),
+    ...(platform.backends.redisUrl ? { redis: () => pidsNamed('redis-server') } : {}),
+  };
+  const cpuMeter = startCpuMeter(groups);
+  const schedMeter = startSchedMeter(hubPid);
+  const machineMeter = startMachineMeter();
+  const sample: HubSample = { rssMax: 0, rssEnd: 0, rssPeakSinceStart: 0 };
+  const sampleMemory = () => {
+    const mem = memoryOf(hubPid);
+    if (!mem) return;
+    sample.rssMax = Math.max(sample.rssMax, mem.rss);
+    sample.rssEnd = mem.rss;
+    sample.rssPeakSinceStart = mem.peak;
+  };
+  sampleMemory();
+  const sampler = setInterval(sampleMemory, 1000);
+  const windowStart = Date.now();
+  for (const w of workers) w.send({ type: 'measure' });
+  sampling = true;
+  console.log(`measuring ${settings.durationS} s…`);
+  await sleep(settings.durationS * 1000);
+  const reportsComing = workers.map((w) => w.next('report', 60_000));
+  for (const w of workers) w.send({ type: 'report', graceMs: 5000 });
+  sampling = false;
+  const windowEnd = Date.now();
+  const cpu = cpuMeter();
+  const hubSched = schedMeter();
+  const machineBusyPct = machineMeter();
+  clearInterval(sampler);
+  sampleMemory();
+  const reports = (await Promise.all(reportsComing)).map((m) => (m as { report: WorkerReport }).report);
+
+  const met = printFigures({
+    machines: settings.machines,
+    linkedWanted: settings.linked,
+    durationS: settings.durationS,
+    telemetryHz: settings.telemetryHz,
+    connectedAtStart,
+    reports,
+    hub: sample,
+    cpu,
+    machineBusyPct,
+    natsLatencies,
+    natsSampleMembers: sampleIds.length,
+    hubSched,
+    probe: settings.probe ? probeSamples(windowStart, windowEnd + 1000) : undefined,
+  });
+  if (settings.profileDir && settings.probe) writeProfileWindow(settings.profileDir, windowStart, windowEnd);
+  if (settings.showHubLog)
+    console.log(`\n── the hub's output (its last 20,000 characters) ──\n${platform.hub[0]!.logs()}`);
+  console.log(`\nwhole run ${elapsed(runStarted)} (before shutdown)`);
+  if (settings.profileDir)
+    console.log(
+      `hub CPU profile (written at shutdown): node tools/bench/hub-profile.ts ${settings.profileDir}  (the window only)`,
+    );
+  return met;
+}
+
+let exitCode = 0;
+try {
+  await run();
+} catch (error) {
+  console.error('\nbenchmark failed:', error);
+  exitCode = 1;
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);
