@@ -21,7 +21,7 @@ export class MachineConnection {
   lastFrameAt = Date.now();
   /** Frame ids handled, oldest first; replays of these are acknowledged without effect. */
   recent: string[];
-  /** New frame ids not yet written to the database. */
+  /** Heard from since the last liveness write. */
   dirty = false;
   private tokens: number;
   private refilledAt = Date.now();
