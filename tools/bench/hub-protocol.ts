@@ -28,6 +28,8 @@ export interface WorkerProgress {
   members: number;
   linked: number;
   errors: Record<string, number>;
+  /** Why the last pair that could not be linked failed. */
+  lastLinkError?: string;
 }
 
 export interface WorkerReport extends WorkerProgress {

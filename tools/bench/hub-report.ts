@@ -105,6 +105,8 @@ export function printFigures(f: RunFigures): boolean {
   console.log(
     `load workers' event loops  delay p99 ${ms(loopP99)}, max ${ms(loopMax)} (worst worker; adds to the latencies measured)`,
   );
+  for (const r of f.reports)
+    if (r.lastLinkError) console.log(`link failure (example)     ${r.lastLinkError}`);
   if (Object.keys(errors).length > 0)
     console.log(
       `machine-side errors        ${Object.entries(errors)

@@ -14,7 +14,11 @@ standIn.behave({ mode: 'slow', delayMs: 60_000 });
 const platform = await startPlatform({
   workoutReplicas: 1,
   gatewayEnv: { RATE_LIMIT_MAX: '1000000', AUTH_RATE_LIMIT_MAX: '1000000' },
-  workoutEnv: { WORKOUT_AI_URL: standIn.baseUrl, WORKOUT_AI_API_KEY: standIn.apiKey, WORKOUT_AI_TIMEOUT_MS: '1000' },
+  workoutEnv: {
+    WORKOUT_AI_URL: standIn.baseUrl,
+    WORKOUT_AI_API_KEY: standIn.apiKey,
+    WORKOUT_AI_TIMEOUT_MS: '1000',
+  },
 });
 try {
   const api = apiClient(platform.gatewayUrl);
@@ -39,9 +43,13 @@ try {
   }
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  console.log(`breaker opened after ${tripped} slow call(s); planning-service calls during the run: ${standIn.count('/v1/plans/generate') - calls}`);
+  console.log(
+    `breaker opened after ${tripped} slow call(s); planning-service calls during the run: ${standIn.count('/v1/plans/generate') - calls}`,
+  );
   console.log(`plans: ${[...sources].map(([s, n]) => `${n} ${s}`).join(', ')}`);
-  console.log(`latency over ${SAMPLES} sequential plans: p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+  console.log(
+    `latency over ${SAMPLES} sequential plans: p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+  );
   console.log(`target p99 < ${TARGET_MS} ms: ${at(0.99) < TARGET_MS ? 'met' : 'NOT met'}`);
 } finally {
   await platform.stop();
