@@ -23,14 +23,17 @@
  *   BENCH_SET_EVERY_S (0: no set.completed; e.g. 30 adds a set per linked machine every ~30 s),
  *   BENCH_IDLE_QR (1: idle machines show rotating QR codes, as real ones do; 0: only those to link),
  *   BENCH_CONNECT_CONCURRENCY (25 per worker), BENCH_PROVISION_CONCURRENCY (32),
- *   BENCH_HUB_ENV (JSON of extra hub variables, e.g. '{"FRAME_RATE_PER_S":"50"}'),
+ *   BENCH_HUB_ENV (JSON of extra hub variables, e.g. '{"NODE_OPTIONS":"--max-old-space-size=512"}'),
+ *   BENCH_HUB_NICE (e.g. -10: the hub's event-loop thread gets the CPU first; tells the hub's own
+ *   cost from the CPU it shares with the load workers, NATS and the gateway), BENCH_HUB_PROBE (0: no
+ *   hub-probe.ts preload), BENCH_HUB_LOG (1: print the end of the hub's output),
  *   BENCH_CPU_PROF_DIR (the hub writes a V8 .cpuprofile there; summarise it with
  *   `node tools/bench/profile-summary.ts <file>`; figures of such a run are not comparable).
  * A missed target does not fail the process; a setup that cannot be completed does (exit 1).
  */
 import { spawnSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { getPriority, loadavg, setPriority, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { liveSubjects } from '@nxg/contracts';
@@ -75,6 +78,9 @@ const settings = {
   provisionConcurrency: intEnv('BENCH_PROVISION_CONCURRENCY', 32),
   hubEnv: JSON.parse(process.env.BENCH_HUB_ENV || '{}') as Record<string, string>,
   profileDir: process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined,
+  /** A scheduling priority for the hub's event-loop thread (e.g. -10; needs root), to tell its own
+   * cost from the CPU it shares with the load workers, NATS and the gateway on this machine. */
+  hubNice: process.env.BENCH_HUB_NICE ? Number(process.env.BENCH_HUB_NICE) : undefined,
   /** Preload hub-probe.ts into the hub (event-loop delay, GC pauses, heap); 0 turns it off. */
   probe: process.env.BENCH_HUB_PROBE !== '0',
   /** Print the end of the hub's own output (e.g. with BENCH_HUB_ENV='{"NODE_OPTIONS":"--trace-gc"}'). */
@@ -282,6 +288,10 @@ async function run(): Promise<boolean> {
   cleanups.push(() => platform.stop());
   const hubPid = platform.hub[0]!.pid!;
   console.log(`backends: ${platform.backends.describe()}`);
+  if (settings.hubNice !== undefined) {
+    setPriority(hubPid, settings.hubNice);
+    console.log(`hub event-loop thread reniced to ${getPriority(hubPid)} (a variant, not the default)`);
+  }
   console.log(
     `platform up in ${elapsed(step)}: gateway ${platform.gatewayUrl}, hub ${platform.hubUrls[0]} (pid ${hubPid})`,
   );
