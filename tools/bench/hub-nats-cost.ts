@@ -61,6 +61,32 @@ const envelope = (i: number) =>
     },
   });
 
+/**
+ * JetStream's "async publish": every publish names a reply subject under one inbox with a single
+ * wildcard subscription, and the PubAck resolves the waiting frame by its token — no request
+ * object, timer or pre-made error per message, as nats.js's request() makes.
+ */
+const inbox = `_INBOX.hubcost.${process.pid}`;
+const waiting = new Map<string, (ok: boolean) => void>();
+nc.subscribe(`${inbox}.*`, {
+  callback: (error, msg) => {
+    const token = msg.subject.slice(inbox.length + 1);
+    const done = waiting.get(token);
+    if (!done) return;
+    waiting.delete(token);
+    done(!error && !msg.json<{ error?: unknown }>().error);
+  },
+});
+let tokens = 0;
+const jsPublishAsync = (subject: string, data: string, msgID: string) =>
+  new Promise<void>((resolve, reject) => {
+    const token = (tokens++).toString(36);
+    waiting.set(token, (ok) => (ok ? resolve() : reject(new Error('not stored'))));
+    const h = headers();
+    h.set('Nats-Msg-Id', msgID);
+    nc.publish(subject, data, { reply: `${inbox}.${token}`, headers: h });
+  });
+
 type Mode = { name: string; frame: (i: number) => Promise<void> | void; batch: boolean };
 const modes: Mode[] = [
   {
@@ -77,6 +103,22 @@ const modes: Mode[] = [
     frame: async (i) => {
       nc.publish(`hublive.${process.pid}.u${i % 2000}`, envelope(i));
       await jsPublish(`hubcost.${process.pid}.t`, envelope(i), `b:${i}`);
+    },
+  },
+  {
+    name: 'live publish + JetStream publish with a shared PubAck subscription (async publish), flushed per frame',
+    batch: false,
+    frame: async (i) => {
+      nc.publish(`hublive.${process.pid}.u${i % 2000}`, envelope(i));
+      await jsPublishAsync(`hubcost.${process.pid}.t`, envelope(i), `c:${i}`);
+    },
+  },
+  {
+    name: 'the same, frames of one event-loop turn flushed together',
+    batch: true,
+    frame: async (i) => {
+      nc.publish(`hublive.${process.pid}.u${i % 2000}`, envelope(i));
+      await jsPublishAsync(`hubcost.${process.pid}.t`, envelope(i), `d:${i}`);
     },
   },
   {
