@@ -32,6 +32,8 @@ export interface ConsumerDefinition {
   filterSubject: string;
   ackWaitS: number;
   maxDeliver: number;
+  /** Where a newly created consumer starts: `new` skips history it has no use for. Fixed once created. */
+  deliverPolicy: 'all' | 'new';
 }
 
 /** A key-value bucket on JetStream, with a time to live for every entry. */

@@ -24,6 +24,8 @@ const consumer = (stream: string, durable: string, filterSubject: string): Consu
   filterSubject,
   ackWaitS: 30,
   maxDeliver: 50,
+  // A workout deployed after the hub has no use for past links and sets: start from now.
+  deliverPolicy: 'new',
 });
 
 /** Durable consumers, declared here so one provisioning step creates them. Services add theirs as they land. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { buckets, consumers, streams } from '@nxg/contracts';
 import { provisionMessaging } from '@nxg/platform';
@@ -43,9 +44,16 @@ export interface TestPlatform {
 }
 
 /** Provisions streams and buckets as the deploy step does. */
-export async function provision(natsUrl: string): Promise<void> {
+export async function provision(natsUrl: string, options: { freshConsumers?: string[] } = {}): Promise<void> {
   const nc = await connect({ servers: natsUrl });
   try {
+    // A durable consumer outlives test runs on a shared NATS: its backlog of other runs' events
+    // would delay this run's. Recreated, it starts from now (deliver policy `new`).
+    const jsm = await jetstreamManager(nc);
+    for (const durable of options.freshConsumers ?? []) {
+      const declared = consumers.find((c) => c.durable === durable);
+      if (declared) await jsm.consumers.delete(declared.stream, durable).catch(() => false);
+    }
     await provisionMessaging(nc, { streams, consumers, buckets });
   } finally {
     await nc.close();
@@ -59,7 +67,10 @@ export async function provision(natsUrl: string): Promise<void> {
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   const backends = await resolveBackends();
   console.info(`[testing] backends: ${backends.describe()}`);
-  await provision(backends.natsUrl);
+  const workoutConsumers = options.workoutReplicas
+    ? consumers.filter((c) => c.durable.startsWith('workout_'))
+    : [];
+  await provision(backends.natsUrl, { freshConsumers: workoutConsumers.map((c) => c.durable) });
   const dataDir = mkdtempSync(join(tmpdir(), 'nxg-test-'));
   const databaseName = `nxg_identity_t${randomBytes(5).toString('hex')}`;
   const common: Record<string, string> = {

@@ -63,6 +63,7 @@ describe('runConsumer on a durable JetStream consumer', () => {
       filterSubject: subject,
       ackWaitS: 2,
       maxDeliver: 5,
+      deliverPolicy: 'all' as const,
     };
     await jsm.consumers.add(streamName, {
       durable_name: definition.durable,

@@ -22,6 +22,7 @@ const consumer: ConsumerDefinition = {
   filterSubject: `provtest${sfx}.thing.happened`,
   ackWaitS: 10,
   maxDeliver: 5,
+  deliverPolicy: 'all',
 };
 const bucket: BucketDefinition = {
   bucket: `provtest_${sfx}`,

@@ -1,5 +1,6 @@
 import {
   AckPolicy,
+  DeliverPolicy,
   jetstreamManager,
   RetentionPolicy,
   StorageType,
@@ -78,10 +79,12 @@ async function upsertConsumer(jsm: JetStreamManager, consumer: ConsumerDefinitio
   };
   try {
     await jsm.consumers.info(consumer.stream, consumer.durable);
+    // The deliver policy of an existing consumer cannot change: it is set only on creation.
     await jsm.consumers.update(consumer.stream, consumer.durable, config);
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    await jsm.consumers.add(consumer.stream, config);
+    const deliver_policy = consumer.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All;
+    await jsm.consumers.add(consumer.stream, { ...config, deliver_policy });
   }
 }
 
