@@ -302,6 +302,21 @@ async function run(): Promise<boolean> {
     token,
     body: { name: `Hub bench ${new Date().toISOString()}`, address: '1 Benchmark Road' },
   });
+  // The run's telemetry events (~100 MB) would stay in the MACHINES stream for its 30-day max age:
+  // on the way out, purge this branch's subjects, and only those (the stream may be shared).
+  cleanups.push(async () => {
+    const answer = await platform.nc.request(
+      '$JS.API.STREAM.PURGE.MACHINES',
+      JSON.stringify({ filter: `machines.${branch.id}.>` }),
+      { timeout: 30_000 },
+    );
+    const { purged, error } = answer.json<{ purged?: number; error?: { description?: string } }>();
+    console.log(
+      error
+        ? `could not purge this run's events from MACHINES: ${error.description}`
+        : `purged this run's ${int(purged ?? 0)} events from the MACHINES stream`,
+    );
+  });
   let lastShown = 0;
   const machines = await createMachines(platform.gatewayUrl, token, branch.id, settings.machines, {
     concurrency: settings.provisionConcurrency,

@@ -1,5 +1,6 @@
 /** The hub benchmark's figures: merged from the workers' reports, printed with DESIGN.md §10's verdicts. */
 import type { ProbeSample } from './hub-probe.ts';
+import { availableParallelism } from 'node:os';
 import { mib } from './hub-proc.ts';
 import type { WorkerReport } from './hub-protocol.ts';
 
@@ -93,6 +94,16 @@ export function printFigures(f: RunFigures): boolean {
     `CPU in the window          ${Object.entries(f.cpu)
       .map(([name, share]) => `${name} ${Math.round(share)}%`)
       .join(', ')} (% of one core); machine ${Math.round(f.machineBusyPct)}% busy (all cores)`,
+  );
+  // What no listed process explains (loopback networking is mostly charged to the processes): others.
+  const listed = Object.values(f.cpu).reduce((sum, share) => sum + share, 0);
+  const others = Math.max(0, f.machineBusyPct * availableParallelism() - listed);
+  console.log(
+    `other processes            ~${Math.round(others)}% of a core${
+      others > 25
+        ? '  ⚠ something else used the CPU meanwhile (another benchmark, test run or build?): latencies are high and noisy'
+        : ''
+    }`,
   );
   if (f.hubSched)
     console.log(
