@@ -367,10 +367,13 @@ async function benchFloor(backends: Backends): Promise<Measurement> {
  */
 async function benchPlatform(): Promise<Measurement[]> {
   const platform = await startPlatform({
-    // One member hammers the API: lift the per-client limit (600/min) so no 429 is measured.
-    gatewayEnv: { RATE_LIMIT_MAX: '100000000', ...settings.gatewayEnv },
-    identityEnv: settings.identityEnv,
-    ...(nodeOptions ? { env: { NODE_OPTIONS: nodeOptions } } : {}),
+    processes: true,
+    env: {
+      // One member hammers the API: lift the per-client limit (600/min) so no 429 is measured.
+      gateway: { RATE_LIMIT_MAX: '100000000', ...settings.gatewayEnv },
+      identity: settings.identityEnv,
+      ...(nodeOptions ? { all: { NODE_OPTIONS: nodeOptions } } : {}),
+    },
   });
   cleanups.push(() => platform.stop());
   const pidsOf = (services: Array<{ pid: number | undefined }>) =>
@@ -397,10 +400,10 @@ async function benchPlatform(): Promise<Measurement[]> {
         url,
         headers,
         verifyBody,
-        ownPids: pidsOf([...platform.gateway, ...platform.identity]),
+        ownPids: pidsOf([...platform.services.gateway!, ...platform.services.identity!]),
         processes: {
-          gateway: () => pidsOf(platform.gateway),
-          identity: () => pidsOf(platform.identity),
+          gateway: () => pidsOf(platform.services.gateway!),
+          identity: () => pidsOf(platform.services.identity!),
           ...backendProcesses,
         },
       }),
@@ -441,10 +444,10 @@ async function benchPlatform(): Promise<Measurement[]> {
         name: 'Fastify route → NATS → identity → database (no gateway)',
         url: routeUrl,
         verifyBody,
-        ownPids: pidsOf([...platform.gateway, ...platform.identity]),
+        ownPids: pidsOf([...platform.services.gateway!, ...platform.services.identity!]),
         processes: {
           'bare route': () => [route!.pid],
-          identity: () => pidsOf(platform.identity),
+          identity: () => pidsOf(platform.services.identity!),
           ...backendProcesses,
         },
       }),
@@ -454,7 +457,7 @@ async function benchPlatform(): Promise<Measurement[]> {
 
   if (settings.only.has('gw')) {
     // Identity leaves the "identity" queue group; a responder replaying its real reply takes its place.
-    for (const service of platform.identity) await service.stop();
+    for (const service of platform.services.identity!) await service.stop();
     const [responder] = await startChildren([
       'identity stand-in',
       './floor-responder.ts',
@@ -473,9 +476,9 @@ async function benchPlatform(): Promise<Measurement[]> {
         url,
         headers,
         verifyBody,
-        ownPids: pidsOf(platform.gateway),
+        ownPids: pidsOf(platform.services.gateway!),
         processes: {
-          gateway: () => pidsOf(platform.gateway),
+          gateway: () => pidsOf(platform.services.gateway!),
           responder: () => [responder!.pid],
           ...backendProcesses,
         },

@@ -132,39 +132,30 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
 
 // ── steps ─────────────────────────────────────────────────────────────────────────────────────
 
-/** startPlatform, waiting (up to 10 min) while another test run or benchmark holds the NATS server. */
-async function platformUp(): Promise<TestPlatform> {
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      return await startPlatform({
-        hubReplicas: 1,
-        identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
-        gatewayEnv: { RATE_LIMIT_MAX: '100000000', AUTH_RATE_LIMIT_MAX: '100000000' },
-        hubEnv: {
-          HEARTBEAT_INTERVAL_S: String(settings.heartbeatS),
-          ...settings.hubEnv,
-          ...(settings.probe ? { HUB_PROBE_FILE: probeFile } : {}),
-          NODE_OPTIONS: [
-            settings.hubEnv.NODE_OPTIONS,
-            settings.probe
-              ? `--import=${fileURLToPath(new URL('./hub-probe.ts', import.meta.url))}`
-              : undefined,
-            settings.profileDir ? `--cpu-prof --cpu-prof-dir=${settings.profileDir}` : undefined,
-          ]
-            .filter(Boolean)
-            .join(' '),
-        },
-      });
-    } catch (error) {
-      const busy = /Another identity service already answers/.test((error as Error).message);
-      if (!busy || Date.now() > deadline) throw error;
-      console.log(
-        '  another platform answers on this NATS server (a test run or benchmark?); retrying in 30 s',
-      );
-      await sleep(30_000);
-    }
-  }
+/** The platform under test, as real processes (the benchmark measures the hub's own process). */
+function platformUp(): Promise<TestPlatform> {
+  return startPlatform({
+    processes: true,
+    replicas: { 'machine-hub': 1 },
+    env: {
+      identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+      gateway: { RATE_LIMIT_MAX: '100000000', AUTH_RATE_LIMIT_MAX: '100000000' },
+      'machine-hub': {
+        HEARTBEAT_INTERVAL_S: String(settings.heartbeatS),
+        ...settings.hubEnv,
+        ...(settings.probe ? { HUB_PROBE_FILE: probeFile } : {}),
+        NODE_OPTIONS: [
+          settings.hubEnv.NODE_OPTIONS,
+          settings.probe
+            ? `--import=${fileURLToPath(new URL('./hub-probe.ts', import.meta.url))}`
+            : undefined,
+          settings.profileDir ? `--cpu-prof --cpu-prof-dir=${settings.profileDir}` : undefined,
+        ]
+          .filter(Boolean)
+          .join(' '),
+      },
+    },
+  });
 }
 
 interface Worker {
@@ -290,7 +281,7 @@ async function run(): Promise<boolean> {
   let step = Date.now();
   const platform = await platformUp();
   cleanups.push(() => platform.stop());
-  const hubPid = platform.hub[0]!.pid!;
+  const hubPid = platform.services['machine-hub']![0]!.pid!;
   console.log(`backends: ${platform.backends.describe()}`);
   if (settings.hubNice !== undefined) {
     setPriority(hubPid, settings.hubNice);
@@ -410,8 +401,8 @@ async function run(): Promise<boolean> {
   await sleep(settings.warmupS * 1000);
   const groups: ProcessGroups = {
     hub: () => [hubPid],
-    gateway: () => platform.gateway.map((s) => s.pid!).filter(Boolean),
-    identity: () => platform.identity.map((s) => s.pid!).filter(Boolean),
+    gateway: () => platform.services.gateway!.map((s) => s.pid!).filter(Boolean),
+    identity: () => platform.services.identity!.map((s) => s.pid!).filter(Boolean),
     'load workers': () => workers.map((w) => w.child.pid!).filter(Boolean),
     'nats-server': () => pidsNamed('nats-server'),
     ...(platform.backends.databaseUrl ? { postgres: () => pidsNamed('postgres') } : {}),
@@ -463,7 +454,9 @@ async function run(): Promise<boolean> {
   });
   if (settings.profileDir && settings.probe) writeProfileWindow(settings.profileDir, windowStart, windowEnd);
   if (settings.showHubLog)
-    console.log(`\n── the hub's output (its last 20,000 characters) ──\n${platform.hub[0]!.logs()}`);
+    console.log(
+      `\n── the hub's output (its last 20,000 characters) ──\n${platform.services['machine-hub']![0]!.logs()}`,
+    );
   console.log(`\nwhole run ${elapsed(runStarted)} (before shutdown)`);
   if (settings.profileDir)
     console.log(

@@ -12,12 +12,14 @@ const TARGET_MS = 200;
 const standIn = await startWorkoutPlanningStandIn();
 standIn.behave({ mode: 'slow', delayMs: 60_000 });
 const platform = await startPlatform({
-  workoutReplicas: 1,
-  gatewayEnv: { RATE_LIMIT_MAX: '1000000', AUTH_RATE_LIMIT_MAX: '1000000' },
-  workoutEnv: {
-    WORKOUT_AI_URL: standIn.baseUrl,
-    WORKOUT_AI_API_KEY: standIn.apiKey,
-    WORKOUT_AI_TIMEOUT_MS: '1000',
+  replicas: { workout: 1 },
+  env: {
+    gateway: { RATE_LIMIT_MAX: '1000000', AUTH_RATE_LIMIT_MAX: '1000000' },
+    workout: {
+      WORKOUT_AI_URL: standIn.baseUrl,
+      WORKOUT_AI_API_KEY: standIn.apiKey,
+      WORKOUT_AI_TIMEOUT_MS: '1000',
+    },
   },
 });
 try {

@@ -18,8 +18,8 @@ const startedAt = new Date();
 
 beforeAll(async () => {
   platform = await startPlatform({
-    hubReplicas: 1,
-    identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+    replicas: { 'machine-hub': 1 },
+    env: { identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password } },
   });
   dataDir = mkdtempSync(join(tmpdir(), 'nxg-sim-'));
 });

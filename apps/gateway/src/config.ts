@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { BaseConfig, loadConfig } from '@nxg/platform';
+import { BaseConfig } from '@nxg/platform';
 
 export const GatewayConfigSchema = {
   ...BaseConfig,
@@ -21,6 +21,3 @@ export const GatewayConfigSchema = {
 };
 
 export type GatewayConfig = Static<ReturnType<typeof Type.Object<typeof GatewayConfigSchema>>>;
-
-export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env): GatewayConfig =>
-  loadConfig(GatewayConfigSchema, env);

@@ -13,7 +13,7 @@ let platform: TestPlatform;
 let api: ApiClient;
 
 beforeAll(async () => {
-  platform = await startPlatform({ gatewayEnv: { NATS_REQUEST_TIMEOUT_MS: '1000' } });
+  platform = await startPlatform({ env: { gateway: { NATS_REQUEST_TIMEOUT_MS: '1000' } }, processes: true });
   api = apiClient(platform.gatewayUrl);
 });
 afterAll(() => platform?.stop());
@@ -21,7 +21,7 @@ afterAll(() => platform?.stop());
 describe('identity killed and restarted under the gateway', () => {
   it('answers 503 while identity is gone, then recovers by itself with nothing lost', async () => {
     const member = await registerMember(api);
-    const identity = platform.identity[0]!;
+    const identity = platform.services.identity![0]!;
     await identity.kill();
 
     const meanwhile = await api.get('/v1/me', member.accessToken);
@@ -40,7 +40,7 @@ describe('identity killed and restarted under the gateway', () => {
 
   it('answers 504 when identity stalls, and serves again when it resumes', async () => {
     const member = await registerMember(api);
-    const identity = platform.identity[0]!;
+    const identity = platform.services.identity![0]!;
     process.kill(identity.pid!, 'SIGSTOP');
     try {
       const stalled = await api.get('/v1/me', member.accessToken);
@@ -54,7 +54,7 @@ describe('identity killed and restarted under the gateway', () => {
 
   it('publishes after a restart an event committed but not yet published before a kill -9', async () => {
     const since = new Date();
-    const identity = platform.identity[0]!;
+    const identity = platform.services.identity![0]!;
     // Hold events in the outbox so the kill lands between commit and publish.
     await identity.stop();
     await identity.restart({ OUTBOX_RELAY_PAUSED: 'true' });

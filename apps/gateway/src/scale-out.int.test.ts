@@ -6,7 +6,7 @@ const withServer = Boolean(process.env.DATABASE_URL);
 let platform: TestPlatform;
 
 beforeAll(async () => {
-  if (withServer) platform = await startPlatform({ identityReplicas: 2, gatewayReplicas: 2 });
+  if (withServer) platform = await startPlatform({ replicas: { identity: 2, gateway: 2 }, processes: true });
 });
 afterAll(() => platform?.stop());
 
@@ -51,8 +51,8 @@ describe.skipIf(!withServer)('two identity replicas behind two gateways', () => 
     await new Promise((r) => setTimeout(r, 200));
     expect((await second!.get('/v1/me', other.body.accessToken)).status).toBe(401);
 
-    await platform.identity[0]!.kill();
+    await platform.services.identity![0]!.kill();
     for (let i = 0; i < 10; i++) expect((await second!.get('/v1/me', member.accessToken)).status).toBe(200);
-    await platform.identity[0]!.restart();
+    await platform.services.identity![0]!.restart();
   });
 });

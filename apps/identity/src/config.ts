@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { BaseConfig, loadConfig } from '@nxg/platform';
+import { BaseConfig } from '@nxg/platform';
 
 export const IdentityConfigSchema = {
   ...BaseConfig,
@@ -26,13 +26,14 @@ export const IdentityConfigSchema = {
 
 export type IdentityConfig = Static<ReturnType<typeof Type.Object<typeof IdentityConfigSchema>>>;
 
-export function loadIdentityConfig(env: Record<string, string | undefined> = process.env): IdentityConfig {
-  const config = loadConfig(IdentityConfigSchema, env);
+/** What the schema alone cannot say: variables that go together, and what production requires. */
+export function identityConfigProblems(config: IdentityConfig): string[] {
+  const problems: string[] = [];
   if (config.NODE_ENV === 'production' && !config.IDENTITY_DATA_KEY) {
-    throw new Error('invalid configuration:\n  IDENTITY_DATA_KEY is required in production');
+    problems.push('IDENTITY_DATA_KEY is required in production');
   }
   if (Boolean(config.PLATFORM_ADMIN_EMAIL) !== Boolean(config.PLATFORM_ADMIN_PASSWORD)) {
-    throw new Error('invalid configuration:\n  PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD go together');
+    problems.push('PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD go together');
   }
-  return config;
+  return problems;
 }

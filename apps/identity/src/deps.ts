@@ -22,5 +22,3 @@ export interface IdentityDeps {
   users: UserViewCache;
   logger: Logger;
 }
-
-export const SOURCE = 'identity';

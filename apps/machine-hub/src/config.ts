@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { BaseConfig, loadConfig } from '@nxg/platform';
+import { BaseConfig } from '@nxg/platform';
 
 export const HubConfigSchema = {
   ...BaseConfig,
@@ -20,6 +20,3 @@ export const HubConfigSchema = {
 };
 
 export type HubConfig = Static<ReturnType<typeof Type.Object<typeof HubConfigSchema>>>;
-
-export const loadHubConfig = (env: Record<string, string | undefined> = process.env): HubConfig =>
-  loadConfig(HubConfigSchema, env);

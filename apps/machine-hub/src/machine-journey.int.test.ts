@@ -20,8 +20,8 @@ const startedAt = new Date();
 
 beforeAll(async () => {
   platform = await startPlatform({
-    hubReplicas: 1,
-    identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+    replicas: { 'machine-hub': 1 },
+    env: { identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password } },
   });
   api = apiClient(platform.gatewayUrl);
   adminToken = (await api.post('/v1/auth/login', { login: admin.email, password: admin.password })).body

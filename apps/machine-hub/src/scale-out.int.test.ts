@@ -17,9 +17,8 @@ let platform: TestPlatform;
 beforeAll(async () => {
   if (!withServer) return;
   platform = await startPlatform({
-    hubReplicas: 2,
-    gatewayReplicas: 2,
-    identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+    replicas: { 'machine-hub': 2, gateway: 2 },
+    env: { identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password } },
   });
 });
 afterAll(() => platform?.stop());

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { BaseConfig, loadConfig } from '@nxg/platform';
+import { BaseConfig } from '@nxg/platform';
 
 export const WorkoutConfigSchema = {
   ...BaseConfig,
@@ -21,6 +21,3 @@ export const WorkoutConfigSchema = {
 };
 
 export type WorkoutConfig = Static<ReturnType<typeof Type.Object<typeof WorkoutConfigSchema>>>;
-
-export const loadWorkoutConfig = (env: Record<string, string | undefined> = process.env): WorkoutConfig =>
-  loadConfig(WorkoutConfigSchema, env);

@@ -1,13 +1,19 @@
-import type { Database, OutboxRelay } from '@nxg/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { Exercise } from '@nxg/contracts';
+import type { Database, OutboxRelay } from '@nxg/platform';
 import type { Logger } from 'pino';
 import type { WorkoutConfig } from './config.ts';
+import type { AiPlanner } from './plans/ai-planner.ts';
 
-/** What workout's features work with, assembled once in service.ts. */
+/** What workout's features work with, assembled once by the service's context. */
 export interface WorkoutDeps {
   config: WorkoutConfig;
   db: Database;
   nc: NatsConnection;
   outbox: OutboxRelay;
   logger: Logger;
+  /** The exercise library, read once. */
+  exercises: () => Promise<Exercise[]>;
+  /** The AI planning service, when one is configured. */
+  planner: AiPlanner | undefined;
 }

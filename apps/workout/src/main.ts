@@ -1,6 +1,4 @@
 import { runService } from '@nxg/platform';
-import { loadWorkoutConfig } from './config.ts';
-import { buildService } from './service.ts';
+import service from './service.ts';
 
-const config = loadWorkoutConfig();
-await runService({ name: 'workout', config, port: config.WORKOUT_PORT, build: buildService });
+await runService(service);

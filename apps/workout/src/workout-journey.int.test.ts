@@ -20,10 +20,11 @@ const startedAt = new Date();
 
 beforeAll(async () => {
   platform = await startPlatform({
-    hubReplicas: 1,
-    workoutReplicas: 1,
-    identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
-    workoutEnv: { SESSION_IDLE_TIMEOUT_S: '3', SESSION_SWEEP_INTERVAL_S: '1' },
+    replicas: { 'machine-hub': 1, workout: 1 },
+    env: {
+      identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+      workout: { SESSION_IDLE_TIMEOUT_S: '3', SESSION_SWEEP_INTERVAL_S: '1' },
+    },
   });
   api = apiClient(platform.gatewayUrl);
   adminToken = (await api.post('/v1/auth/login', { login: admin.email, password: admin.password })).body

@@ -21,6 +21,8 @@ export interface StreamDefinition {
   subjects: string[];
   owner: string;
   maxAgeDays: number;
+  /** Oldest messages go first once the stream holds this many bytes (absent: no byte limit). */
+  maxBytes?: number;
   /** Window in which a repeated `Nats-Msg-Id` is dropped: covers a relay that dies between publish and mark. */
   duplicateWindowS: number;
 }
@@ -34,6 +36,13 @@ export interface ConsumerDefinition {
   maxDeliver: number;
   /** Where a newly created consumer starts: `new` skips history it has no use for. Fixed once created. */
   deliverPolicy: 'all' | 'new';
+}
+
+/** Messages a stream once took in and no longer should: purged by provisioning. */
+export interface StreamPurge {
+  stream: string;
+  filterSubject: string;
+  why: string;
 }
 
 /** A key-value bucket on JetStream, with a time to live for every entry. */

@@ -6,3 +6,4 @@ export * from './streams.ts';
 export * from './identity/index.ts';
 export * from './machines/index.ts';
 export * from './workout/index.ts';
+export * from './services.ts';

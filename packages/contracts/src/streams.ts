@@ -1,4 +1,4 @@
-import type { BucketDefinition, ConsumerDefinition, StreamDefinition } from './event.ts';
+import type { BucketDefinition, ConsumerDefinition, StreamDefinition, StreamPurge } from './event.ts';
 
 const stream = (name: string, prefix: string, owner: string): StreamDefinition => ({
   name,
@@ -16,6 +16,15 @@ export const streams: StreamDefinition[] = [
   stream('NUTRITION', 'nutrition', 'nutrition'),
   stream('ANALYTICS', 'analytics', 'analytics'),
   stream('NOTIFICATION', 'notification', 'notification'),
+  // Telemetry is high volume (about 140 GB a day at the hub's target load): a day, and at most
+  // 10 GiB, unless provisioning is told otherwise (TELEMETRY_MAX_AGE_H, TELEMETRY_MAX_BYTES).
+  { ...stream('TELEMETRY', 'telemetry', 'machine-hub'), maxAgeDays: 1, maxBytes: 10 * 2 ** 30 },
+];
+
+/** What older versions left in streams where it does not belong; provisioning removes it. */
+export const streamPurges: StreamPurge[] = [
+  { stream: 'MACHINES', filterSubject: 'machines.*.*.telemetry', why: 'telemetry moved to TELEMETRY' },
+  { stream: 'IDENTITY', filterSubject: 'identity.cache.>', why: 'cache invalidations are core NATS only' },
 ];
 
 const consumer = (stream: string, durable: string, filterSubject: string): ConsumerDefinition => ({
@@ -51,3 +60,6 @@ export const revocationBucket: BucketDefinition = {
 };
 
 export const buckets: BucketDefinition[] = [revocationBucket];
+
+/** Everything provisioning creates or tidies, in one value. */
+export const messaging = { streams, consumers, buckets, purges: streamPurges };

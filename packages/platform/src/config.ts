@@ -6,6 +6,8 @@ import { describeErrors } from './validation.ts';
 /** Variables every service reads (DESIGN.md §9). Services extend this with their own. */
 export const BaseConfig = {
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+  /** Puts every subject, stream and bucket under `<prefix>.`: several platforms on one NATS (tests). */
+  NATS_PREFIX: Type.String({ default: '', pattern: '^([A-Za-z][A-Za-z0-9_-]{0,31})?$' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   /** Name of this service's database on the DATABASE_URL server (default nxg_<service>). */
   DATABASE_NAME: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),

@@ -1,7 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { TProperties } from 'typebox';
 import pino, { type Logger } from 'pino';
 import { loggerOptions } from './logger.ts';
 import { startTelemetry } from './telemetry.ts';
+import { ConfigError } from './config.ts';
+import { buildService, loadServiceConfig } from './kit/build-service.ts';
+import type { ServiceDefinition } from './kit/define-service.ts';
+
+/** The exit code of a process that cannot start as configured (sysexits EX_CONFIG): not restarted. */
+export const EXIT_CONFIG = 78;
 
 export interface Stoppable {
   close(): Promise<void>;
@@ -28,6 +34,11 @@ export async function runUntilSignalled(options: {
   try {
     service = await options.start();
   } catch (error) {
+    if (error instanceof ConfigError) {
+      // Starting again would fail the same way: say what to change and do not ask for a restart.
+      logger.fatal(error.message);
+      process.exit(EXIT_CONFIG);
+    }
     logger.fatal({ err: error }, 'start-up failed');
     process.exit(1);
   }
@@ -55,31 +66,36 @@ export async function runUntilSignalled(options: {
 }
 
 /**
- * Everything a service's `main.ts` does: telemetry, a logger, build the Fastify service, listen on
- * its port, say what it uses, and stop gracefully on a signal.
+ * Everything a service's `main.ts` does: check its configuration, start telemetry and a logger,
+ * build the service from its definition, listen on its port, say what it uses, and stop
+ * gracefully on a signal. A configuration error exits with code 78 (EX_CONFIG) and a message
+ * naming the variable: a supervisor must not restart it in a loop.
  */
-export async function runService<
-  C extends { LOG_LEVEL: string; SHUTDOWN_TIMEOUT_MS: number; HOST: string; NATS_URL: string },
->(options: {
-  name: string;
-  config: C;
-  port: number;
-  build: (config: C, logger: Logger) => FastifyInstance;
-}): Promise<void> {
-  const { name, config } = options;
+export async function runService<P extends TProperties, D>(
+  definition: ServiceDefinition<P, D>,
+): Promise<void> {
+  const { name } = definition;
+  let config: ReturnType<typeof loadServiceConfig<P, D>>;
+  try {
+    config = loadServiceConfig(definition);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${name}: ${error.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
   const telemetry = startTelemetry(name);
   const logger = pino(loggerOptions(name, config.LOG_LEVEL));
   await runUntilSignalled({
     logger,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     async start() {
-      const app = options.build(config, logger);
-      await app.listen({ host: config.HOST, port: options.port });
+      const app = buildService(definition, config, logger);
+      await app.listen({ host: config.HOST, port: Number(config[definition.port as keyof typeof config]) });
       logger.info(
         {
           nats: config.NATS_URL,
-          ...(app.hasDecorator('db') ? { database: app.db.location } : {}),
-          ...(app.hasDecorator('cache') ? { cache: app.cache.kind } : {}),
+          ...(definition.migrations ? { database: app.kit.db.location } : {}),
+          cache: app.kit.cache.kind,
         },
         `${name} ready`,
       );

@@ -1,6 +1,7 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventEnvelope } from '@nxg/contracts';
+import { namespaceOf } from '@nxg/platform';
 
 export interface ReadEventsOptions {
   stream: string;
@@ -21,8 +22,9 @@ export interface ReadEventsOptions {
  */
 export async function readEvents(nc: NatsConnection, options: ReadEventsOptions): Promise<EventEnvelope[]> {
   const js = jetstream(nc);
-  const consumer = await js.consumers.get(options.stream, {
-    filter_subjects: options.subject,
+  const ns = namespaceOf(nc);
+  const consumer = await js.consumers.get(ns.stream(options.stream), {
+    filter_subjects: ns.subject(options.subject),
     deliver_policy: DeliverPolicy.StartTime,
     opt_start_time: options.since.toISOString(),
   });

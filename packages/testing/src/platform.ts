@@ -4,190 +4,147 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { buckets, consumers, streams } from '@nxg/contracts';
-import { provisionMessaging } from '@nxg/platform';
+import { messaging, serviceManifest } from '@nxg/contracts';
+import { inNamespace, namespace, provisionMessaging, type Namespace } from '@nxg/platform';
 import pg from 'pg';
 import { resolveBackends, type Backends } from './backends.ts';
 import { freePort } from './free-port.ts';
-import { startServiceProcess, type ServiceProcess } from './service-process.ts';
+import { startInProcess } from './in-process-service.ts';
+import type { RunningService } from './running-service.ts';
+import { startServiceProcess } from './service-process.ts';
 
 export interface PlatformOptions {
-  /** Identity replicas sharing one database (needs PostgreSQL for more than one). */
-  identityReplicas?: number;
-  gatewayReplicas?: number;
-  /** Machine-hub replicas (none unless asked for; more than one needs PostgreSQL). */
-  hubReplicas?: number;
-  /** Workout replicas (none unless asked for). */
-  workoutReplicas?: number;
-  workoutEnv?: Record<string, string>;
-  /** Extra environment for every service. */
-  env?: Record<string, string>;
-  identityEnv?: Record<string, string>;
-  gatewayEnv?: Record<string, string>;
-  hubEnv?: Record<string, string>;
+  /** Replicas of each service (by manifest name); default one identity and one gateway. */
+  replicas?: Record<string, number>;
+  /**
+   * Real processes instead of services built in this process: for what needs a process (kill -9,
+   * signals, a crash) — the few multi-process journeys.
+   */
+  processes?: boolean;
+  /** Extra environment: under `all` for every service, or under a service's name. */
+  env?: Record<string, Record<string, string>>;
 }
 
 export interface TestPlatform {
   backends: Backends;
+  /** This platform's NATS namespace: its subjects, streams and buckets are its own. */
+  ns: Namespace;
   /** Base URL of the first gateway, e.g. http://127.0.0.1:34567 */
   gatewayUrl: string;
   gatewayUrls: string[];
-  identity: ServiceProcess[];
-  gateway: ServiceProcess[];
-  hub: ServiceProcess[];
-  workout: ServiceProcess[];
   /** Base URLs of the machine-hub replicas (their WebSocket is at /v1/machines/connect). */
   hubUrls: string[];
-  /** A NATS connection of the test's own, to watch events or call services directly. */
+  /** What was started, by service name. */
+  services: Record<string, RunningService[]>;
+  /** A NATS connection of the test's own, inside the platform's namespace. */
   nc: NatsConnection;
   stop(): Promise<void>;
 }
 
-/** Provisions streams and buckets as the deploy step does. */
-export async function provision(natsUrl: string, options: { freshConsumers?: string[] } = {}): Promise<void> {
-  const nc = await connect({ servers: natsUrl });
-  try {
-    // A durable consumer outlives test runs on a shared NATS: its backlog of other runs' events
-    // would delay this run's. Recreated, it starts from now (deliver policy `new`).
-    const jsm = await jetstreamManager(nc);
-    for (const durable of options.freshConsumers ?? []) {
-      const declared = consumers.find((c) => c.durable === durable);
-      if (declared) await jsm.consumers.delete(declared.stream, durable).catch(() => false);
-    }
-    await provisionMessaging(nc, { streams, consumers, buckets });
-  } finally {
-    await nc.close();
-  }
-}
+/**
+ * What tests want unless they say otherwise: a data key (shared by identity's replicas), short
+ * heartbeats and a name per hub replica, a generous login budget.
+ */
+const testDefaults: Record<
+  string,
+  { shared?: () => Record<string, string>; replica?: (i: number) => Record<string, string> }
+> = {
+  identity: { shared: () => ({ IDENTITY_DATA_KEY: randomBytes(32).toString('base64') }) },
+  'machine-hub': {
+    shared: () => ({ HEARTBEAT_INTERVAL_S: '2' }),
+    replica: (i) => ({ HUB_INSTANCE_ID: `hub-${i}` }),
+  },
+  gateway: { shared: () => ({ AUTH_RATE_LIMIT_MAX: '10000' }) },
+};
 
 /**
- * Starts identity and the gateway as real processes against the resolved backends, each test
- * platform with a database and data directory of its own, and says which backends it used.
+ * Starts the services a test needs against the resolved backends, each test platform in a NATS
+ * namespace, databases, a data directory and Redis prefix of its own, so test files run in
+ * parallel on one NATS server, one PostgreSQL and one Redis. Services start in manifest order.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   const backends = await resolveBackends();
   console.info(`[testing] backends: ${backends.describe()}`);
-  const workoutConsumers = options.workoutReplicas
-    ? consumers.filter((c) => c.durable.startsWith('workout_'))
-    : [];
-  await provision(backends.natsUrl, { freshConsumers: workoutConsumers.map((c) => c.durable) });
+  const tag = randomBytes(5).toString('hex');
+  const ns = namespace(`t${tag}`);
+  const root = await connect({ servers: backends.natsUrl, name: `test-${tag}` });
+  const nc = inNamespace(root, ns);
+  await provisionMessaging(nc, messaging);
   const dataDir = mkdtempSync(join(tmpdir(), 'nxg-test-'));
-  const databaseName = `nxg_identity_t${randomBytes(5).toString('hex')}`;
+  const replicas = { identity: 1, gateway: 1, ...options.replicas };
   const common: Record<string, string> = {
     NATS_URL: backends.natsUrl,
+    NATS_PREFIX: ns.prefix,
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
     // Rate-limit counters and cached state of one test platform never meet another's.
-    REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
+    REDIS_PREFIX: `t${tag}:`,
     ...(backends.redisUrl ? { REDIS_URL: backends.redisUrl } : {}),
-    ...options.env,
+    ...options.env?.all,
   };
-  const identityEnv = {
-    ...common,
-    IDENTITY_DATA_KEY: randomBytes(32).toString('base64'),
-    ...(backends.databaseUrl ? { DATABASE_URL: backends.databaseUrl, DATABASE_NAME: databaseName } : {}),
-    ...options.identityEnv,
-  };
-  const hubDatabaseName = databaseName.replace('identity', 'hub');
-  const hubEnv = {
-    ...common,
-    HEARTBEAT_INTERVAL_S: '2',
-    ...(backends.databaseUrl ? { DATABASE_URL: backends.databaseUrl, DATABASE_NAME: hubDatabaseName } : {}),
-    ...options.hubEnv,
-  };
-  const workoutDatabaseName = databaseName.replace('identity', 'workout');
-  const workoutEnv = {
-    ...common,
-    ...(backends.databaseUrl
-      ? { DATABASE_URL: backends.databaseUrl, DATABASE_NAME: workoutDatabaseName }
-      : {}),
-    ...options.workoutEnv,
-  };
-  const workout: ServiceProcess[] = [];
-  const identity: ServiceProcess[] = [];
-  const gateway: ServiceProcess[] = [];
-  const hub: ServiceProcess[] = [];
-  const gatewayUrls: string[] = [];
-  const hubUrls: string[] = [];
-  const nc = await connect({ servers: backends.natsUrl, name: 'test' });
-  await assertNoForeignServices(nc);
+  const databases: string[] = [];
+  const services: Record<string, RunningService[]> = {};
   const stop = async () => {
-    await Promise.all([...gateway, ...hub, ...workout, ...identity].map((s) => s.stop().catch(() => {})));
-    await nc.close();
-    if (backends.databaseUrl) {
-      await dropDatabase(backends.databaseUrl, databaseName);
-      await dropDatabase(backends.databaseUrl, hubDatabaseName);
-      await dropDatabase(backends.databaseUrl, workoutDatabaseName);
+    for (const entry of [...serviceManifest].reverse()) {
+      await Promise.all((services[entry.name] ?? []).map((s) => s.stop().catch(() => {})));
     }
+    await removeNamespace(nc, ns);
+    await root.close();
+    if (backends.databaseUrl) for (const name of databases) await dropDatabase(backends.databaseUrl, name);
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < (options.identityReplicas ?? 1); i++) {
-      const port = await freePort();
-      identity.push(
-        await startServiceProcess('identity', { ...identityEnv, IDENTITY_PORT: String(port) }, port),
-      );
-    }
-    for (let i = 0; i < (options.workoutReplicas ?? 0); i++) {
-      const port = await freePort();
-      workout.push(await startServiceProcess('workout', { ...workoutEnv, WORKOUT_PORT: String(port) }, port));
-    }
-    for (let i = 0; i < (options.hubReplicas ?? 0); i++) {
-      const port = await freePort();
-      hub.push(
-        await startServiceProcess(
-          'machine-hub',
-          { ...hubEnv, MACHINE_HUB_PORT: String(port), HUB_INSTANCE_ID: `hub-${i}` },
-          port,
-        ),
-      );
-      hubUrls.push(`http://127.0.0.1:${port}`);
-    }
-    for (let i = 0; i < (options.gatewayReplicas ?? 1); i++) {
-      const port = await freePort();
-      const env = {
-        ...common,
-        AUTH_RATE_LIMIT_MAX: '10000',
-        GATEWAY_PORT: String(port),
-        ...options.gatewayEnv,
-      };
-      gateway.push(await startServiceProcess('gateway', env, port));
-      gatewayUrls.push(`http://127.0.0.1:${port}`);
+    for (const entry of serviceManifest) {
+      const count = replicas[entry.name as keyof typeof replicas] ?? 0;
+      const databaseName = `nxg_${entry.name.replaceAll('-', '_')}_t${tag}`;
+      if (count && entry.database && backends.databaseUrl) databases.push(databaseName);
+      const defaults = testDefaults[entry.name];
+      // Replicas of a service share its key and database, as in production.
+      const shared = defaults?.shared?.() ?? {};
+      services[entry.name] = [];
+      for (let i = 0; i < count; i++) {
+        const port = await freePort();
+        const env = {
+          ...common,
+          ...shared,
+          ...defaults?.replica?.(i),
+          ...(entry.database && backends.databaseUrl
+            ? { DATABASE_URL: backends.databaseUrl, DATABASE_NAME: databaseName }
+            : {}),
+          [entry.portVariable]: String(port),
+          ...options.env?.[entry.name],
+        };
+        services[entry.name]!.push(
+          options.processes
+            ? await startServiceProcess(entry.name, entry.main, env, port)
+            : await startInProcess(entry, env, port),
+        );
+      }
     }
   } catch (error) {
     await stop();
     throw error;
   }
+  const urls = (name: string) => (services[name] ?? []).map((s) => s.url);
   return {
     backends,
-    gatewayUrl: gatewayUrls[0]!,
-    gatewayUrls,
-    identity,
-    gateway,
-    hub,
-    hubUrls,
-    workout,
+    ns,
+    gatewayUrl: urls('gateway')[0]!,
+    gatewayUrls: urls('gateway'),
+    hubUrls: urls('machine-hub'),
+    services,
     nc,
     stop,
   };
 }
 
-/**
- * Services answer on fixed subjects in shared queue groups: a `pnpm start` (or another test run)
- * on the same NATS would silently take half of this platform's requests. Refuse to start instead.
- */
-async function assertNoForeignServices(nc: NatsConnection): Promise<void> {
-  const envelope = JSON.stringify({ ctx: { requestId: 'test-probe', roles: [], branchRoles: {} }, body: {} });
-  const answered = await nc.request('svc.identity.jwks', envelope, { timeout: 500 }).then(
-    () => true,
-    () => false,
-  );
-  if (answered) {
-    await nc.close();
-    throw new Error(
-      'Another identity service already answers on this NATS (is `pnpm start` or another test run going?). ' +
-        'Stop it, or point the tests at another server with NATS_URL.',
-    );
+/** A test platform leaves no streams or buckets behind on a shared NATS. */
+async function removeNamespace(nc: NatsConnection, ns: Namespace): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  for await (const name of jsm.streams.names()) {
+    if (name.startsWith(`${ns.prefix}_`) || name.startsWith(`KV_${ns.prefix}_`)) {
+      await jsm.streams.delete(name).catch(() => false);
+    }
   }
 }
 

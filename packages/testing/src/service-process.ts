@@ -1,22 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { RunningService } from './running-service.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-export interface ServiceProcess {
-  readonly name: string;
-  readonly healthUrl: string;
-  readonly env: Record<string, string>;
-  /** Output so far, for a failing test's message. */
-  logs(): string;
-  /** `kill -9`: no graceful stop, nothing flushed. */
-  kill(): Promise<void>;
-  /** SIGTERM and wait for a graceful exit. */
-  stop(): Promise<void>;
-  /** Starts again with the same environment (plus `overrides`) and waits until ready. */
-  restart(overrides?: Record<string, string>): Promise<void>;
-  readonly pid: number | undefined;
-}
 
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
@@ -45,19 +31,20 @@ async function waitReady(
   throw new Error(`service not ready after ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Runs `apps/<name>/src/main.ts` as a real process, the way production does. */
+/** Runs a service's `main.ts` as a real process, the way production does. */
 export async function startServiceProcess(
   name: string,
+  main: string,
   env: Record<string, string>,
   healthPort: number,
   options: { timeoutMs?: number } = {},
-): Promise<ServiceProcess> {
+): Promise<RunningService> {
   let output = '';
   let child: ChildProcess;
   let currentEnv = { ...env };
   const healthUrl = `http://127.0.0.1:${healthPort}/health/ready`;
   const launch = async () => {
-    child = spawn(process.execPath, [`apps/${name}/src/main.ts`], {
+    child = spawn(process.execPath, [main], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...currentEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,7 +60,7 @@ export async function startServiceProcess(
   process.once('exit', () => child.kill('SIGKILL'));
   return {
     name,
-    healthUrl,
+    url: `http://127.0.0.1:${healthPort}`,
     get env() {
       return currentEnv;
     },

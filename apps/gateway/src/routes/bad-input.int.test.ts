@@ -11,8 +11,10 @@ const uuid = '01a20000-0000-7000-8000-000000000000';
 
 beforeAll(async () => {
   platform = await startPlatform({
-    identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
-    gatewayEnv: { RATE_LIMIT_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000' },
+    env: {
+      identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+      gateway: { RATE_LIMIT_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000' },
+    },
   });
   api = apiClient(platform.gatewayUrl);
   // A platform admin passes every role check, so validation is what is tested.

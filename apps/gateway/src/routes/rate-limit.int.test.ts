@@ -5,7 +5,7 @@ let platform: TestPlatform;
 let api: ApiClient;
 
 beforeAll(async () => {
-  platform = await startPlatform({ gatewayEnv: { RATE_LIMIT_MAX: '15', AUTH_RATE_LIMIT_MAX: '4' } });
+  platform = await startPlatform({ env: { gateway: { RATE_LIMIT_MAX: '15', AUTH_RATE_LIMIT_MAX: '4' } } });
   api = apiClient(platform.gatewayUrl);
 });
 afterAll(() => platform?.stop());

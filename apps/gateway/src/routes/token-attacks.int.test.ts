@@ -7,7 +7,7 @@ let api: ApiClient;
 
 beforeAll(async () => {
   // Two-second access tokens, so expiry can be seen without a long wait.
-  platform = await startPlatform({ identityEnv: { ACCESS_TOKEN_TTL_S: '2' } });
+  platform = await startPlatform({ env: { identity: { ACCESS_TOKEN_TTL_S: '2' } } });
   api = apiClient(platform.gatewayUrl);
 });
 afterAll(() => platform?.stop());

@@ -2,7 +2,6 @@ import { identity, identityEvents, CommonErrorCodes } from '@nxg/contracts';
 import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
-import { SOURCE } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import {
   findUserById,
@@ -46,7 +45,7 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
             [id, input.email, input.username, passwordHash, input.name],
           );
           const session = await sessions.create(tx, id);
-          await enqueueEvent(tx, SOURCE, {
+          await enqueueEvent(tx, {
             event: identityEvents.userRegistered,
             subject: id,
             data: {

@@ -13,7 +13,7 @@ let api: ApiClient;
 const startedAt = new Date();
 
 beforeAll(async () => {
-  platform = await startPlatform({ identityEnv: { LOGIN_MAX_FAILURES: '3', LOGIN_COOLDOWN_S: '60' } });
+  platform = await startPlatform({ env: { identity: { LOGIN_MAX_FAILURES: '3', LOGIN_COOLDOWN_S: '60' } } });
   api = apiClient(platform.gatewayUrl);
 });
 afterAll(() => platform?.stop());

@@ -11,7 +11,7 @@ const login = async (loginName: string, password: string) =>
 
 beforeAll(async () => {
   platform = await startPlatform({
-    identityEnv: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+    env: { identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password } },
   });
   api = apiClient(platform.gatewayUrl);
   adminToken = await login(admin.email, admin.password);

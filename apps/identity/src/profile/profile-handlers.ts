@@ -2,7 +2,7 @@ import { identity, identityEvents } from '@nxg/contracts';
 import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import { findUserWithStaff, toUser, type UserRow } from '../accounts/account-store.ts';
-import { SOURCE, type IdentityDeps } from '../deps.ts';
+import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { BodyStore } from './body-store.ts';
 
@@ -44,7 +44,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
           'UPDATE users SET name = $2, profile = $3, health_sealed = $4, updated_at = now() WHERE id = $1',
           [userId, name, JSON.stringify(profile), health],
         );
-        await enqueueEvent(tx, SOURCE, {
+        await enqueueEvent(tx, {
           event: identityEvents.userUpdated,
           subject: userId,
           data: { userId, name, ...profile },
@@ -71,7 +71,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
             source: source ?? 'manual',
             figures,
           });
-          await enqueueEvent(tx, SOURCE, {
+          await enqueueEvent(tx, {
             event: identityEvents.bodyMeasured,
             subject: userId,
             data: { userId, measurementId: saved.id, measuredAt: saved.measuredAt },
@@ -108,7 +108,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
       await db.transaction(async (tx) => {
         const deleted = await tx.query('DELETE FROM users WHERE id = $1 RETURNING id', [userId]);
         if (deleted.length === 0) throw userGone();
-        await enqueueEvent(tx, SOURCE, {
+        await enqueueEvent(tx, {
           event: identityEvents.userDeleted,
           subject: userId,
           data: { userId, deletedAt: new Date().toISOString() },

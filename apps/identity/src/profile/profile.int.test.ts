@@ -71,7 +71,7 @@ describe("a member's own data", () => {
     );
     await api.put('/v1/me/body-composition', { weightKg: 81.5, bodyFatPercentage: 22.4 }, member.accessToken);
     const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/${platform.identity[0]!.env.DATABASE_NAME}`;
+    url.pathname = `/${platform.services.identity![0]!.env.DATABASE_NAME}`;
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
     try {

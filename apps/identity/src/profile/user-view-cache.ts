@@ -1,7 +1,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import type { User } from '@nxg/contracts';
+import { identityEvents, type User } from '@nxg/contracts';
 
-const INVALIDATE_SUBJECT = 'identity.cache.users.invalidate';
+const INVALIDATE_SUBJECT = identityEvents.userViewInvalidationSubject;
 
 /**
  * `GET /v1/me` is the hottest read: the assembled view of an account is kept in process for a

@@ -1,6 +1,7 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { revocationBucket } from '@nxg/contracts';
+import { namespaceOf } from '@nxg/platform';
 
 /**
  * Writes revocations to the KV bucket every gateway watches: `jti.<tokenId>` for one access
@@ -17,10 +18,12 @@ export class RevocationList {
   }
 
   private bucket(): Promise<KV> {
-    this.kv ??= new Kvm(this.nc).open(revocationBucket.bucket).catch((error: unknown) => {
-      this.kv = undefined;
-      throw error;
-    });
+    this.kv ??= new Kvm(this.nc)
+      .open(namespaceOf(this.nc).bucket(revocationBucket.bucket))
+      .catch((error: unknown) => {
+        this.kv = undefined;
+        throw error;
+      });
     return this.kv;
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import type { Database } from '@nxg/platform';
+import { ConfigError, type Database } from '@nxg/platform';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 
 const KEY_LOCK = 72_020_001;
@@ -57,7 +57,17 @@ export class SigningKeys {
       return created!;
     });
     if (this.signing?.kid === row.kid) return;
-    const key = (await importJWK(this.cipher.open<JWK>(row.private_sealed), row.alg)) as CryptoKey;
+    let privateJwk: JWK;
+    try {
+      privateJwk = this.cipher.open<JWK>(row.private_sealed);
+    } catch {
+      throw new ConfigError(
+        `identity's signing key in ${this.db.service}'s database was sealed under another IDENTITY_DATA_KEY. ` +
+          'Start identity with the key this database was created with (or, on a development machine, ' +
+          'delete its data directory to start afresh).',
+      );
+    }
+    const key = (await importJWK(privateJwk, row.alg)) as CryptoKey;
     this.signing = { kid: row.kid, alg: row.alg, key };
   }
 

@@ -10,7 +10,7 @@ import { AppError, bind, callOperation, enqueueEvent, type Binding, requireUser 
 import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
 import { HubErrors } from '../errors.ts';
-import { announceStatus, deriveStatus, findMachine, SOURCE, toMachine } from '../registry/machine-store.ts';
+import { announceStatus, deriveStatus, findMachine, toMachine } from '../registry/machine-store.ts';
 import { announceStatusChange, announceUnlink } from './link-notices.ts';
 import { endLink } from './link-store.ts';
 
@@ -74,7 +74,7 @@ export function linkBindings(deps: HubDeps): Binding[] {
             machineId,
             userId,
           ]);
-          await enqueueEvent(tx, SOURCE, {
+          await enqueueEvent(tx, {
             event: machineEvents.machineLinked,
             subject: machineId,
             natsSubject: machineEvents.machineSubject(machine.branch_id, machineId, 'linked'),

@@ -1,6 +1,6 @@
 import { machineEvents, type MachineStatus } from '@nxg/contracts';
 import { enqueueEvent, type Queryable } from '@nxg/platform';
-import { announceStatus, SOURCE } from '../registry/machine-store.ts';
+import { announceStatus } from '../registry/machine-store.ts';
 
 export interface EndedLink {
   linkId: string;
@@ -35,7 +35,7 @@ export async function endLink(
     [reason, ...params],
   );
   if (!ended) return undefined;
-  await enqueueEvent(tx, SOURCE, {
+  await enqueueEvent(tx, {
     event: machineEvents.machineUnlinked,
     subject: ended.machine_id,
     natsSubject: machineEvents.machineSubject(ended.branch_id, ended.machine_id, 'unlinked'),

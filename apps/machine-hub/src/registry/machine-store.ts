@@ -23,8 +23,6 @@ export interface MachineRow {
   [key: string]: unknown;
 }
 
-export const SOURCE = 'machine-hub';
-
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 export function secretMatches(row: Pick<MachineRow, 'secret_hash'>, secret: string): boolean {
@@ -100,7 +98,7 @@ export async function announceStatus(
   const status = deriveStatus(row, staleAfterMs);
   if (status === row.announced_status) return undefined;
   await tx.query('UPDATE machines SET announced_status = $2 WHERE id = $1', [machineId, status]);
-  await enqueueEvent(tx, SOURCE, {
+  await enqueueEvent(tx, {
     event: machineEvents.machineStatusChanged,
     subject: machineId,
     natsSubject: machineEvents.machineSubject(row.branch_id, machineId, 'status'),

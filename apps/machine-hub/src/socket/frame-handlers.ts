@@ -1,15 +1,17 @@
 import { jetstream } from '@nats-io/jetstream';
 import { machineEvents, machineFrames, type MachineFrame } from '@nxg/contracts';
-import { describeErrors, enqueueEvent, validatorFor } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { describeErrors, enqueueEvent, eventEnvelope, validatorFor } from '@nxg/platform';
 import type { HubDeps } from '../deps.ts';
 import { FrameErrors } from '../errors.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';
-import { announceStatus, SOURCE } from '../registry/machine-store.ts';
+import { announceStatus } from '../registry/machine-store.ts';
 import type { MachineConnection } from './machine-connection.ts';
 
 type FrameOf<T extends MachineFrame['type']> = Extract<MachineFrame, { type: T }>;
+
+/** An event caused by a machine frame is published once per frame, whoever relays it and however often. */
+const frameMsgId = (conn: MachineConnection, frameId: string) => `${conn.machineId}:${frameId}`;
 
 /**
  * Everything a machine says, frame by frame: checked, deduplicated by id, acted on once, acknowledged.
@@ -88,20 +90,16 @@ export function frameHandler(deps: HubDeps) {
       };
       // Live first (what the member watches), then the durable event; the ack waits for both.
       live.toMember(link.userId, 'telemetry', data);
-      const envelope = {
-        id: uuidv7(),
-        type: machineEvents.machineTelemetry.type,
-        source: SOURCE,
-        time: new Date().toISOString(),
+      const envelope = eventEnvelope(db.service, {
+        event: machineEvents.machineTelemetry,
         subject: conn.machineId,
-        dataVersion: machineEvents.machineTelemetry.dataVersion,
         data,
-      };
+      });
       await js.publish(
-        machineEvents.machineSubject(conn.branchId, conn.machineId, 'telemetry'),
+        machineEvents.telemetrySubject(conn.branchId, conn.machineId),
         JSON.stringify(envelope),
         {
-          msgID: `${conn.machineId}:${frame.id}`,
+          msgID: frameMsgId(conn, frame.id),
         },
       );
       conn.ack(frame.id);
@@ -123,9 +121,10 @@ export function frameHandler(deps: HubDeps) {
         durationS: frame.durationS,
       };
       const first = await once(conn, frame.id, async (tx) => {
-        await enqueueEvent(tx, SOURCE, {
+        await enqueueEvent(tx, {
           event: machineEvents.machineSetCompleted,
           subject: conn.machineId,
+          msgId: frameMsgId(conn, frame.id),
           natsSubject: machineEvents.machineSubject(conn.branchId, conn.machineId, 'set_completed'),
           data,
         });

@@ -1,7 +1,7 @@
 import { workoutEvents, type WorkoutLog } from '@nxg/contracts';
 import { enqueueEvent, type Queryable } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
-import { SOURCE, touchSession } from '../sessions/session-store.ts';
+import { touchSession } from '../sessions/session-store.ts';
 
 interface LogRow {
   id: string;
@@ -70,7 +70,7 @@ export async function insertLog(tx: Queryable, log: NewLog): Promise<WorkoutLog 
   );
   if (!row) return undefined;
   const saved = toLog(row);
-  await enqueueEvent(tx, SOURCE, {
+  await enqueueEvent(tx, {
     event: workoutEvents.exerciseLogged,
     subject: log.userId,
     data: {

@@ -19,12 +19,14 @@ beforeAll(async () => {
   standIn = await startWorkoutPlanningStandIn();
   platform = await startPlatform({
     // Two replicas share the planning service's quota and cache (through Redis when REDIS_URL is set).
-    workoutReplicas: process.env.REDIS_URL ? 2 : 1,
-    workoutEnv: {
-      WORKOUT_AI_URL: standIn.baseUrl,
-      WORKOUT_AI_API_KEY: standIn.apiKey,
-      WORKOUT_AI_QUOTA_PER_HOUR: String(QUOTA),
-      WORKOUT_AI_TIMEOUT_MS: '300',
+    replicas: { workout: process.env.REDIS_URL ? 2 : 1 },
+    env: {
+      workout: {
+        WORKOUT_AI_URL: standIn.baseUrl,
+        WORKOUT_AI_API_KEY: standIn.apiKey,
+        WORKOUT_AI_QUOTA_PER_HOUR: String(QUOTA),
+        WORKOUT_AI_TIMEOUT_MS: '300',
+      },
     },
   });
   api = apiClient(platform.gatewayUrl);

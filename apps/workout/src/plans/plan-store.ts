@@ -1,7 +1,6 @@
 import { workoutEvents, type Customizations, type WorkoutDay, type WorkoutPlan } from '@nxg/contracts';
 import { enqueueEvent, type Queryable } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
-import { SOURCE } from '../sessions/session-store.ts';
 import { applyCustomizations, carryOver } from './customizations.ts';
 
 interface PlanRow {
@@ -82,7 +81,7 @@ export async function activatePlan(
       JSON.stringify(customizations),
     ],
   );
-  await enqueueEvent(tx, SOURCE, {
+  await enqueueEvent(tx, {
     event: workoutEvents.planGenerated,
     subject: plan.userId,
     data: {

@@ -2,8 +2,6 @@ import { workoutEvents, type GymSession } from '@nxg/contracts';
 import { enqueueEvent, type Queryable } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 
-export const SOURCE = 'workout';
-
 interface SessionRow {
   id: string;
   user_id: string;
@@ -53,7 +51,7 @@ export async function startSession(
     [uuidv7(), userId, branchId, startedBy, machineId ? [machineId] : []],
   );
   if (!row) return undefined;
-  await enqueueEvent(tx, SOURCE, {
+  await enqueueEvent(tx, {
     event: workoutEvents.sessionStarted,
     subject: userId,
     data: { userId, sessionId: row.id, branchId, startedBy, at: new Date(row.started_at).toISOString() },
@@ -74,7 +72,7 @@ export async function endSession(
   );
   if (!row) return undefined;
   const session = toSession(row);
-  await enqueueEvent(tx, SOURCE, {
+  await enqueueEvent(tx, {
     event: workoutEvents.sessionEnded,
     subject: row.user_id,
     data: {

@@ -51,3 +51,9 @@ export const bodyMeasured = defineEvent({
 });
 
 export const all = [userRegistered, userUpdated, userDeleted, bodyMeasured];
+
+/**
+ * Core NATS (no stream captures `cache.>`): identity replicas tell each other to forget a cached
+ * user view. It used to be `identity.cache.…`, which the IDENTITY stream kept for 30 days.
+ */
+export const userViewInvalidationSubject = 'cache.identity.users.invalidate';

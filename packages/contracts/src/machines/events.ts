@@ -6,6 +6,9 @@ import { MachineStatus, Metrics, SetCompleted } from './schemas.ts';
 export const machineSubject = (branchId: string, machineId: string, kind: string) =>
   `machines.${branchId}.${machineId}.${kind}`;
 
+/** Telemetry has a stream of its own with short retention: `telemetry.<branchId>.<machineId>`. */
+export const telemetrySubject = (branchId: string, machineId: string) => `telemetry.${branchId}.${machineId}`;
+
 const ids = { machineId: Type.String(), branchId: Type.String() };
 const at = Type.String({ format: 'date-time' });
 
@@ -37,10 +40,10 @@ export const machineUnlinked = defineEvent({
 
 export const machineTelemetry = defineEvent({
   type: 'machines.telemetry',
-  stream: 'MACHINES',
+  stream: 'TELEMETRY',
   dataVersion: 1,
   description:
-    'A telemetry sample from a linked machine (FTMS field names). Subject machines.<branchId>.<machineId>.telemetry.',
+    'A telemetry sample from a linked machine (FTMS field names), once per machine frame (Nats-Msg-Id machineId:frameId). Subject telemetry.<branchId>.<machineId>; kept a day by default.',
   data: Type.Object({
     ...ids,
     linkId: Type.String(),
@@ -56,7 +59,7 @@ export const machineSetCompleted = defineEvent({
   stream: 'MACHINES',
   dataVersion: 1,
   description:
-    'A set finished on a linked machine, once per frame id. Subject machines.<branchId>.<machineId>.set_completed.',
+    'A set finished on a linked machine, once per frame id (Nats-Msg-Id machineId:frameId). Subject machines.<branchId>.<machineId>.set_completed.',
   data: Type.Object({
     ...ids,
     linkId: Type.String(),

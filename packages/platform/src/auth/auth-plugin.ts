@@ -1,3 +1,4 @@
+import type { NatsConnection } from '@nats-io/transport-node';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
 import { JwksKeys } from './jwks-keys.ts';
@@ -17,9 +18,8 @@ const JWKS_RETRY_MS = 2000;
  * identity's public keys, fetched until they arrive (identity may start later; readiness says so
  * meanwhile), and the watched revocation list.
  */
-export const authPlugin = fp<{ issuer: string; audience: string }>(
-  async (app, options) => {
-    const nc = app.bus.nc;
+export const authPlugin = fp<{ nc: NatsConnection; issuer: string; audience: string }>(
+  async (app, { nc, ...options }) => {
     const keys = new JwksKeys(nc);
     const revocations = new RevocationWatch();
     const load = async (): Promise<void> => {
@@ -34,5 +34,5 @@ export const authPlugin = fp<{ issuer: string; audience: string }>(
     app.addHook('onClose', async () => revocations.stop());
     app.decorate('auth', { keys, revocations, verifier: new TokenVerifier(keys, revocations, options) });
   },
-  { name: 'auth', dependencies: ['bus'] },
+  { name: 'auth' },
 );

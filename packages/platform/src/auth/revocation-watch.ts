@@ -1,6 +1,7 @@
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { revocationBucket } from '@nxg/contracts';
+import { namespaceOf } from '../bus/namespace.ts';
 import type { Logger } from 'pino';
 
 /**
@@ -26,7 +27,7 @@ export class RevocationWatch {
   }
 
   async start(nc: NatsConnection, logger: Logger): Promise<void> {
-    const kv = await new Kvm(nc).open(revocationBucket.bucket);
+    const kv = await new Kvm(nc).open(namespaceOf(nc).bucket(revocationBucket.bucket));
     const status = await kv.status();
     if (status.values === 0) this.ready = true;
     const entries = await kv.watch({ key: '>' });

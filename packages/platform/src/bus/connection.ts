@@ -1,15 +1,24 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { inNamespace, namespace, type Namespace } from './namespace.ts';
 
 export interface Bus {
+  /** The connection inside this platform's namespace: use it for every subject. */
   nc: NatsConnection;
+  ns: Namespace;
   /** False while the client is reconnecting; readiness reflects it. */
   isConnected(): boolean;
   /** Stops intake, lets in-flight handlers reply, flushes and closes. */
   drain(): Promise<void>;
 }
 
-export async function connectBus(options: { url: string; name: string; logger: Logger }): Promise<Bus> {
+export async function connectBus(options: {
+  url: string;
+  name: string;
+  logger: Logger;
+  /** NATS_PREFIX: the namespace of subjects, streams and buckets (empty in production). */
+  prefix?: string;
+}): Promise<Bus> {
   const { logger } = options;
   const nc = await connect({
     servers: options.url.split(','),
@@ -37,8 +46,10 @@ export async function connectBus(options: { url: string; name: string; logger: L
       }
     }
   })();
+  const ns = namespace(options.prefix);
   return {
-    nc,
+    nc: inNamespace(nc, ns),
+    ns,
     isConnected: () => connected && !nc.isClosed(),
     async drain() {
       if (nc.isClosed()) return;

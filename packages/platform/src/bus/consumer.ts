@@ -5,6 +5,7 @@ import type { Static } from 'typebox';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { validatorFor } from '../validation.ts';
+import { namespaceOf } from './namespace.ts';
 import { contextFromHeaders, inSpan, SpanKind } from './trace.ts';
 
 export interface ConsumerRunner {
@@ -38,7 +39,7 @@ export async function runConsumer<E extends EventDefinition>(
   const { consumer, event, handle, logger } = options;
   const check = validatorFor(event.data);
   const js = jetstream(nc);
-  const source = await js.consumers.get(consumer.stream, consumer.durable);
+  const source = await js.consumers.get(namespaceOf(nc).stream(consumer.stream), consumer.durable);
   const messages: ConsumerMessages = await source.consume({ max_messages: 64 });
   const done = (async () => {
     for await (const msg of messages) {

@@ -67,7 +67,7 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
       const events = [];
       for (let n = 0; n < count; n++) {
         events.push(
-          await enqueueEvent(tx, 'outbox-test', {
+          await enqueueEvent(tx, {
             event: widgetCreated,
             subject: `user-${n}`,
             data: { widgetId: `w${n}`, n },
@@ -121,7 +121,7 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
     const subject = nextSubject();
     await expect(
       db.transaction(async (tx) => {
-        await enqueueEvent(tx, 'outbox-test', {
+        await enqueueEvent(tx, {
           event: widgetCreated,
           subject: 'user-1',
           data: { widgetId: 'w1', n: 1 },
@@ -139,7 +139,7 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
   it('refuses an event whose data breaks its schema, so nothing is written', async () => {
     await expect(
       db.transaction((tx) =>
-        enqueueEvent(tx, 'outbox-test', {
+        enqueueEvent(tx, {
           event: widgetCreated,
           subject: 'user-1',
           data: { widgetId: 7 } as never,
@@ -167,7 +167,7 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
     expect(stored[0]!.header.get('traceparent')).toBe(traceparent);
     expect(events[0]).toMatchObject({
       type: widgetCreated.type,
-      source: 'outbox-test',
+      source: 'platform-test', // the service that owns the database,
       dataVersion: 1,
       subject: 'user-0',
     });
@@ -176,7 +176,7 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
 
   it('publishes on the event type when no NATS subject is given', async () => {
     const [event] = await db.transaction(async (tx) => [
-      await enqueueEvent(tx, 'outbox-test', {
+      await enqueueEvent(tx, {
         event: widgetCreated,
         subject: 'user-9',
         data: { widgetId: 'w9', n: 9 },

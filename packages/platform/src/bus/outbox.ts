@@ -15,21 +15,19 @@ export interface PendingEvent<E extends EventDefinition> {
   data: Static<E['data']>;
   /** NATS subject when it is not the event type (e.g. machines.<branch>.<machine>.status). */
   natsSubject?: string;
+  /** `Nats-Msg-Id` when it is not the event id: derived from the cause (e.g. `machine:frame`). */
+  msgId?: string;
 }
 
-/**
- * Writes an event into the outbox inside the caller's transaction: it is published if and only if
- * the change it describes commits.
- */
-export async function enqueueEvent<E extends EventDefinition>(
-  tx: Queryable,
+/** The one place an event envelope is built: checked against its schema, stamped with its source. */
+export function eventEnvelope<E extends EventDefinition>(
   source: string,
   pending: PendingEvent<E>,
-): Promise<EventEnvelope<Static<E['data']>>> {
+): EventEnvelope<Static<E['data']>> {
   if (!validatorFor(pending.event.data).Check(pending.data)) {
     throw new Error(`event ${pending.event.type} does not match its schema`);
   }
-  const envelope: EventEnvelope<Static<E['data']>> = {
+  return {
     id: uuidv7(),
     type: pending.event.type,
     source,
@@ -38,14 +36,30 @@ export async function enqueueEvent<E extends EventDefinition>(
     dataVersion: pending.event.dataVersion,
     data: pending.data,
   };
+}
+
+/**
+ * Writes an event into the outbox inside the caller's transaction: it is published if and only if
+ * the change it describes commits. Its source is the service that owns the database.
+ */
+export async function enqueueEvent<E extends EventDefinition>(
+  tx: Queryable,
+  pending: PendingEvent<E>,
+): Promise<EventEnvelope<Static<E['data']>>> {
+  const envelope = eventEnvelope(tx.service, pending);
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
-  await tx.query('INSERT INTO outbox (id, subject, payload, headers) VALUES ($1, $2, $3, $4)', [
-    envelope.id,
-    pending.natsSubject ?? pending.event.type,
-    JSON.stringify(envelope),
-    JSON.stringify(trace),
-  ]);
+  await tx.query(
+    'INSERT INTO outbox (id, subject, payload, headers, msg_id) VALUES ($1, $2, $3, $4, $5)',
+    [
+      envelope.id,
+      pending.natsSubject ?? pending.event.type,
+      JSON.stringify(envelope),
+      JSON.stringify(trace),
+      pending.msgId ?? null,
+    ],
+    { name: 'outbox-insert' },
+  );
   return envelope;
 }
 
@@ -62,6 +76,7 @@ interface OutboxRow {
   subject: string;
   payload: unknown;
   headers: Record<string, string>;
+  msg_id: string | null;
   [key: string]: unknown;
 }
 
@@ -96,7 +111,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const relayBatch = () =>
     db.transaction(async (tx) => {
       const rows = await tx.query<OutboxRow>(
-        `SELECT id, subject, payload, headers FROM outbox
+        `SELECT id, subject, payload, headers, msg_id FROM outbox
          WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       );
@@ -105,7 +120,10 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
         rows.map((row) => {
           const h = natsHeaders();
           for (const [key, value] of Object.entries(row.headers ?? {})) h.set(key, value);
-          return js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers: h });
+          return js.publish(row.subject, JSON.stringify(row.payload), {
+            msgID: row.msg_id ?? row.id,
+            headers: h,
+          });
         }),
       );
       await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [

@@ -7,6 +7,8 @@ export type Row = Record<string, unknown>;
 
 /** What a query needs: the database itself or an open transaction. */
 export interface Queryable {
+  /** The service that owns this database: the `source` of the events written to its outbox. */
+  readonly service: string;
   /**
    * `name` makes it a prepared statement on PostgreSQL (parsed and planned once per connection):
    * for the hot paths. PGlite ignores it.
@@ -40,9 +42,9 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
     const name = options.name ?? `nxg_${options.service.replaceAll('-', '_')}`;
-    return openPostgres(options.url, name, options.poolSize ?? 10);
+    return openPostgres(options.service, options.url, name, options.poolSize ?? 10);
   }
-  return openPglite(resolve(options.dataDir, options.service));
+  return openPglite(options.service, resolve(options.dataDir, options.service));
 }
 
 async function ensureDatabaseExists(serverUrl: string, name: string): Promise<void> {
@@ -65,7 +67,12 @@ async function ensureDatabaseExists(serverUrl: string, name: string): Promise<vo
   }
 }
 
-async function openPostgres(serverUrl: string, name: string, poolSize: number): Promise<Database> {
+async function openPostgres(
+  service: string,
+  serverUrl: string,
+  name: string,
+  poolSize: number,
+): Promise<Database> {
   await ensureDatabaseExists(serverUrl, name);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
@@ -74,6 +81,7 @@ async function openPostgres(serverUrl: string, name: string, poolSize: number): 
   pool.on('error', () => {});
   const location = `postgres://${url.host}/${name}`;
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    service,
     async query<T extends Row>(sql: string, params?: unknown[], options?: { name?: string }) {
       const result = options?.name
         ? await client.query({ name: options.name, text: sql, values: params as unknown[] })
@@ -117,10 +125,11 @@ async function openPostgres(serverUrl: string, name: string, poolSize: number): 
   };
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(service: string, dir: string): Promise<Database> {
   await mkdir(dir, { recursive: true });
   const db = await PGlite.create(dir);
   const wrap = (client: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    service,
     async query<T extends Row>(sql: string, params?: unknown[]) {
       return (await client.query<T>(sql, params)).rows;
     },

@@ -1,4 +1,5 @@
 import type { MachineStatus } from '@nxg/contracts';
+import type { Job } from '@nxg/platform';
 import type { HubDeps } from '../deps.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink, type EndedLink } from '../linking/link-store.ts';
@@ -10,8 +11,8 @@ const SWEEP_LOCK = 72_030_001;
  * Missed heartbeats: a machine silent for two intervals (its socket gone, or its hub replica dead)
  * is announced offline and its link ended. Any replica may run this; the lock makes one at a time.
  */
-export function startOfflineSweeper(deps: HubDeps): { stop(): void } {
-  const { db, staleAfterMs, logger } = deps;
+export function offlineSweeper(deps: HubDeps): Job {
+  const { db, staleAfterMs } = deps;
   const sweep = async () => {
     const results = await db.withLock(SWEEP_LOCK, async (tx) => {
       // Silent for longer than the heartbeat window: linked (the link ends), or still shown as
@@ -40,10 +41,5 @@ export function startOfflineSweeper(deps: HubDeps): { stop(): void } {
     }
     if (results.length) deps.outbox.kick();
   };
-  const timer = setInterval(
-    () => void sweep().catch((err) => logger.error({ err }, 'offline sweep failed')),
-    Math.max(500, Math.floor(staleAfterMs / 4)),
-  );
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return { name: 'offline-sweeper', everyMs: Math.max(500, Math.floor(staleAfterMs / 4)), run: sweep };
 }

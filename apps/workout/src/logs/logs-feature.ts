@@ -1,0 +1,37 @@
+import { machineEvents } from '@nxg/contracts';
+import { consume, defineFeature } from '@nxg/platform';
+import type { WorkoutDeps } from '../deps.ts';
+import { logBindings } from './log-handlers.ts';
+import { insertLog } from './log-store.ts';
+
+/**
+ * Workout logs: members log by hand, and each set a connected machine reports is logged once (the
+ * machine frame id is the key; redeliveries change nothing).
+ */
+export const logsFeature = defineFeature<WorkoutDeps>({
+  name: 'logs',
+  operations: logBindings,
+  consumers: ({ db, outbox }) => [
+    consume('workout_set_completed', machineEvents.machineSetCompleted, async ({ data }) => {
+      const [exercise] = await db.query<{ id: string; name: string }>(
+        'SELECT id, name FROM exercises WHERE lower(name) = lower($1) OR id = $1 LIMIT 1',
+        [data.exercise],
+      );
+      const saved = await db.transaction((tx) =>
+        insertLog(tx, {
+          userId: data.userId,
+          exerciseId: exercise?.id ?? null,
+          exerciseName: exercise?.name ?? data.exercise,
+          reps: data.reps,
+          weightKg: data.weightKg,
+          durationS: data.durationS,
+          source: 'machine',
+          machineId: data.machineId,
+          frameId: data.frameId,
+          performedAt: data.at,
+        }),
+      );
+      if (saved) outbox.kick();
+    }),
+  ],
+});

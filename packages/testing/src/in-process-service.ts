@@ -1,0 +1,92 @@
+import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { buildService, loadServiceConfig, type ServiceDefinition } from '@nxg/platform';
+import type { ServiceManifestEntry } from '@nxg/contracts';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { RunningService } from './running-service.ts';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The service's definition, loaded from the module the manifest names (apps never import each other). */
+export async function loadDefinition(entry: ServiceManifestEntry): Promise<ServiceDefinition> {
+  const module = (await import(pathToFileURL(`${repoRoot}/${entry.module}`).href)) as {
+    default: ServiceDefinition;
+  };
+  return module.default;
+}
+
+/** Polls `/health/ready` through inject until every dependency is up. */
+async function waitReady(app: FastifyInstance, name: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const response = await app.inject('/health/ready');
+    if (response.statusCode === 200) return;
+    last = response.body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${name} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+/**
+ * A service built in this process from its definition, the way `main.ts` builds it, listening on
+ * loopback. Starting is fast (no new Node process, modules already loaded), so test files can each
+ * have platforms of their own and run in parallel. `kill` (no graceful stop) needs a real process.
+ */
+export async function startInProcess(
+  entry: ServiceManifestEntry,
+  env: Record<string, string>,
+  port: number,
+): Promise<RunningService> {
+  const definition = await loadDefinition(entry);
+  let output = '';
+  let currentEnv = { ...env };
+  let app: FastifyInstance | undefined;
+  const launch = async () => {
+    const config = loadServiceConfig(definition, currentEnv);
+    const logger = pino(
+      {
+        level: config.LOG_LEVEL === 'info' && !env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL,
+        base: { service: entry.name },
+      },
+      { write: (line: string) => void (output = (output + line).slice(-20_000)) },
+    );
+    const built = buildService(definition, config, logger);
+    try {
+      await built.listen({ host: '127.0.0.1', port });
+      await waitReady(built, entry.name, 30_000);
+    } catch (error) {
+      await built.close().catch(() => {});
+      throw new Error(`${entry.name} did not start: ${(error as Error).message}\n${output}`);
+    }
+    app = built;
+  };
+  await launch();
+  const stop = async () => {
+    const running = app;
+    app = undefined;
+    await running?.close();
+  };
+  return {
+    name: entry.name,
+    url: `http://127.0.0.1:${port}`,
+    get env() {
+      return currentEnv;
+    },
+    pid: undefined,
+    get app() {
+      return app;
+    },
+    logs: () => output,
+    stop,
+    async restart(overrides = {}) {
+      await stop();
+      currentEnv = { ...env, ...overrides };
+      await launch();
+    },
+    async kill() {
+      throw new Error(`kill -9 needs a real process: start the platform with { processes: true }`);
+    },
+  };
+}
