@@ -3,27 +3,16 @@
  * set; otherwise a local NATS (started from PATH under DATA_DIR if none answers), embedded PGlite
  * per service and in-process caches. Crashed services are restarted; Ctrl-C stops everything.
  */
-import { buckets, consumers, streams } from '@nxg/contracts';
-import { provisionMessaging } from '@nxg/platform';
-import { connect } from '@nats-io/transport-node';
+import { serviceManifest } from '@nxg/contracts';
 import { devAdmin, devAdminFile } from './dev-admin.ts';
 import { ensureNats } from './nats.ts';
+import { provisionWithRetry } from './provision-step.ts';
 import { Supervisor } from './supervisor.ts';
-
-/** Start order: each waits for the previous one to be ready. */
-const services = [
-  { name: 'identity', portVariable: 'IDENTITY_PORT', defaultPort: 8082 },
-  { name: 'machine-hub', portVariable: 'MACHINE_HUB_PORT', defaultPort: 8081 },
-  { name: 'workout', portVariable: 'WORKOUT_PORT', defaultPort: 8083 },
-  { name: 'gateway', portVariable: 'GATEWAY_PORT', defaultPort: 8080 },
-];
 
 const env = process.env;
 const dataDir = env.DATA_DIR ?? '.data';
 const nats = await ensureNats(env.NATS_URL ?? 'nats://127.0.0.1:4222', dataDir);
-const nc = await connect({ servers: nats.url, name: 'launcher' });
-await provisionMessaging(nc, { streams, consumers, buckets });
-await nc.close();
+await provisionWithRetry(nats.url, env, { say: (line) => console.log(`launcher  | ${line}`) });
 
 const localAdmin = !env.PLATFORM_ADMIN_EMAIL && env.NODE_ENV !== 'production' ? devAdmin(dataDir) : undefined;
 const supervisor = new Supervisor({
@@ -44,8 +33,9 @@ process.once('SIGINT', () => void stop());
 process.once('SIGTERM', () => void stop());
 
 try {
-  for (const service of services) {
-    await supervisor.start(service.name, Number(env[service.portVariable] ?? service.defaultPort));
+  // Manifest order: each waits for the previous one to be ready.
+  for (const service of serviceManifest) {
+    await supervisor.start(service.name, service.main, Number(env[service.portVariable] ?? service.port));
   }
 } catch (error) {
   console.error(`\n${(error as Error).message}`);

@@ -1,7 +1,15 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiClient, readEvents, registerMember, startPlatform, type TestPlatform } from '@nxg/testing';
+import {
+  apiClient,
+  readEvents,
+  registerMember,
+  startPlatform,
+  type TestPlatform,
+  adminEnv,
+  platformAdmin,
+} from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkByQr } from './demo-member.ts';
 import { LiveFeed, type LiveFeedMessage } from './live-feed.ts';
@@ -9,7 +17,7 @@ import { provisionMachines } from './provision.ts';
 import type { OutboxedFrame } from './sim-machine.ts';
 import { Simulation } from './simulation.ts';
 
-const admin = { email: 'sim-admin@nxg.test', password: 'simulator admin password' };
+const admin = platformAdmin;
 let platform: TestPlatform;
 let dataDir: string;
 let sim: Simulation | undefined;
@@ -19,7 +27,7 @@ const startedAt = new Date();
 beforeAll(async () => {
   platform = await startPlatform({
     replicas: { 'machine-hub': 1 },
-    env: { identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password } },
+    env: { identity: adminEnv },
   });
   dataDir = mkdtempSync(join(tmpdir(), 'nxg-sim-'));
 });

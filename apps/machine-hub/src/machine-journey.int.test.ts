@@ -1,60 +1,39 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import {
-  apiClient,
+  adminEnv,
   connectLive,
   connectMachine,
   readEvents,
+  onlineMachine as onlineMachineFixture,
+  openGym,
   registerMember,
+  scanQr,
   startPlatform,
   type ApiClient,
-  type SocketClient,
+  type Gym,
   type TestPlatform,
 } from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const admin = { email: 'root@nxg.test', password: 'platform admin password' };
 let platform: TestPlatform;
 let api: ApiClient;
 let adminToken: string;
 let branchId: string;
+let gym: Gym;
 const startedAt = new Date();
 
 beforeAll(async () => {
-  platform = await startPlatform({
-    replicas: { 'machine-hub': 1 },
-    env: { identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password } },
-  });
-  api = apiClient(platform.gatewayUrl);
-  adminToken = (await api.post('/v1/auth/login', { login: admin.email, password: admin.password })).body
-    .accessToken;
-  branchId = (
-    await api.post('/v1/branches', { name: `Hub ${Date.now()}`, address: '1 Gym Road' }, adminToken)
-  ).body.id;
+  platform = await startPlatform({ replicas: { 'machine-hub': 1 }, env: { identity: adminEnv } });
+  gym = await openGym(platform, 'Hub');
+  ({ api, adminToken, branchId } = gym);
 });
 afterAll(() => platform?.stop());
 
-/** A provisioned, connected, greeted machine. */
+/** A provisioned, connected, greeted machine (the shared fixture, checked for the hub's welcome). */
 async function onlineMachine(name = 'Treadmill') {
-  const created = await api.post(
-    `/v1/branches/${branchId}/machines`,
-    { name, type: 'cardio', location: 'Floor 1' },
-    adminToken,
-  );
-  expect(created.status).toBe(201);
-  const { machineId, secret } = created.body.credentials;
-  const token = await api.post('/v1/machines/token', { machineId, secret });
-  expect(token.status).toBe(200);
-  const machine = connectMachine(platform.hubUrls[0]!, token.body.accessToken);
-  await machine.opened;
-  const hello = machine.send({ type: 'hello', firmware: '1.2.3', capabilities: ['telemetry', 'qr'] });
-  const welcome = await machine.next((m) => m.type === 'welcome');
-  expect(welcome).toMatchObject({ machineId, heartbeatIntervalS: 2 });
-  await machine.reply(hello.id);
-  return { machine, machineId, machineToken: token.body.accessToken as string };
-}
-
-async function scanQr(machine: SocketClient): Promise<string> {
-  machine.send({ type: 'qr.request' });
-  return (await machine.next((m) => m.type === 'qr')).token as string;
+  const online = await onlineMachineFixture(platform, gym, { name });
+  expect(online.welcome).toMatchObject({ machineId: online.machineId, heartbeatIntervalS: 2 });
+  return online;
 }
 
 describe('a member trains on a connected machine', () => {
@@ -87,6 +66,16 @@ describe('a member trains on a connected machine', () => {
     expect(await live.next((m) => m.type === 'telemetry')).toMatchObject({
       data: { linkId, machineId, metrics: { speedKph: 10.5, heartRate: 142 } },
     });
+    // Telemetry is kept in a stream of its own (short retention), not among the machine events.
+    const samples = await readEvents(platform.nc, {
+      stream: 'TELEMETRY',
+      subject: `telemetry.${branchId}.${machineId}`,
+      since: startedAt,
+      expect: 1,
+    });
+    expect(samples.map((e) => e.data)).toMatchObject([
+      { frameId: telemetry.id, metrics: { speedKph: 10.5 } },
+    ]);
 
     const set = machine.send({
       type: 'set.completed',
@@ -108,6 +97,13 @@ describe('a member trains on a connected machine', () => {
     });
     expect(sets).toHaveLength(1);
     expect(sets[0]!.data).toMatchObject({ userId: member.user.id, reps: 12, weightKg: 80, frameId: set.id });
+    // Its message id comes from the machine frame, so however often it is relayed it lands once.
+    const stored = await (
+      await jetstreamManager(platform.nc)
+    ).streams.getMessage(platform.ns.stream('MACHINES'), {
+      last_by_subj: platform.ns.subject(`machines.${branchId}.${machineId}.set_completed`),
+    });
+    expect(stored?.header.get('Nats-Msg-Id')).toBe(`${machineId}:${set.id}`);
 
     expect((await api.post('/v1/machines/unlink', { machineId }, member.accessToken)).status).toBe(204);
     expect(await machine.next((m) => m.type === 'unlinked')).toMatchObject({ linkId, reason: 'member' });

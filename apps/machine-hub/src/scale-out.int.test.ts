@@ -6,19 +6,21 @@ import {
   registerMember,
   startPlatform,
   type TestPlatform,
+  adminEnv,
+  platformAdmin,
 } from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Replicas share one database, which needs a PostgreSQL server.
 const withServer = Boolean(process.env.DATABASE_URL);
-const admin = { email: 'root@nxg.test', password: 'platform admin password' };
+const admin = platformAdmin;
 let platform: TestPlatform;
 
 beforeAll(async () => {
   if (!withServer) return;
   platform = await startPlatform({
     replicas: { 'machine-hub': 2, gateway: 2 },
-    env: { identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password } },
+    env: { identity: adminEnv },
   });
 });
 afterAll(() => platform?.stop());

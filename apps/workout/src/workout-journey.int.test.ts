@@ -1,56 +1,36 @@
 import { jetstream } from '@nats-io/jetstream';
 import {
-  apiClient,
-  connectMachine,
+  adminEnv,
+  onlineMachine,
+  openGym,
   readEvents,
   registerMember,
   startPlatform,
   waitFor,
   type ApiClient,
+  type Gym,
   type TestPlatform,
 } from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const admin = { email: 'root@nxg.test', password: 'platform admin password' };
 let platform: TestPlatform;
 let api: ApiClient;
-let adminToken: string;
+let gym: Gym;
 let branchId: string;
 const startedAt = new Date();
 
 beforeAll(async () => {
   platform = await startPlatform({
     replicas: { 'machine-hub': 1, workout: 1 },
-    env: {
-      identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
-      workout: { SESSION_IDLE_TIMEOUT_S: '3', SESSION_SWEEP_INTERVAL_S: '1' },
-    },
+    env: { identity: adminEnv, workout: { SESSION_IDLE_TIMEOUT_S: '3', SESSION_SWEEP_INTERVAL_S: '1' } },
   });
-  api = apiClient(platform.gatewayUrl);
-  adminToken = (await api.post('/v1/auth/login', { login: admin.email, password: admin.password })).body
-    .accessToken;
-  branchId = (
-    await api.post('/v1/branches', { name: `Workout ${Date.now()}`, address: '2 Gym Road' }, adminToken)
-  ).body.id;
+  gym = await openGym(platform, 'Workout');
+  ({ api, branchId } = gym);
 });
 afterAll(() => platform?.stop());
 
-async function machineOf(type: 'cardio' | 'strength') {
-  const created = await api.post(
-    `/v1/branches/${branchId}/machines`,
-    { name: `${type} ${Date.now()}`, type, location: 'Floor' },
-    adminToken,
-  );
-  const { machineId, secret } = created.body.credentials;
-  const token = (await api.post('/v1/machines/token', { machineId, secret })).body.accessToken;
-  const machine = connectMachine(platform.hubUrls[0]!, token);
-  await machine.opened;
-  machine.send({ type: 'hello', firmware: '1', capabilities: [] });
-  await machine.next((m) => m.type === 'welcome');
-  const keepAlive = setInterval(() => machine.send({ type: 'heartbeat' }), 1000);
-  machine.closed.then(() => clearInterval(keepAlive));
-  return { machine, machineId };
-}
+/** An online machine that keeps heartbeating, for tests that outlast the heartbeat window. */
+const machineOf = (type: 'cardio' | 'strength') => onlineMachine(platform, gym, { type, heartbeats: true });
 
 describe('gym sessions', () => {
   it('check in, once, and check out', async () => {
@@ -84,7 +64,7 @@ describe('gym sessions', () => {
     const closedBranch = await api.post(
       '/v1/branches',
       { name: `Closed ${Date.now()}`, address: 'x', openingHours: { mon: '00:00-00:01' } },
-      adminToken,
+      gym.adminToken,
     );
     const member = await registerMember(api);
     expect(

@@ -10,3 +10,4 @@ export * from './socket-client.ts';
 export * from './stand-ins/stand-in-server.ts';
 export * from './stand-ins/workout-planning-stand-in.ts';
 export * from './wait-for.ts';
+export * from './fixtures.ts';

@@ -1,9 +1,17 @@
 import type { Operation } from '@nxg/contracts';
-import { apiClient, registerMember, startPlatform, type ApiClient, type TestPlatform } from '@nxg/testing';
+import {
+  apiClient,
+  registerMember,
+  startPlatform,
+  type ApiClient,
+  type TestPlatform,
+  adminEnv,
+  platformAdmin,
+} from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../service.ts';
 
-const admin = { email: 'root@nxg.test', password: 'platform admin password' };
+const admin = platformAdmin;
 let platform: TestPlatform;
 let api: ApiClient;
 let token: string;
@@ -12,7 +20,7 @@ const uuid = '01a20000-0000-7000-8000-000000000000';
 beforeAll(async () => {
   platform = await startPlatform({
     env: {
-      identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
+      identity: adminEnv,
       gateway: { RATE_LIMIT_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000' },
     },
   });

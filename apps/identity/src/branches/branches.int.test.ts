@@ -1,7 +1,15 @@
-import { apiClient, registerMember, startPlatform, type ApiClient, type TestPlatform } from '@nxg/testing';
+import {
+  apiClient,
+  registerMember,
+  startPlatform,
+  type ApiClient,
+  type TestPlatform,
+  adminEnv,
+  platformAdmin,
+} from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const admin = { email: 'root@nxg.test', password: 'platform admin password' };
+const admin = platformAdmin;
 let platform: TestPlatform;
 let api: ApiClient;
 let adminToken: string;
@@ -11,7 +19,7 @@ const login = async (loginName: string, password: string) =>
 
 beforeAll(async () => {
   platform = await startPlatform({
-    env: { identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password } },
+    env: { identity: adminEnv },
   });
   api = apiClient(platform.gatewayUrl);
   adminToken = await login(admin.email, admin.password);

@@ -42,11 +42,12 @@ export interface ConsumerBinding {
 }
 
 export const consume = <E extends EventDefinition>(
-  durable: string,
+  /** The durable's name as declared in contracts (or its declaration). */
+  consumer: string | ConsumerDefinition,
   event: E,
   handle: (event: EventEnvelope<Static<E['data']>>, msg: JsMsg) => Promise<void>,
 ): ConsumerBinding => ({
-  consumer: consumerNamed(durable),
+  consumer: typeof consumer === 'string' ? consumerNamed(consumer) : consumer,
   event,
   handle: handle as ConsumerBinding['handle'],
 });
