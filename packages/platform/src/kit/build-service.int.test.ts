@@ -56,10 +56,7 @@ function demoService(migrations: string, jobRuns: number[]) {
     migrations,
     context: (kit) => kit,
     features: [
-      defineFeature<{
-        db: import('../db/database.ts').Database;
-        outbox: import('../bus/outbox.ts').OutboxRelay;
-      }>({
+      defineFeature<{ db: Database; outbox: OutboxRelay }>({
         name: 'notes',
         operations: ({ db, outbox }) => [
           bind(addNote, async ({ text, slowMs }) => {
