@@ -1,9 +1,8 @@
 import { jetstream } from '@nats-io/jetstream';
-import { machineEvents, machineFrames, type MachineFrame } from '@nxg/contracts';
+import { machineEvents, machineFrames, type MachineFrame, FrameErrors } from '@nxg/contracts';
 import { describeErrors, enqueueEvent, validatorFor } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
-import { FrameErrors } from '../errors.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';
 import { announceStatus, SOURCE } from '../registry/machine-store.ts';
