@@ -27,7 +27,7 @@ const paged: readonly ErrorCode[] = [C.INVALID_CURSOR];
 
 /** Every code an operation may answer with: its own (`errors`) and those its kind answers by rule. */
 export function problemCodesOf(op: Operation): ErrorCode[] {
-  const codes = new Set<ErrorCode>([...anyCall, ...op.errors]);
+  const codes = new Set<ErrorCode>([...op.errors, ...anyCall]);
   if (op.http) {
     anyRoute.forEach((code) => codes.add(code));
     if (bodyMethods.has(op.http.method)) withBody.forEach((code) => codes.add(code));
