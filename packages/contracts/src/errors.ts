@@ -11,21 +11,58 @@ export const Problem = Type.Object({
   errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
 });
 
+/** What an error code tells a client: the HTTP status it always comes with, and when it is answered. */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly description: string;
+}
+
+/** A service's error codes, each with its spec. Keys are the codes themselves. */
+export type ErrorCatalog = Readonly<Record<string, ErrorSpec>>;
+
+/** `{ CODE: 'CODE', … }` for a catalog, so code references read `WorkoutErrors.PLAN_NOT_FOUND`. */
+export function codesOf<const C extends ErrorCatalog>(catalog: C): { readonly [K in keyof C & string]: K } {
+  return Object.freeze(Object.fromEntries(Object.keys(catalog).map((code) => [code, code]))) as never;
+}
+
 /** Codes any service or the gateway may answer with. Service-specific codes live with each service. */
-export const CommonErrorCodes = {
-  VALIDATION_FAILED: 'VALIDATION_FAILED',
-  MALFORMED_JSON: 'MALFORMED_JSON',
-  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
-  NOT_FOUND: 'NOT_FOUND',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  TOKEN_INVALID: 'TOKEN_INVALID',
-  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
-  TOKEN_REVOKED: 'TOKEN_REVOKED',
-  FORBIDDEN: 'FORBIDDEN',
-  RATE_LIMITED: 'RATE_LIMITED',
-  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
-  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
-  INTERNAL: 'INTERNAL',
-} as const;
+export const commonErrorCatalog = {
+  VALIDATION_FAILED: { status: 400, description: 'A value in the request is not valid; `errors` says which' },
+  MALFORMED_JSON: { status: 400, description: 'The request body is not valid JSON' },
+  INVALID_CURSOR: { status: 400, description: 'The `cursor` is not one this list gave out' },
+  // Any 4xx: the status Fastify gave a request it refused before our own checks.
+  BAD_REQUEST: { status: 400 as number, description: 'The request was refused before it was read' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body is not sent as application/json' },
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The request body is larger than this route accepts' },
+  ROUTE_NOT_FOUND: { status: 404, description: 'No route has this method and path' },
+  NOT_FOUND: { status: 404, description: 'The resource does not exist' },
+  UNAUTHENTICATED: { status: 401, description: 'No access token was sent; sign in first' },
+  TOKEN_INVALID: { status: 401, description: 'The access token is not valid' },
+  TOKEN_EXPIRED: { status: 401, description: 'The access token has expired; refresh it' },
+  TOKEN_REVOKED: { status: 401, description: 'The access token was revoked (logout); sign in again' },
+  FORBIDDEN: { status: 403, description: 'The caller’s role may not do this' },
+  RATE_LIMITED: { status: 429, description: 'Too many requests; wait for `Retry-After` seconds' },
+  SERVICE_UNAVAILABLE: { status: 503, description: 'The service behind this route is not running' },
+  UPSTREAM_TIMEOUT: { status: 504, description: 'The service behind this route did not answer in time' },
+  INTERNAL: { status: 500, description: 'Something went wrong on our side; quote the `requestId`' },
+} as const satisfies ErrorCatalog;
+export const CommonErrorCodes = codesOf(commonErrorCatalog);
+
+/**
+ * Codes of the client kit for services we do not own (platform's ExternalError): answered by any
+ * operation that calls a partner API and has no fallback. Always 5xx: the member did nothing wrong.
+ */
+export const externalErrorCatalog = {
+  EXTERNAL_TIMEOUT: { status: 504, description: 'A partner service did not answer in time' },
+  EXTERNAL_UNAVAILABLE: { status: 502, description: 'A partner service is not available' },
+  EXTERNAL_RATE_LIMITED: { status: 503, description: 'A partner service is rate limiting us' },
+  EXTERNAL_QUOTA_EXHAUSTED: { status: 503, description: 'Our quota at a partner service is used up for now' },
+  EXTERNAL_QUOTA_UNAVAILABLE: {
+    status: 503,
+    description: 'Our quota at a partner service cannot be checked',
+  },
+  EXTERNAL_CIRCUIT_OPEN: { status: 503, description: 'A partner service is failing; calls are paused' },
+  EXTERNAL_BAD_RESPONSE: { status: 502, description: 'A partner service sent an answer we cannot use' },
+  EXTERNAL_AUTH_FAILED: { status: 502, description: 'A partner service refused our credentials' },
+  EXTERNAL_REQUEST_REJECTED: { status: 502, description: 'A partner service rejected the request' },
+} as const satisfies ErrorCatalog;

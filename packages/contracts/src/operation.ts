@@ -1,4 +1,5 @@
 import Type, { type Static, type TObject, type TProperties, type TSchema } from 'typebox';
+import type { ErrorCode } from './error-codes.ts';
 
 /** Who may call an operation. `member` is held by every human account; `machine` only by machine tokens. */
 export type Role = 'member' | 'trainer' | 'branch_admin' | 'platform_admin' | 'machine';
@@ -34,6 +35,11 @@ export interface Operation<
   body: TObject<B> | undefined;
   /** `null` for operations that answer 204 No Content. */
   output: O;
+  /**
+   * The codes this operation's own handler may answer with. Those every operation of its kind can
+   * answer (validation, auth, rate limit, timeouts…) are added by rule: see `problemsOf`.
+   */
+  errors: readonly ErrorCode[];
 }
 
 export interface OperationSpec<
@@ -49,6 +55,7 @@ export interface OperationSpec<
   query?: TObject<Q>;
   body?: TObject<B>;
   output: O;
+  errors?: readonly ErrorCode[];
 }
 
 /** No properties: the default for an operation without params, query or body. */
@@ -72,6 +79,7 @@ export function defineOperation<
     query: spec.query,
     body: spec.body,
     output: spec.output,
+    errors: spec.errors ?? [],
   };
 }
 

@@ -1,3 +1,4 @@
+import { CommonErrorCodes } from '@nxg/contracts';
 import { AppError } from './errors.ts';
 
 /** Opaque keyset cursors: the sort values of the last item, base64url-encoded. */
@@ -18,7 +19,7 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
   } catch {
     // fall through to the 400 below
   }
-  throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this list gave out');
+  throw new AppError(400, CommonErrorCodes.INVALID_CURSOR, 'The cursor is not one this list gave out');
 }
 
 /**

@@ -68,7 +68,7 @@ describe('toProblem', () => {
 
   it('leaves out the errors list when there are none, and titles an unusual status', () => {
     const problem = toProblem(
-      new AppError(418, 'TEAPOT', 'I am a teapot', { details: { brew: 'tea' } }),
+      new AppError(410, 'QR_TOKEN_EXPIRED', 'The QR code has expired', { details: { machineId: 'm1' } }),
       'r',
     );
     expect(problem).not.toHaveProperty('errors');

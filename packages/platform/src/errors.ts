@@ -1,18 +1,22 @@
-import { CommonErrorCodes, type ErrorBody } from '@nxg/contracts';
+import { CommonErrorCodes, type ErrorBody, type ErrorCode, type ErrorStatus } from '@nxg/contracts';
 import type { FieldError } from './validation.ts';
 
-/** The one error type services throw on purpose: a stable `code` clients switch on, and an HTTP status. */
-export class AppError extends Error {
+/**
+ * The one error type services throw on purpose: a stable `code` clients switch on, and an HTTP
+ * status. The code must be one a catalog in contracts declares, and the status the one it declares
+ * for that code, so the OpenAPI document built from those catalogs cannot drift from the handlers.
+ */
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   override name = 'AppError';
   readonly status: number;
-  readonly code: string;
+  readonly code: C;
   readonly details: unknown;
   /** Extra response headers, e.g. Retry-After on 429. */
   readonly headers: Record<string, string> | undefined;
 
   constructor(
-    status: number,
-    code: string,
+    status: ErrorStatus<C>,
+    code: C,
     message: string,
     options: { details?: unknown; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
@@ -33,8 +37,9 @@ export class AppError extends Error {
     };
   }
 
+  /** An error another service answered with: its code was declared where that service was built. */
   static fromBody(body: ErrorBody): AppError {
-    return new AppError(body.status, body.code, body.message, {
+    return new AppError(body.status, body.code as ErrorCode, body.message, {
       details: body.details,
       headers: body.headers,
     });

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
+import { problemComponents } from './problem-responses.ts';
 
 /** OpenAPI 3.1 generated from the routes (themselves generated from contracts), at /openapi.json and /docs. */
 export const docsPlugin = fp(
@@ -16,6 +17,7 @@ export const docsPlugin = fp(
         },
         components: {
           securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+          schemas: problemComponents,
         },
       },
       hideUntagged: true,

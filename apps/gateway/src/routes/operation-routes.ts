@@ -10,6 +10,7 @@ import {
   type TokenVerifier,
 } from '@nxg/platform';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import { documentProblems } from '../docs/problem-responses.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -62,10 +63,12 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
         ...(op.output ? { response: { [http.status]: op.output } } : {}),
         ...(isPublic ? {} : { security: [{ bearerAuth: [] }] }),
       },
-      // Auth routes skip the per-client limit for their own, stricter per-address one.
-      ...(http.rateLimit === 'auth'
-        ? { config: { rateLimit: false }, preHandler: options.authRateLimit }
-        : {}),
+      config: {
+        // Auth routes skip the per-client limit for their own, stricter per-address one.
+        ...(http.rateLimit === 'auth' ? { rateLimit: false } : {}),
+        swaggerTransform: documentProblems(op),
+      },
+      ...(http.rateLimit === 'auth' ? { preHandler: options.authRateLimit } : {}),
       onRequest: isPublic
         ? undefined
         : async (request) => {

@@ -1,8 +1,7 @@
-import { identity, identityEvents, CommonErrorCodes } from '@nxg/contracts';
+import { identity, identityEvents, CommonErrorCodes, IdentityErrors } from '@nxg/contracts';
 import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
-import { IdentityErrors } from '../errors.ts';
 import {
   findUserById,
   findUserByLogin,

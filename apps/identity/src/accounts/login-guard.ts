@@ -1,5 +1,5 @@
+import { IdentityErrors } from '@nxg/contracts';
 import { AppError, type Cache } from '@nxg/platform';
-import { IdentityErrors } from '../errors.ts';
 
 /**
  * Slows password guessing: after too many failures for one account, or from one client address,

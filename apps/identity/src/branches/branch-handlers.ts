@@ -1,8 +1,7 @@
-import { identity, type Branch } from '@nxg/contracts';
+import { identity, type Branch, IdentityErrors } from '@nxg/contracts';
 import { AppError, bind, decodeCursor, toPage, forbidden, type Binding } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
-import { IdentityErrors } from '../errors.ts';
 
 interface BranchRow {
   id: string;

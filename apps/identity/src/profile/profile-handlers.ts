@@ -1,9 +1,8 @@
-import { identity, identityEvents } from '@nxg/contracts';
+import { identity, identityEvents, IdentityErrors } from '@nxg/contracts';
 import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import { findUserWithStaff, toUser, type UserRow } from '../accounts/account-store.ts';
 import type { IdentityDeps } from '../deps.ts';
-import { IdentityErrors } from '../errors.ts';
 import { BodyStore } from './body-store.ts';
 
 const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');
@@ -60,7 +59,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
       const { measuredAt, source, ...figures } = input;
       const at = measuredAt ? new Date(measuredAt) : new Date();
       if (at.getTime() > Date.now() + 5 * 60_000) {
-        throw new AppError(400, 'MEASURED_IN_FUTURE', 'measuredAt is in the future');
+        throw new AppError(400, IdentityErrors.MEASURED_IN_FUTURE, 'measuredAt is in the future');
       }
       const entry = await db
         .transaction(async (tx) => {

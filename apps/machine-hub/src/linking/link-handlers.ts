@@ -5,11 +5,11 @@ import {
   workout,
   type PlannedExercise,
   type RequestContext,
+  HubErrors,
 } from '@nxg/contracts';
 import { AppError, bind, callOperation, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
-import { HubErrors } from '../errors.ts';
 import { announceStatus, deriveStatus, findMachine, toMachine } from '../registry/machine-store.ts';
 import { announceStatusChange, announceUnlink } from './link-notices.ts';
 import { endLink } from './link-store.ts';

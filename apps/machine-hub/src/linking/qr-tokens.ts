@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { HubErrors } from '@nxg/contracts';
 import { AppError, type Database } from '@nxg/platform';
-import { HubErrors } from '../errors.ts';
 
 const SECRET_NAME = 'qr-signing-key';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { identity, machines, type RequestContext } from '@nxg/contracts';
+import { identity, machines, type RequestContext, HubErrors } from '@nxg/contracts';
 import {
   AppError,
   bind,
@@ -13,7 +13,6 @@ import {
 } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
-import { HubErrors } from '../errors.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';
 import {

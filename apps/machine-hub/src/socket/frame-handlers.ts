@@ -1,8 +1,7 @@
 import { jetstream } from '@nats-io/jetstream';
-import { machineEvents, machineFrames, type MachineFrame } from '@nxg/contracts';
+import { FrameErrors, machineEvents, machineFrames, type MachineFrame } from '@nxg/contracts';
 import { describeErrors, enqueueEvent, eventEnvelope, validatorFor } from '@nxg/platform';
 import type { HubDeps } from '../deps.ts';
-import { FrameErrors } from '../errors.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';
 import { announceStatus } from '../registry/machine-store.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HubFrame, HubFrames } from '@nxg/contracts';
+import type { FrameErrorCode, HubFrame, HubFrames } from '@nxg/contracts';
 import type { WebSocket } from 'ws';
 
 /** How many recent frame ids a connection remembers: more than a machine may leave unacknowledged. */
@@ -50,7 +50,7 @@ export class MachineConnection {
     this.send('ack', {}, frameId);
   }
 
-  error(code: string, message: string, ref?: string): void {
+  error(code: FrameErrorCode, message: string, ref?: string): void {
     this.send('error', ref ? { code, message, ref } : { code, message });
   }
 

@@ -1,9 +1,8 @@
 import websocket from '@fastify/websocket';
-import { MachineCloseCodes } from '@nxg/contracts';
+import { MachineCloseCodes, FrameErrors } from '@nxg/contracts';
 import type { TokenVerifier } from '@nxg/platform';
 import type { FastifyInstance } from 'fastify';
 import type { HubDeps } from '../deps.ts';
-import { FrameErrors } from '../errors.ts';
 import { findMachine } from '../registry/machine-store.ts';
 import type { ConnectionRegistry } from './connection-registry.ts';
 import { frameHandler } from './frame-handlers.ts';

@@ -1,7 +1,6 @@
-import { workout } from '@nxg/contracts';
+import { workout, WorkoutErrors } from '@nxg/contracts';
 import { AppError, bind, decodeCursor, toPage, requireUser, type Binding } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
-import { WorkoutErrors } from '../errors.ts';
 import { insertLog, logsPage, toLog } from './log-store.ts';
 
 /** Sets logged by hand, and the member's log by date range. */

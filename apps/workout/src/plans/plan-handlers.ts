@@ -1,7 +1,6 @@
-import { workout, type Exercise, type WorkoutDay } from '@nxg/contracts';
+import { workout, type Exercise, type WorkoutDay, WorkoutErrors } from '@nxg/contracts';
 import { AppError, bind, requireUser, type Binding } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
-import { WorkoutErrors } from '../errors.ts';
 import type { AiPlanner } from './ai-planner.ts';
 import { activatePlan, activePlanRow, lastAiPlan, toPlan } from './plan-store.ts';
 import { planByRules, type Focus, type Goal, type Level, type PlanRequest } from './rule-planner.ts';

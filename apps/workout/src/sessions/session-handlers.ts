@@ -1,7 +1,6 @@
-import { workout } from '@nxg/contracts';
+import { workout, WorkoutErrors } from '@nxg/contracts';
 import { AppError, bind, decodeCursor, toPage, requireUser, type Binding } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
-import { WorkoutErrors } from '../errors.ts';
 import { activeSession, endSession, sessionsPage, startSession, toSession } from './session-store.ts';
 
 const noSession = () => new AppError(404, WorkoutErrors.NO_ACTIVE_SESSION, 'You are not checked in');

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { defineOperation } from '../operation.ts';
+import { IdentityErrors as E } from './errors.ts';
 import {
   AuthResult,
   BodyComposition,
@@ -28,6 +29,7 @@ export const register = defineOperation('identity', 'register', {
   access: 'public',
   body: Type.Object(RegisterBody, { additionalProperties: false }),
   output: AuthResult,
+  errors: [E.EMAIL_TAKEN, E.USERNAME_TAKEN],
 });
 
 export const login = defineOperation('identity', 'login', {
@@ -36,6 +38,7 @@ export const login = defineOperation('identity', 'login', {
   access: 'public',
   body: Type.Object(LoginBody, { additionalProperties: false }),
   output: AuthResult,
+  errors: [E.INVALID_CREDENTIALS, E.LOGIN_LOCKED],
 });
 
 export const refresh = defineOperation('identity', 'refresh', {
@@ -44,6 +47,7 @@ export const refresh = defineOperation('identity', 'refresh', {
   access: 'public',
   body: Type.Object(RefreshBody, { additionalProperties: false }),
   output: Tokens,
+  errors: [E.REFRESH_TOKEN_INVALID, E.REFRESH_TOKEN_EXPIRED, E.REFRESH_TOKEN_REUSED, E.SESSION_REVOKED],
 });
 
 export const logout = defineOperation('identity', 'logout', {
@@ -65,6 +69,7 @@ export const getMe = defineOperation('identity', 'me.get', {
   http: { method: 'GET', path: '/v1/me', status: 200 },
   access: humans,
   output: User,
+  errors: [E.USER_NOT_FOUND],
 });
 
 export const updateProfile = defineOperation('identity', 'me.profile.update', {
@@ -73,6 +78,7 @@ export const updateProfile = defineOperation('identity', 'me.profile.update', {
   access: humans,
   body: Type.Object(ProfilePatch, { additionalProperties: false, minProperties: 1 }),
   output: User,
+  errors: [E.USER_NOT_FOUND],
 });
 
 export const recordBodyComposition = defineOperation('identity', 'me.body.record', {
@@ -81,6 +87,7 @@ export const recordBodyComposition = defineOperation('identity', 'me.body.record
   access: humans,
   body: Type.Object(BodyMetrics, { additionalProperties: false, minProperties: 1 }),
   output: BodyComposition,
+  errors: [E.MEASURED_IN_FUTURE, E.USER_NOT_FOUND],
 });
 
 export const bodyCompositionHistory = defineOperation('identity', 'me.body.history', {
@@ -96,6 +103,7 @@ export const exportMe = defineOperation('identity', 'me.export', {
   http: { method: 'GET', path: '/v1/me/export', status: 200 },
   access: humans,
   output: DataExport,
+  errors: [E.USER_NOT_FOUND],
 });
 
 export const deleteMe = defineOperation('identity', 'me.delete', {
@@ -103,6 +111,7 @@ export const deleteMe = defineOperation('identity', 'me.delete', {
   http: { method: 'DELETE', path: '/v1/me', status: 204 },
   access: humans,
   output: null,
+  errors: [E.USER_NOT_FOUND],
 });
 
 export const createBranch = defineOperation('identity', 'branches.create', {
@@ -111,6 +120,7 @@ export const createBranch = defineOperation('identity', 'branches.create', {
   access: ['platform_admin'],
   body: Type.Object(BranchBody, { additionalProperties: false }),
   output: Branch,
+  errors: [E.INVALID_TIMEZONE, E.BRANCH_EXISTS],
 });
 
 export const listBranches = defineOperation('identity', 'branches.list', {
@@ -127,6 +137,7 @@ export const getBranch = defineOperation('identity', 'branches.get', {
   access: humans,
   params: Type.Object({ branchId: Id }, { additionalProperties: false }),
   output: Branch,
+  errors: [E.BRANCH_NOT_FOUND],
 });
 
 export const assignBranchRole = defineOperation('identity', 'branches.staff.assign', {
@@ -136,6 +147,7 @@ export const assignBranchRole = defineOperation('identity', 'branches.staff.assi
   params: Type.Object({ branchId: Id, userId: Id }, { additionalProperties: false }),
   body: Type.Object({ role: BranchRoleSchema }, { additionalProperties: false }),
   output: Type.Object({ branchId: Type.String(), userId: Type.String(), role: Type.String() }),
+  errors: [E.BRANCH_NOT_FOUND, E.USER_NOT_FOUND],
 });
 
 /** Internal (NATS only): machine-hub asks for a machine token once it has checked the machine's secret. */

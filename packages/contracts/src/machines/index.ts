@@ -3,3 +3,4 @@ export * as machineEvents from './events.ts';
 export * from './schemas.ts';
 export * from './protocol.ts';
 export * from './live.ts';
+export * from './errors.ts';

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { defineOperation } from '../operation.ts';
+import { HubErrors as E } from './errors.ts';
 import { Id, page, Pagination } from '../identity/schemas.ts';
 import { Machine, MachineCredentials, MachineType, MaintenanceEntry, MaintenanceType } from './schemas.ts';
 
@@ -42,6 +43,7 @@ export const updateMachine = defineOperation('machine-hub', 'machines.update', {
     { additionalProperties: false, minProperties: 1 },
   ),
   output: Machine,
+  errors: [E.MACHINE_NOT_FOUND],
 });
 
 export const logMaintenance = defineOperation('machine-hub', 'machines.maintenance.log', {
@@ -54,6 +56,7 @@ export const logMaintenance = defineOperation('machine-hub', 'machines.maintenan
     { additionalProperties: false },
   ),
   output: MaintenanceEntry,
+  errors: [E.MACHINE_NOT_FOUND],
 });
 
 export const listMaintenance = defineOperation('machine-hub', 'machines.maintenance.list', {
@@ -63,6 +66,7 @@ export const listMaintenance = defineOperation('machine-hub', 'machines.maintena
   params: Type.Object({ machineId: Id }, { additionalProperties: false }),
   query: Type.Object(Pagination, { additionalProperties: false }),
   output: page(MaintenanceEntry),
+  errors: [E.MACHINE_NOT_FOUND],
 });
 
 export const machineToken = defineOperation('machine-hub', 'machines.token', {
@@ -78,6 +82,7 @@ export const machineToken = defineOperation('machine-hub', 'machines.token', {
     tokenType: Type.Literal('Bearer'),
     expiresIn: Type.Integer(),
   }),
+  errors: [E.INVALID_MACHINE_CREDENTIALS],
 });
 
 export const link = defineOperation('machine-hub', 'machines.link', {
@@ -89,6 +94,15 @@ export const link = defineOperation('machine-hub', 'machines.link', {
     { additionalProperties: false },
   ),
   output: Type.Object({ machine: Machine, linkId: Type.String() }),
+  errors: [
+    E.QR_TOKEN_INVALID,
+    E.QR_TOKEN_EXPIRED,
+    E.QR_TOKEN_USED,
+    E.MACHINE_NOT_FOUND,
+    E.MACHINE_OCCUPIED,
+    E.MACHINE_UNAVAILABLE,
+    E.ALREADY_LINKED,
+  ],
 });
 
 export const unlink = defineOperation('machine-hub', 'machines.unlink', {
@@ -97,6 +111,7 @@ export const unlink = defineOperation('machine-hub', 'machines.unlink', {
   access: humans,
   body: Type.Object({ machineId: Id }, { additionalProperties: false }),
   output: null,
+  errors: [E.NOT_LINKED],
 });
 
 export const all = [

@@ -58,6 +58,18 @@ export const machineFrames = {
   unlink: UnlinkFrame,
 } as const;
 
+/** Codes of the `error` frames the hub sends a machine (the frame names the offending frame in `ref`). */
+export const FrameErrors = {
+  MALFORMED_FRAME: 'MALFORMED_FRAME',
+  INVALID_FRAME: 'INVALID_FRAME',
+  UNKNOWN_FRAME_TYPE: 'UNKNOWN_FRAME_TYPE',
+  NOT_LINKED: 'NOT_LINKED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  HELLO_FIRST: 'HELLO_FIRST',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type FrameErrorCode = (typeof FrameErrors)[keyof typeof FrameErrors];
+
 /** Frames the hub sends. An `ack` carries the id of the frame it acknowledges as its own `id`. */
 export interface HubFrames {
   welcome: { machineId: string; heartbeatIntervalS: number; serverTime: string };
@@ -65,7 +77,7 @@ export interface HubFrames {
   qr: { token: string; expiresAt: string };
   linked: { linkId: string; member: { displayName: string }; plan?: unknown };
   unlinked: { linkId: string; reason: string };
-  error: { code: string; message: string; ref?: string };
+  error: { code: FrameErrorCode; message: string; ref?: string };
 }
 export type HubFrame = {
   [K in keyof HubFrames]: { type: K; id: string; ts: string } & HubFrames[K];

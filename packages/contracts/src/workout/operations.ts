@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { defineOperation } from '../operation.ts';
+import { WorkoutErrors as E } from './errors.ts';
 import { Id, page, Pagination } from '../identity/schemas.ts';
 import { Customizations, Exercise, GymSession, PlannedExercise, WorkoutLog, WorkoutPlan } from './schemas.ts';
 
@@ -12,6 +13,7 @@ export const checkIn = defineOperation('workout', 'sessions.checkIn', {
   access: humans,
   body: Type.Object({ branchId: Id }, { additionalProperties: false }),
   output: GymSession,
+  errors: [E.SESSION_ALREADY_ACTIVE],
 });
 
 export const checkOut = defineOperation('workout', 'sessions.checkOut', {
@@ -19,6 +21,7 @@ export const checkOut = defineOperation('workout', 'sessions.checkOut', {
   http: { method: 'POST', path: '/v1/sessions/check-out', status: 200 },
   access: humans,
   output: GymSession,
+  errors: [E.NO_ACTIVE_SESSION],
 });
 
 export const currentSession = defineOperation('workout', 'sessions.current', {
@@ -26,6 +29,7 @@ export const currentSession = defineOperation('workout', 'sessions.current', {
   http: { method: 'GET', path: '/v1/sessions/current', status: 200 },
   access: humans,
   output: GymSession,
+  errors: [E.NO_ACTIVE_SESSION],
 });
 
 export const listSessions = defineOperation('workout', 'sessions.list', {
@@ -61,6 +65,7 @@ export const activePlan = defineOperation('workout', 'plans.active', {
   http: { method: 'GET', path: '/v1/workouts/plans/active', status: 200 },
   access: humans,
   output: WorkoutPlan,
+  errors: [E.NO_ACTIVE_PLAN],
 });
 
 export const customizePlan = defineOperation('workout', 'plans.customize', {
@@ -71,6 +76,7 @@ export const customizePlan = defineOperation('workout', 'plans.customize', {
   params: Type.Object({ planId: Id }, { additionalProperties: false }),
   body: Type.Object({ customizations: Customizations }, { additionalProperties: false }),
   output: WorkoutPlan,
+  errors: [E.UNKNOWN_EXERCISE, E.PLAN_NOT_FOUND],
 });
 
 export const listExercises = defineOperation('workout', 'exercises.list', {
@@ -106,6 +112,7 @@ export const logWorkout = defineOperation('workout', 'logs.create', {
     { additionalProperties: false },
   ),
   output: WorkoutLog,
+  errors: [E.UNKNOWN_EXERCISE, E.PERFORMED_IN_FUTURE],
 });
 
 export const listLogs = defineOperation('workout', 'logs.list', {

@@ -25,8 +25,10 @@ interface AccessClaims {
   br?: unknown;
 }
 
-const unauthenticated = (code: string, message: string) =>
-  new AppError(401, code, message, { headers: { 'www-authenticate': 'Bearer' } });
+const unauthenticated = (
+  code: 'UNAUTHENTICATED' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED',
+  message: string,
+) => new AppError(401, code, message, { headers: { 'www-authenticate': 'Bearer' } });
 
 /**
  * Verifies access tokens against identity's JWKS. Only asymmetric algorithms are accepted (so

@@ -87,7 +87,7 @@ describe('NATS request/reply operations', () => {
           return { text: input.text.repeat(input.times ?? 1), userId: requestCtx.userId ?? null };
         }),
         bind(conflict, async () => {
-          throw new AppError(409, 'WIDGET_TAKEN', 'That widget is taken', {
+          throw new AppError(409, 'USERNAME_TAKEN', 'That username is taken', {
             details: [{ path: '/name', message: 'taken' }],
           });
         }),
@@ -142,7 +142,7 @@ describe('NATS request/reply operations', () => {
 
   it("passes the handler's AppError to the caller with the same status, code, message and details", async () => {
     const error = await failure(callOperation(callerNc, conflict, {}, ctx(), { timeoutMs: 2_000 }));
-    expect(error).toMatchObject({ status: 409, code: 'WIDGET_TAKEN', message: 'That widget is taken' });
+    expect(error).toMatchObject({ status: 409, code: 'USERNAME_TAKEN', message: 'That username is taken' });
     expect(error.details).toEqual([{ path: '/name', message: 'taken' }]);
   });
 

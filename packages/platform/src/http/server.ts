@@ -127,7 +127,7 @@ export function toAppError(error: FastifyError): AppError {
     return new AppError(400, CommonErrorCodes.MALFORMED_JSON, 'The request body is not valid JSON');
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return new AppError(error.statusCode, 'BAD_REQUEST', error.message);
+    return new AppError(error.statusCode, CommonErrorCodes.BAD_REQUEST, error.message);
   }
   return internalError(error);
 }

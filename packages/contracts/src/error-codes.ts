@@ -1,0 +1,30 @@
+import { commonErrorCatalog, externalErrorCatalog, type ErrorCatalog } from './errors.ts';
+import { identityErrorCatalog } from './identity/errors.ts';
+import { hubErrorCatalog } from './machines/errors.ts';
+import { workoutErrorCatalog } from './workout/errors.ts';
+
+/** Every declared error catalog, by owner. A new service adds its catalog here. */
+export const errorCatalogs = {
+  common: commonErrorCatalog,
+  external: externalErrorCatalog,
+  identity: identityErrorCatalog,
+  'machine-hub': hubErrorCatalog,
+  workout: workoutErrorCatalog,
+} as const satisfies Record<string, ErrorCatalog>;
+
+/** All declared codes in one catalog (a test checks no two owners declare the same code). */
+export const errorCatalog = {
+  ...commonErrorCatalog,
+  ...externalErrorCatalog,
+  ...identityErrorCatalog,
+  ...hubErrorCatalog,
+  ...workoutErrorCatalog,
+} as const satisfies ErrorCatalog;
+
+/** A code some catalog declares: the only codes an AppError or an operation's `errors` may name. */
+export type ErrorCode = keyof typeof errorCatalog;
+
+/** The HTTP status a code is declared with (`number` for BAD_REQUEST, whose status varies). */
+export type ErrorStatus<C extends ErrorCode> = (typeof errorCatalog)[C]['status'];
+
+export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(errorCatalog, code);
