@@ -178,7 +178,7 @@ describe('deploy/ecs', () => {
     }
   });
 
-  describe.each(serviceManifest)('$name.task.json', (entry) => {
+  describe.each(serviceManifest)('task definition of $name', (entry) => {
     const container = () => {
       const file = `${entry.name}.task.json`;
       expect(readdirSync(ecsDir), `deploy/ecs has no ${file}`).toContain(file);
