@@ -6,15 +6,16 @@ export const IdentityConfigSchema = {
   /** Health endpoints; identity's API is on NATS. */
   IDENTITY_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8082 }),
   /** 32 bytes, base64: encrypts health data and signing keys at rest. Generated under DATA_DIR when unset outside production. */
-  IDENTITY_DATA_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
+  IDENTITY_DATA_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', secret: true })),
   JWT_ALGORITHM: Type.Union([Type.Literal('RS256'), Type.Literal('ES256')], { default: 'RS256' }),
   JWT_ISSUER: Type.String({ default: 'nxg-identity' }),
   JWT_AUDIENCE: Type.String({ default: 'nxg' }),
   ACCESS_TOKEN_TTL_S: Type.Integer({ minimum: 1, maximum: 3600, default: 900 }),
   REFRESH_TOKEN_TTL_S: Type.Integer({ minimum: 3600, default: 30 * 24 * 3600 }),
   SIGNING_KEY_ROTATION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
-  PLATFORM_ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email' })),
-  PLATFORM_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
+  /** `secret`: deployments take it from their secret store (tools/deploy), the email with its password. */
+  PLATFORM_ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', secret: true })),
+  PLATFORM_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, secret: true })),
   /** Failed logins per account before a cool-down. */
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 10 }),
   /** Failed logins per client IP (any account) before a cool-down. */

@@ -10,9 +10,12 @@ export const WorkoutConfigSchema = {
   /** How often the session job looks for idle sessions. */
   SESSION_SWEEP_INTERVAL_S: Type.Integer({ minimum: 1, default: 30 }),
   OUTBOX_RELAY_PAUSED: Type.Boolean({ default: false }),
-  /** The workout planning service (seed "External APIs"); unset: plans come from the built-in rules. */
-  WORKOUT_AI_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
-  WORKOUT_AI_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * The workout planning service (seed "External APIs"); unset: plans come from the built-in rules.
+   * `secret`: deployments take the address and its key from their secret store (tools/deploy).
+   */
+  WORKOUT_AI_URL: Type.Optional(Type.String({ pattern: '^https?://', secret: true })),
+  WORKOUT_AI_API_KEY: Type.Optional(Type.String({ minLength: 1, secret: true })),
   WORKOUT_AI_API_KEY_HEADER: Type.String({ default: 'X-Api-Key' }),
   /** How long one call may take (seed: 10 s for AI services). */
   WORKOUT_AI_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 10_000 }),
