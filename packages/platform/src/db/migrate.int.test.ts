@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,11 @@ import type { Database } from './database.ts';
 import { migrate, type MigrationSource } from './migrate.ts';
 
 const backend = testBackends.databaseUrl ? 'PostgreSQL' : 'PGlite';
+/** The platform's own migrations (the outbox and what changed it since), in the order they apply. */
+const platformApplied = readdirSync(platformMigrations.dir)
+  .filter((f) => f.endsWith('.sql'))
+  .sort()
+  .map((f) => `platform/${f}`);
 
 describe(`migrate (${backend})`, () => {
   const dirs: string[] = [];
@@ -50,11 +56,12 @@ describe(`migrate (${backend})`, () => {
     await write('0003_more.sql', `INSERT INTO ${table} (name) VALUES ('second');`);
     const applied = await migrate(shared.db, [platformMigrations, source]);
     expect(applied).toEqual([
-      'platform/0001_outbox.sql',
+      ...platformApplied,
       ...names('0001_widgets.sql', '0002_seed.sql', '0003_more.sql'),
     ]);
-    expect(await recorded(shared.db, source.scope)).toEqual(applied.slice(1));
-    expect(await recorded(shared.db, 'platform')).toEqual(['platform/0001_outbox.sql']);
+    expect(await recorded(shared.db, source.scope)).toEqual(applied.slice(platformApplied.length));
+    expect(await recorded(shared.db, 'platform')).toEqual(platformApplied);
+    expect(platformApplied[0]).toBe('platform/0001_outbox.sql');
     expect(await shared.db.query(`SELECT name FROM ${table} ORDER BY id`)).toEqual([
       { name: 'first' },
       { name: 'second' },
@@ -96,7 +103,7 @@ describe(`migrate (${backend})`, () => {
     const { source, table, names } = await newSource();
     const handles = [fresh.db, await fresh.another(), await fresh.another(), await fresh.another()];
     const results = await Promise.all(handles.map((db) => migrate(db, [platformMigrations, source])));
-    const expected = ['platform/0001_outbox.sql', ...names('0001_widgets.sql', '0002_seed.sql')].sort();
+    const expected = [...platformApplied, ...names('0001_widgets.sql', '0002_seed.sql')].sort();
     expect(results.flat().sort()).toEqual(expected);
     expect(
       [...(await recorded(fresh.db, 'platform')), ...(await recorded(fresh.db, source.scope))].sort(),
