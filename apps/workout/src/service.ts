@@ -1,17 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import type { Exercise } from '@nxg/contracts';
+import { apiKeyHeader, createExternalClient, type ExternalClient } from '@nxg/external';
 import {
-  apiKeyHeader,
   busPlugin,
   cachePlugin,
-  createExternalClient,
   createHttpServer,
   databasePlugin,
   healthPlugin,
   operationsPlugin,
   outboxPlugin,
   type ConsumerRunner,
-  type ExternalClient,
   type HttpServerOptions,
 } from '@nxg/platform';
 import type { FastifyInstance } from 'fastify';
