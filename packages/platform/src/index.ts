@@ -1,26 +1,29 @@
-export * from './config.ts';
-export * from './logger.ts';
-export * from './errors.ts';
-export * from './validation.ts';
-export * from './cache.ts';
-export * from './telemetry.ts';
-export * from './runtime.ts';
-export * from './db/database.ts';
-export * from './db/migrate.ts';
-export * from './bus/connection.ts';
-export * from './bus/trace.ts';
-export * from './bus/rpc.ts';
-export * from './bus/streams.ts';
-export * from './bus/consumer.ts';
-export * from './bus/outbox.ts';
-export * from './http/server.ts';
-export * from './http/health.ts';
+// What services, tools, @nxg/testing and @nxg/external use; everything else stays internal
+// (platform's own tests import it by relative path). Add a name here when a user needs it.
+export { BaseConfig, loadConfig } from './config.ts';
+export { AppError, forbidden, toProblem } from './errors.ts';
+export { describeErrors, validatorFor } from './validation.ts';
+export { createCache, type Cache } from './cache.ts';
+export { runService } from './runtime.ts';
+export { openDatabase, type Database, type Queryable } from './db/database.ts';
+export { migrate } from './db/migrate.ts';
+export { currentTraceparent } from './bus/trace.ts';
+export { bind, callOperation, type Binding } from './bus/rpc.ts';
+export { provisionMessaging } from './bus/streams.ts';
+export { runConsumer, type ConsumerRunner } from './bus/consumer.ts';
+export { enqueueEvent, type OutboxRelay } from './bus/outbox.ts';
+export { createHttpServer, type HttpServerOptions } from './http/server.ts';
 export { platformMigrations } from './paths.ts';
-export * from './plugins/infrastructure.ts';
-export * from './plugins/operations.ts';
-export * from './cursor.ts';
-export * from './auth/jwks-keys.ts';
-export * from './auth/revocation-watch.ts';
-export * from './auth/token-verifier.ts';
-export * from './auth/auth-plugin.ts';
-export * from './context.ts';
+export {
+  busPlugin,
+  cachePlugin,
+  databasePlugin,
+  healthPlugin,
+  outboxPlugin,
+} from './plugins/infrastructure.ts';
+export { operationsPlugin } from './plugins/operations.ts';
+export { decodeCursor, toPage } from './cursor.ts';
+export type { RevocationWatch } from './auth/revocation-watch.ts';
+export type { Caller, TokenVerifier } from './auth/token-verifier.ts';
+export { authPlugin } from './auth/auth-plugin.ts';
+export { requireUser } from './context.ts';
