@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Exercise } from '@nxg/contracts';
-import { apiKeyHeader, createExternalClient, defineService } from '@nxg/platform';
+import { apiKeyHeader, createExternalClient } from '@nxg/external';
+import { defineService } from '@nxg/platform';
 import { WorkoutConfigSchema } from './config.ts';
 import { exercisesFeature } from './exercises/exercises-feature.ts';
 import { allExercises } from './exercises/exercise-store.ts';

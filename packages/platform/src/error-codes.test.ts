@@ -1,7 +1,6 @@
 import { errorCatalog, WorkoutErrors } from '@nxg/contracts';
 import { describe, expect, it } from 'vitest';
 import { AppError, forbidden, internalError, notFound, validationError } from './errors.ts';
-import { ExternalError, ExternalErrorCodes } from './external/external-errors.ts';
 
 describe('AppError codes', () => {
   it('are the declared codes with their declared status (tsc refuses anything else)', () => {
@@ -19,12 +18,6 @@ describe('AppError codes', () => {
   it('of the platform’s own helpers answer with the status their code is documented with', () => {
     for (const error of [notFound('Plan'), forbidden(), validationError([]), internalError(new Error('x'))]) {
       expect(error.status, error.code).toBe(errorCatalog[error.code].status);
-    }
-  });
-
-  it('of the external client kit are all declared, each with the status the kit answers', () => {
-    for (const code of Object.values(ExternalErrorCodes)) {
-      expect(new ExternalError('planner', code).status, code).toBe(errorCatalog[code].status);
     }
   });
 });

@@ -1,35 +1,28 @@
-export * from './config.ts';
-export * from './logger.ts';
-export * from './errors.ts';
-export * from './validation.ts';
-export * from './cache.ts';
-export * from './telemetry.ts';
-export * from './runtime.ts';
-export * from './db/database.ts';
-export * from './db/migrate.ts';
-export * from './bus/connection.ts';
-export * from './bus/trace.ts';
-export * from './bus/rpc.ts';
-export * from './bus/streams.ts';
-export * from './bus/consumer.ts';
-export * from './bus/outbox.ts';
-export * from './http/server.ts';
-export * from './http/health.ts';
+// What services, tools, @nxg/testing and @nxg/external use; everything else stays internal
+// (platform's own tests import it by relative path). Add a name here when a user needs it.
+export { BaseConfig, ConfigError, loadConfig } from './config.ts';
+export { AppError, forbidden, toProblem } from './errors.ts';
+export { describeErrors, validatorFor } from './validation.ts';
+export { createCache, type Cache } from './cache.ts';
+export { EXIT_CONFIG, runService } from './runtime.ts';
+export { openDatabase, type Database, type Queryable } from './db/database.ts';
+export { migrate } from './db/migrate.ts';
+export { currentTraceparent } from './bus/trace.ts';
+export { bind, callOperation, type Binding } from './bus/rpc.ts';
+export { limitsFromEnv, provisionMessaging } from './bus/streams.ts';
+export { enqueueEvent, eventEnvelope, type OutboxRelay } from './bus/outbox.ts';
 export { platformMigrations } from './paths.ts';
-export * from './bus/namespace.ts';
-export * from './kit/define-service.ts';
-export * from './kit/build-service.ts';
-export * from './kit/job-runner.ts';
-export * from './cursor.ts';
-export * from './auth/jwks-keys.ts';
-export * from './auth/revocation-watch.ts';
-export * from './auth/token-verifier.ts';
-export * from './auth/auth-plugin.ts';
-export * from './context.ts';
-export * from './external/external-errors.ts';
-export * from './external/auth-schemes.ts';
-export * from './external/outbound-quota.ts';
-export * from './external/response-cache.ts';
-export * from './external/external-metrics.ts';
-export * from './external/resilience.ts';
-export * from './external/external-client.ts';
+export { inNamespace, namespace, namespaceOf, type Namespace } from './bus/namespace.ts';
+export {
+  consume,
+  defineFeature,
+  defineService,
+  type Job,
+  type Kit,
+  type ServiceDefinition,
+} from './kit/define-service.ts';
+export { buildService, loadServiceConfig } from './kit/build-service.ts';
+export { decodeCursor, toPage } from './cursor.ts';
+export type { RevocationWatch } from './auth/revocation-watch.ts';
+export type { Caller, TokenVerifier } from './auth/token-verifier.ts';
+export { requireUser } from './context.ts';

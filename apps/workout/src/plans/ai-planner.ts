@@ -1,5 +1,5 @@
 import type { Exercise, WorkoutDay } from '@nxg/contracts';
-import { cacheKeyOf, type ExternalClient } from '@nxg/platform';
+import { cacheKeyOf, type ExternalClient } from '@nxg/external';
 import Type from 'typebox';
 import type { PlanRequest } from './rule-planner.ts';
 

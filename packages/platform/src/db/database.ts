@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
 
 export type Row = Record<string, unknown>;
 
@@ -47,8 +47,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite(options.service, resolve(options.dataDir, options.service));
 }
 
+// A process uses one engine, so it loads only that one: the other costs start-up time and memory.
+const postgresDriver = async () => (await import('pg')).default;
+const embeddedEngine = async () => (await import('@electric-sql/pglite')).PGlite;
+
 async function ensureDatabaseExists(serverUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
+  const { Client } = await postgresDriver();
+  const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -76,7 +81,8 @@ async function openPostgres(
   await ensureDatabaseExists(serverUrl, name);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: poolSize });
+  const { Pool } = await postgresDriver();
+  const pool = new Pool({ connectionString: url.toString(), max: poolSize });
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const location = `postgres://${url.host}/${name}`;
@@ -127,7 +133,8 @@ async function openPostgres(
 
 async function openPglite(service: string, dir: string): Promise<Database> {
   await mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  const Engine = await embeddedEngine();
+  const db = await Engine.create(dir);
   const wrap = (client: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     service,
     async query<T extends Row>(sql: string, params?: unknown[]) {

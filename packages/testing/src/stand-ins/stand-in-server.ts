@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
-// A stand-in imports nothing from @nxg/platform: the platform's own tests start it, and its
+// A stand-in imports nothing from @nxg/external: that kit's own tests start it, and its
 // checks (the HMAC signature above all) are written independently of the client they check.
 
 export type StandInMode = 'healthy' | 'slow' | 'fail' | 'rate-limit' | 'garbage';
@@ -27,7 +27,7 @@ export type StandInAuth =
   | { kind: 'none' }
   | { kind: 'api-key'; header: string; key: string }
   | { kind: 'bearer'; token: string }
-  /** The scheme of the nutrition planning service; see hmacCanonicalString in @nxg/platform. */
+  /** The scheme of the nutrition planning service; see hmacCanonicalString in @nxg/external. */
   | { kind: 'hmac'; apiKey: string; secret: string; maxSkewS?: number }
   /** Client credentials at POST /oauth/token; tokens live `tokenTtlS` (default 3600). */
   | { kind: 'oauth'; clientId: string; clientSecret: string; tokenTtlS?: number };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Cache } from '../cache.ts';
+import type { Cache } from '@nxg/platform';
 
 /** JSON with object keys sorted, so equal values give equal strings whatever their key order. */
 export function stableJson(value: unknown): string {

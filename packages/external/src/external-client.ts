@@ -2,8 +2,8 @@ import { BrokenCircuitError, IsolatedCircuitError } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { Static, TSchema } from 'typebox';
 import { Pool } from 'undici';
-import type { Cache } from '../cache.ts';
-import { describeErrors, validatorFor } from '../validation.ts';
+import type { Cache } from '@nxg/platform';
+import { describeErrors, validatorFor } from '@nxg/platform';
 import { noAuth, type AuthScheme } from './auth-schemes.ts';
 import {
   ExternalError,

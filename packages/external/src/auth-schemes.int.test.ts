@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
+import { createCache, type Cache } from '@nxg/platform';
+import { startStandIn, type StandIn, type StandInAuth } from '@nxg/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCache, type Cache } from '../cache.ts';
-import { silentLogger, uniqueSuffix } from '../test-support.ts';
 import {
   apiKeyHeader,
   bearer,
@@ -12,13 +12,7 @@ import {
   type AuthScheme,
 } from './auth-schemes.ts';
 import { createExternalClient, type ExternalClient } from './external-client.ts';
-import {
-  capturingLogger,
-  sleep,
-  startStandIn,
-  type StandIn,
-  type StandInAuth,
-} from './external-test-support.ts';
+import { capturingLogger, silentLogger, sleep, uniqueSuffix } from './test-support.ts';
 
 /** A stand-in with one echo route behind the given credentials check. */
 const echoStandIn = (auth: StandInAuth) =>

@@ -1,4 +1,4 @@
-import type { Cache } from '../cache.ts';
+import type { Cache } from '@nxg/platform';
 import { ExternalError, ExternalErrorCodes } from './external-errors.ts';
 
 /** The limits the external services publish (seed, "External APIs"), per API key or token. */

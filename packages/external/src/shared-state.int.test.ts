@@ -1,14 +1,9 @@
+import { startWorkoutPlanningStandIn, type WorkoutPlanningStandIn } from '@nxg/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../test-support.ts';
 import { apiKeyHeader } from './auth-schemes.ts';
 import { createExternalClient, type ExternalClient, type ExternalClientOptions } from './external-client.ts';
 import type { ExternalError } from './external-errors.ts';
-import {
-  cacheKinds,
-  replicaCaches,
-  startWorkoutPlanningStandIn,
-  type WorkoutPlanningStandIn,
-} from './external-test-support.ts';
+import { cacheKinds, replicaCaches, silentLogger } from './test-support.ts';
 
 const planRequest = { goal: 'strength', level: 'advanced', daysPerWeek: 5, equipment: ['barbell', 'bench'] };
 

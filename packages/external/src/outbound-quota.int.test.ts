@@ -1,9 +1,8 @@
+import { createCache } from '@nxg/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCache } from '../cache.ts';
-import { uniqueSuffix } from '../test-support.ts';
 import type { ExternalError } from './external-errors.ts';
-import { cacheKinds, replicaCaches, sleep } from './external-test-support.ts';
 import { createOutboundQuota, PublishedLimits, type OutboundQuota } from './outbound-quota.ts';
+import { cacheKinds, replicaCaches, sleep, uniqueSuffix } from './test-support.ts';
 
 /** Takes one slot; resolves to the error when refused. */
 const attempt = (quota: OutboundQuota) =>

@@ -1,23 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { createCache, type Cache } from '@nxg/platform';
 import pino from 'pino';
-import { createCache, type Cache } from '../cache.ts';
-import { testBackends, uniqueSuffix } from '../test-support.ts';
 
-// The stand-ins live in @nxg/testing, which depends on this package, so this package cannot
-// depend on it back; its tests reach the stand-in sources directly. They import only fastify and
-// node built-ins (no @nxg/platform), so there is no cycle at run time. Only tests import this file.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-export * from '../../../testing/src/stand-ins/workout-planning-stand-in.ts';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-export * from '../../../testing/src/stand-ins/stand-in-server.ts';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-export { freePort } from '../../../testing/src/free-port.ts';
+// Helpers for this package's tests only; the stand-ins themselves come from @nxg/testing.
+
+/** Redis named by REDIS_URL, or none (the in-process cache). */
+const redisUrl = process.env.REDIS_URL || undefined;
+
+/** Lower-case hex, safe in cache keys. */
+export const uniqueSuffix = () => randomBytes(5).toString('hex');
+
+export const silentLogger = pino({ level: 'silent' });
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const cacheKinds = [
   { kind: 'memory', url: undefined },
-  { kind: 'redis', url: testBackends.redisUrl },
+  { kind: 'redis', url: redisUrl },
 ] as const;
 
 /**

@@ -1,5 +1,5 @@
+import { AppError, toProblem } from '@nxg/platform';
 import { describe, expect, it } from 'vitest';
-import { AppError, toProblem } from '../errors.ts';
 import {
   ExternalError,
   ExternalErrorCodes,

@@ -1,19 +1,12 @@
+import { createCache, type AppError, type Cache } from '@nxg/platform';
+import { freePort, startWorkoutPlanningStandIn, type WorkoutPlanningStandIn } from '@nxg/testing';
 import Type from 'typebox';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCache, type Cache } from '../cache.ts';
-import type { AppError } from '../errors.ts';
-import { silentLogger, uniqueSuffix } from '../test-support.ts';
 import { apiKeyHeader } from './auth-schemes.ts';
 import { createExternalClient, type ExternalClient, type ExternalClientOptions } from './external-client.ts';
 import { ExternalError } from './external-errors.ts';
-import {
-  capturingLogger,
-  freePort,
-  sleep,
-  startWorkoutPlanningStandIn,
-  type WorkoutPlanningStandIn,
-} from './external-test-support.ts';
 import { cacheKeyOf } from './response-cache.ts';
+import { capturingLogger, silentLogger, sleep, uniqueSuffix } from './test-support.ts';
 
 const Plan = Type.Object({
   plan: Type.Object({

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import { AppError } from '@nxg/platform';
 
 /**
  * What a failed call to an external service becomes on our side (seed: "map external service
