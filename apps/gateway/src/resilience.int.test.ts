@@ -1,22 +1,10 @@
-import {
-  apiClient,
-  readEvents,
-  registerMember,
-  startPlatform,
-  waitFor,
-  type ApiClient,
-  type TestPlatform,
-} from '@nxg/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvents, registerMember, usePlatform, waitFor } from '@nxg/testing';
+import { describe, expect, it } from 'vitest';
 
-let platform: TestPlatform;
-let api: ApiClient;
-
-beforeAll(async () => {
-  platform = await startPlatform({ env: { gateway: { NATS_REQUEST_TIMEOUT_MS: '1000' } }, processes: true });
-  api = apiClient(platform.gatewayUrl);
+const { platform, api } = usePlatform({
+  env: { gateway: { NATS_REQUEST_TIMEOUT_MS: '1000' } },
+  processes: true,
 });
-afterAll(() => platform?.stop());
 
 describe('identity killed and restarted under the gateway', () => {
   it('answers 503 while identity is gone, then recovers by itself with nothing lost', async () => {

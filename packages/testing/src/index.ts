@@ -11,3 +11,4 @@ export * from './stand-ins/stand-in-server.ts';
 export * from './stand-ins/workout-planning-stand-in.ts';
 export * from './wait-for.ts';
 export * from './fixtures.ts';
+export * from './use-platform.ts';

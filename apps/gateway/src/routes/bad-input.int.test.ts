@@ -1,35 +1,19 @@
 import type { Operation } from '@nxg/contracts';
-import {
-  apiClient,
-  registerMember,
-  startPlatform,
-  type ApiClient,
-  type TestPlatform,
-  adminEnv,
-  platformAdmin,
-} from '@nxg/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminEnv, platformAdmin as admin, registerMember, usePlatform } from '@nxg/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../service.ts';
 
-const admin = platformAdmin;
-let platform: TestPlatform;
-let api: ApiClient;
+const { platform, api } = usePlatform({
+  env: { identity: adminEnv, gateway: { RATE_LIMIT_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000' } },
+});
 let token: string;
 const uuid = '01a20000-0000-7000-8000-000000000000';
 
 beforeAll(async () => {
-  platform = await startPlatform({
-    env: {
-      identity: adminEnv,
-      gateway: { RATE_LIMIT_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000' },
-    },
-  });
-  api = apiClient(platform.gatewayUrl);
   // A platform admin passes every role check, so validation is what is tested.
   token = (await api.post('/v1/auth/login', { login: admin.email, password: admin.password })).body
     .accessToken;
 });
-afterAll(() => platform?.stop());
 
 const pathOf = (op: Operation) => op.http!.path.replace(/\{\w+\}/g, uuid);
 /** Every routed operation that takes a body. */

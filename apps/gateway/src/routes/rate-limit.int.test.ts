@@ -1,14 +1,9 @@
-import { apiClient, registerMember, startPlatform, type ApiClient, type TestPlatform } from '@nxg/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerMember, usePlatform } from '@nxg/testing';
+import { describe, expect, it } from 'vitest';
 
-let platform: TestPlatform;
-let api: ApiClient;
-
-beforeAll(async () => {
-  platform = await startPlatform({ env: { gateway: { RATE_LIMIT_MAX: '15', AUTH_RATE_LIMIT_MAX: '4' } } });
-  api = apiClient(platform.gatewayUrl);
+const { platform, api } = usePlatform({
+  env: { gateway: { RATE_LIMIT_MAX: '15', AUTH_RATE_LIMIT_MAX: '4' } },
 });
-afterAll(() => platform?.stop());
 
 describe('rate limits', () => {
   it('limits login, register and refresh together, per client address', async () => {

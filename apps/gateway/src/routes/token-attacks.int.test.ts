@@ -1,16 +1,9 @@
 import { createHmac, createPublicKey, generateKeyPairSync, sign, type JsonWebKey } from 'node:crypto';
-import { apiClient, registerMember, startPlatform, type ApiClient, type TestPlatform } from '@nxg/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerMember, usePlatform } from '@nxg/testing';
+import { describe, expect, it } from 'vitest';
 
-let platform: TestPlatform;
-let api: ApiClient;
-
-beforeAll(async () => {
-  // Two-second access tokens, so expiry can be seen without a long wait.
-  platform = await startPlatform({ env: { identity: { ACCESS_TOKEN_TTL_S: '2' } } });
-  api = apiClient(platform.gatewayUrl);
-});
-afterAll(() => platform?.stop());
+// Two-second access tokens, so expiry can be seen without a long wait.
+const { api } = usePlatform({ env: { identity: { ACCESS_TOKEN_TTL_S: '2' } } });
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const parts = (token: string) => {

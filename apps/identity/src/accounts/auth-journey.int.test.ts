@@ -1,22 +1,11 @@
-import {
-  apiClient,
-  readEvents,
-  registerMember,
-  startPlatform,
-  type ApiClient,
-  type TestPlatform,
-} from '@nxg/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvents, registerMember, usePlatform } from '@nxg/testing';
+import { describe, expect, it } from 'vitest';
 
-let platform: TestPlatform;
-let api: ApiClient;
 const startedAt = new Date();
 
-beforeAll(async () => {
-  platform = await startPlatform({ env: { identity: { LOGIN_MAX_FAILURES: '3', LOGIN_COOLDOWN_S: '60' } } });
-  api = apiClient(platform.gatewayUrl);
+const { platform, api } = usePlatform({
+  env: { identity: { LOGIN_MAX_FAILURES: '3', LOGIN_COOLDOWN_S: '60' } },
 });
-afterAll(() => platform?.stop());
 
 describe('the auth journey through the gateway', () => {
   it('registers, reads itself, logs in by email and by username', async () => {

@@ -1,30 +1,15 @@
-import {
-  apiClient,
-  registerMember,
-  startPlatform,
-  type ApiClient,
-  type TestPlatform,
-  adminEnv,
-  platformAdmin,
-} from '@nxg/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminEnv, platformAdmin as admin, registerMember, usePlatform } from '@nxg/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-const admin = platformAdmin;
-let platform: TestPlatform;
-let api: ApiClient;
+const { api } = usePlatform({ env: { identity: adminEnv } });
 let adminToken: string;
 
 const login = async (loginName: string, password: string) =>
   (await api.post('/v1/auth/login', { login: loginName, password })).body.accessToken as string;
 
 beforeAll(async () => {
-  platform = await startPlatform({
-    env: { identity: adminEnv },
-  });
-  api = apiClient(platform.gatewayUrl);
   adminToken = await login(admin.email, admin.password);
 });
-afterAll(() => platform?.stop());
 
 const branch = (name: string) => ({
   name,

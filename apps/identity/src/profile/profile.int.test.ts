@@ -1,23 +1,10 @@
 import pg from 'pg';
-import {
-  apiClient,
-  readEvents,
-  registerMember,
-  startPlatform,
-  type ApiClient,
-  type TestPlatform,
-} from '@nxg/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvents, registerMember, usePlatform } from '@nxg/testing';
+import { describe, expect, it } from 'vitest';
 
-let platform: TestPlatform;
-let api: ApiClient;
 const startedAt = new Date();
 
-beforeAll(async () => {
-  platform = await startPlatform();
-  api = apiClient(platform.gatewayUrl);
-});
-afterAll(() => platform?.stop());
+const { platform, api } = usePlatform();
 
 describe("a member's own data", () => {
   it('merges profile patches section by section', async () => {
