@@ -1,29 +1,21 @@
 import {
+  adminEnv,
   apiClient,
   connectLive,
   connectMachine,
+  platformAdmin as admin,
   readEvents,
   registerMember,
-  startPlatform,
-  type TestPlatform,
-  adminEnv,
-  platformAdmin,
+  usePlatform,
 } from '@nxg/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 // Replicas share one database, which needs a PostgreSQL server.
 const withServer = Boolean(process.env.DATABASE_URL);
-const admin = platformAdmin;
-let platform: TestPlatform;
-
-beforeAll(async () => {
-  if (!withServer) return;
-  platform = await startPlatform({
-    replicas: { 'machine-hub': 2, gateway: 2 },
-    env: { identity: adminEnv },
-  });
-});
-afterAll(() => platform?.stop());
+const { platform } = usePlatform(
+  { replicas: { 'machine-hub': 2, gateway: 2 }, env: { identity: adminEnv } },
+  { when: withServer },
+);
 
 describe.skipIf(!withServer)('two hub replicas behind two gateways', () => {
   it('routes links, telemetry and replays whichever replicas are involved', async () => {
