@@ -54,21 +54,20 @@ export function buildService<P extends TProperties, D>(
     JWT_ISSUER?: string;
     JWT_AUDIENCE?: string;
   };
-  const log = logger;
 
   let db: Database | undefined;
   let bus: Bus | undefined;
   let cache: Cache | undefined;
   let outbox: OutboxRelay | undefined;
-  let operations: ServedOperations[] = [];
-  let consumers: ConsumerRunner[] = [];
+  const operations: ServedOperations[] = [];
+  const consumers: ConsumerRunner[] = [];
   let jobs: JobRunner | undefined;
   const resources: (() => unknown)[] = [];
 
   const kit: Kit<typeof config> = {
     name: definition.name,
     config,
-    logger: log,
+    logger,
     get db() {
       if (!db) throw new Error(`${definition.name} declares no migrations, so it has no database`);
       return db;
@@ -102,18 +101,18 @@ export function buildService<P extends TProperties, D>(
         platformMigrations,
         { scope: definition.name, dir: definition.migrations },
       ]);
-      if (applied.length) log.info({ applied }, 'migrations applied');
+      if (applied.length) logger.info({ applied }, 'migrations applied');
     }
     bus = await connectBus({
       url: config.NATS_URL,
       name: definition.name,
-      logger: log,
+      logger,
       prefix: config.NATS_PREFIX,
     });
     cache = createCache({ url: config.REDIS_URL, prefix: `${config.REDIS_PREFIX}${definition.name}:` });
     if (db) {
-      if (cfg.OUTBOX_RELAY_PAUSED) log.warn('outbox relay paused: events stay in the outbox');
-      outbox = cfg.OUTBOX_RELAY_PAUSED ? paused : startOutboxRelay({ db, nc: bus.nc, logger: log });
+      if (cfg.OUTBOX_RELAY_PAUSED) logger.warn('outbox relay paused: events stay in the outbox');
+      outbox = cfg.OUTBOX_RELAY_PAUSED ? paused : startOutboxRelay({ db, nc: bus.nc, logger });
     }
   });
   // The auth plugin decorates the root instance (gateway and hub routes read app.auth).
@@ -139,27 +138,25 @@ export function buildService<P extends TProperties, D>(
     const deps = await definition.context(kit);
     for (const feature of definition.features) {
       const bindings = feature.operations?.(deps) ?? [];
-      if (bindings.length) operations.push(serveOperations(kit.nc, bindings, log));
+      if (bindings.length) operations.push(serveOperations(kit.nc, bindings, logger));
       for (const binding of feature.consumers?.(deps) ?? []) {
-        consumers.push(await runConsumer(kit.nc, { ...binding, logger: log }));
+        consumers.push(await runConsumer(kit.nc, { ...binding, logger }));
       }
       // In the features scope itself, so one feature's hooks (the gateway's OpenAPI) see the next one's routes.
       await feature.http?.(scope, deps);
     }
     jobs = startJobs(
       definition.features.flatMap((f) => f.jobs?.(deps) ?? []),
-      log,
+      logger,
     );
   });
 
   // Intake first: HTTP stops taking requests while these run, NATS operations drain here.
   app.addHook('preClose', async () => {
     await Promise.all(operations.map((o) => o.stop()));
-    operations = [];
   });
   app.addHook('onClose', async () => {
     await Promise.all(consumers.map((c) => c.stop().catch(() => {})));
-    consumers = [];
     await jobs?.stop();
     for (const stop of resources.reverse()) await stop();
     await outbox?.stop();
