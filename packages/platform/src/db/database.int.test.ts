@@ -24,7 +24,8 @@ describe('openDatabase on embedded PGlite', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps its data under <dataDir>/<service> across restarts', async () => {
+  // Two cold PGlite starts (WebAssembly PostgreSQL): seconds each, more when files run in parallel.
+  it('keeps its data under <dataDir>/<service> across restarts', { timeout: 120_000 }, async () => {
     const first = await openDatabase({ service: 'pets', dataDir });
     expect(first.kind).toBe('pglite');
     expect(first.location).toBe(join(dataDir, 'pets'));
