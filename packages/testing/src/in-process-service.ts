@@ -46,10 +46,7 @@ export async function startInProcess(
   const launch = async () => {
     const config = loadServiceConfig(definition, currentEnv);
     const logger = pino(
-      {
-        level: config.LOG_LEVEL === 'info' && !env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL,
-        base: { service: entry.name },
-      },
+      { level: config.LOG_LEVEL, base: { service: entry.name } },
       { write: (line: string) => void (output = (output + line).slice(-20_000)) },
     );
     const built = buildService(definition, config, logger);

@@ -77,6 +77,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     NATS_PREFIX: ns.prefix,
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
+    // Warnings and errors only (kept for a failing test's message): info lines would drown the output.
+    LOG_LEVEL: 'warn',
     // Rate-limit counters and cached state of one test platform never meet another's.
     REDIS_PREFIX: `t${tag}:`,
     ...(backends.redisUrl ? { REDIS_URL: backends.redisUrl } : {}),
