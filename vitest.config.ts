@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,10 +7,10 @@ export default defineConfig({
     // `--dir <project>` (its Nx `test` target).
     include: ['**/*.test.ts'],
     // Test files run in parallel: each test platform has a NATS namespace, databases and a Redis
-    // prefix of its own (packages/testing). Most of a journey's time is spent waiting (heartbeat
-    // windows, idle timeouts, replies), so four workers on two cores, not vitest's default of
-    // cores - 1 (one, here). VITEST_MAX_WORKERS overrides it.
-    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 4),
+    // prefix of its own (packages/testing). One worker per core, not vitest's default of cores - 1
+    // (a single worker on this 2-core machine); more made timing-sensitive journeys flaky here.
+    // VITEST_MAX_WORKERS overrides it.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],

@@ -22,7 +22,7 @@ const startedAt = new Date();
 beforeAll(async () => {
   platform = await startPlatform({
     replicas: { 'machine-hub': 1, workout: 1 },
-    env: { identity: adminEnv, workout: { SESSION_IDLE_TIMEOUT_S: '3', SESSION_SWEEP_INTERVAL_S: '1' } },
+    env: { identity: adminEnv, workout: { SESSION_IDLE_TIMEOUT_S: '6', SESSION_SWEEP_INTERVAL_S: '1' } },
   });
   gym = await openGym(platform, 'Workout');
   ({ api, branchId } = gym);
