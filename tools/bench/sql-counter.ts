@@ -1,7 +1,8 @@
 /**
  * Preloaded into a service by write-bench.ts (`node --import …/sql-counter.ts`): counts every SQL
  * statement the service's `pg` clients send, by statement (its first words), with the rows each
- * returned or touched. On SIGUSR2 it writes the counts so far as JSON to BENCH_SQL_COUNT_FILE, so
+ * returned or touched. On SIGUSR2 it writes the counts so far as JSON (`{ dump, counts }`, dump
+ * numbering the answers) to BENCH_SQL_COUNT_FILE, so
  * the benchmark can take the difference over a run: statements per request, transactions per
  * request, relay passes (the outbox claim) per request and rows per pass.
  *
@@ -63,4 +64,5 @@ pg.Client.prototype.query = function query(this: unknown, ...args: unknown[]) {
   return returned;
 };
 
-process.on('SIGUSR2', () => writeFileSync(file, JSON.stringify(counts)));
+let dumps = 0;
+process.on('SIGUSR2', () => writeFileSync(file, JSON.stringify({ dump: ++dumps, counts })));

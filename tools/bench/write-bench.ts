@@ -378,37 +378,41 @@ async function benchDatabase(databaseUrl: string | undefined): Promise<Measureme
       '-f',
       script,
     ];
-    const run = (seconds: number) =>
-      new Promise<string>((resolveRun, reject) => {
-        const child = spawn('pgbench', [...args, '-T', String(seconds), url.toString()], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.once('exit', (code) =>
-          code === 0 ? resolveRun(output) : reject(new Error(`pgbench exited ${code}:\n${output}`)),
-        );
-      });
-    await run(settings.warmupS);
-    // pgbench's own CPU is counted once it has exited, as this process's reaped children's time.
-    const childrenBefore = childrenCpuSeconds();
-    const started = performance.now();
-    const meter = startCpuMeter({ 'postgres (ours)': postgresPids(() => [name]) });
-    const output = await run(settings.durationS);
-    const cpu = meter();
-    cpu.processes.pgbench =
-      ((childrenCpuSeconds() - childrenBefore) / ((performance.now() - started) / 1000)) * 100;
-    if (cpu.others !== undefined) cpu.others = Math.max(0, cpu.others - cpu.processes.pgbench);
-    const tps = Number(
-      /tps = ([\d.]+) \((?:without initial connection time|excluding connections establishing)\)/.exec(
-        output,
-      )?.[1],
+    // One run: a warm-up, then the measured seconds (CPU read while pgbench and its backends live),
+    // then a second more; tx/s from pgbench's per-second progress lines of the measured seconds.
+    const { warmupS, durationS } = settings;
+    const child = spawn(
+      'pgbench',
+      [...args, '-P', '1', '-T', String(warmupS + durationS + 1), url.toString()],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
-    const latency = /latency average = ([\d.]+) ms/.exec(output)?.[1];
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<void>((resolveRun, reject) =>
+      child.once('exit', (code) =>
+        code === 0 ? resolveRun() : reject(new Error(`pgbench exited ${code}:\n${output}`)),
+      ),
+    );
+    await sleep(warmupS * 1000 + 500);
+    const meter = startCpuMeter({
+      pgbench: () => [child.pid!],
+      'postgres (ours)': postgresPids(() => [name]),
+    });
+    await sleep(durationS * 1000);
+    const cpu = meter();
+    await exited;
+    const perSecond = [...output.matchAll(/^progress: ([\d.]+) s, ([\d.]+) tps, lat ([\d.]+) ms/gm)]
+      .map((m) => ({ at: Number(m[1]), tps: Number(m[2]), latency: Number(m[3]) }))
+      .filter(({ at }) => at > warmupS + 0.5 && at <= warmupS + durationS + 0.5);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const tps = mean(perSecond.map((p) => p.tps));
+    const latency = mean(perSecond.map((p) => p.latency)).toFixed(1);
     const [{ n } = { n: 0 }] = await scratch.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
     console.log(
-      `  ${int(tps)} tx/s over ${settings.durationS} s (latency average ${latency} ms, -M ${settings.pgbenchMode}; ` +
+      `  ${int(tps)} tx/s over ${durationS} s (latency average ${latency} ms, -M ${settings.pgbenchMode}; ` +
         `${int(n)} outbox rows written in all)`,
     );
     console.log(cpuLine(cpu, tps));
@@ -427,13 +431,6 @@ async function benchDatabase(databaseUrl: string | undefined): Promise<Measureme
     await admin.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** CPU seconds of this process's children that have exited and been waited for (/proc/self/stat cutime + cstime). */
-function childrenCpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,12 +471,26 @@ async function benchWrites(): Promise<Measurement[]> {
   const workoutDbName = workoutProcess!.env.DATABASE_NAME;
   const pidsOf = (services: Array<{ pid: number | undefined }>) =>
     services.map((s) => s.pid).filter((pid): pid is number => pid !== undefined);
+  let dumps = 0;
   const sql = async (): Promise<SqlCounts> => {
     process.kill(workoutProcess!.pid!, 'SIGUSR2');
-    await sleep(100);
-    return JSON.parse(readFileSync(countFile, 'utf8')) as SqlCounts;
+    for (let waited = 0; ; waited += 50) {
+      await sleep(50);
+      try {
+        const { dump, counts } = JSON.parse(readFileSync(countFile, 'utf8')) as {
+          dump: number;
+          counts: SqlCounts;
+        };
+        if (dump > dumps) {
+          dumps = dump;
+          return counts;
+        }
+      } catch (error) {
+        if (waited > 10_000) throw error;
+      }
+      if (waited > 10_000) throw new Error('workout did not write its SQL counts');
+    }
   };
-
   // Workout's own database, read by the benchmark to count the sets written.
   const dbDir = mkdtempSync(join(tmpdir(), 'write-bench-'));
   const workoutDb = platform.backends.databaseUrl
