@@ -2,17 +2,16 @@ import { workout } from '@nxg/contracts';
 import { AppError, bind, decodeCursor, toPage, requireUser, type Binding } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
 import { WorkoutErrors } from '../errors.ts';
+import { exerciseFinder } from '../exercises/exercise-store.ts';
 import { insertLog, logsPage, toLog } from './log-store.ts';
 
 /** Sets logged by hand, and the member's log by date range. */
 export function logBindings({ db, outbox }: WorkoutDeps): Binding[] {
+  const findExercise = exerciseFinder(db);
   return [
     bind(workout.logWorkout, async (input, ctx) => {
       const userId = requireUser(ctx);
-      const [exercise] = await db.query<{ id: string; name: string }>(
-        'SELECT id, name FROM exercises WHERE id = $1',
-        [input.exerciseId],
-      );
+      const exercise = await findExercise(input.exerciseId);
       if (!exercise)
         throw new AppError(400, WorkoutErrors.UNKNOWN_EXERCISE, 'No such exercise in the library');
       const performedAt = input.performedAt ? new Date(input.performedAt) : new Date();

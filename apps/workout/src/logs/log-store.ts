@@ -1,7 +1,7 @@
 import { workoutEvents, type WorkoutLog } from '@nxg/contracts';
 import { enqueueEvent, type Queryable } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
-import { SOURCE, touchSession } from '../sessions/session-store.ts';
+import { SOURCE, TOUCH_SESSION } from '../sessions/session-store.ts';
 
 interface LogRow {
   id: string;
@@ -44,29 +44,40 @@ export interface NewLog {
 }
 
 /**
+ * One statement: touch the member's active session (if any) and log the set in it. Named, so
+ * PostgreSQL parses and plans it once per connection; columns listed, so a column added by a
+ * later migration cannot break the prepared statement.
+ */
+const INSERT_LOG = {
+  name: 'workout.insert-log',
+  text: `WITH session AS (${TOUCH_SESSION})
+     INSERT INTO workout_logs (id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, session_id, performed_at)
+     SELECT $3, $1, $4, $5, $6, $7, $8, $9, $2::uuid, $10, (SELECT id FROM session), $11
+     ON CONFLICT (machine_id, frame_id) WHERE frame_id IS NOT NULL DO NOTHING
+     RETURNING id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, session_id, performed_at`,
+};
+
+/**
  * Logs a set and announces it, in the caller's transaction. A set from a machine frame already
  * logged (JetStream redelivers) is not logged again: resolves undefined.
  */
 export async function insertLog(tx: Queryable, log: NewLog): Promise<WorkoutLog | undefined> {
-  const sessionId = await touchSession(tx, log.userId, log.machineId);
   const [row] = await tx.query<LogRow>(
-    `INSERT INTO workout_logs (id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, session_id, performed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (machine_id, frame_id) WHERE frame_id IS NOT NULL DO NOTHING RETURNING *`,
+    INSERT_LOG.text,
     [
-      uuidv7(),
       log.userId,
+      log.machineId ?? null,
+      uuidv7(),
       log.exerciseId,
       log.exerciseName,
       log.reps ?? null,
       log.weightKg ?? null,
       log.durationS ?? null,
       log.source,
-      log.machineId ?? null,
       log.frameId ?? null,
-      sessionId ?? null,
       log.performedAt,
     ],
+    { name: INSERT_LOG.name },
   );
   if (!row) return undefined;
   const saved = toLog(row);

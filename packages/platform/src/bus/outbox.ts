@@ -24,6 +24,12 @@ export interface PendingEvent<E extends EventDefinition> {
   natsSubject?: string;
 }
 
+/** Named: parsed and planned once per connection, as every write with an event runs it. */
+const ENQUEUE = {
+  name: 'outbox.enqueue',
+  text: 'INSERT INTO outbox (id, subject, payload, headers) VALUES ($1, $2, $3, $4)',
+};
+
 /**
  * Writes an event into the outbox inside the caller's transaction: it is published if and only if
  * the change it describes commits.
@@ -47,12 +53,11 @@ export async function enqueueEvent<E extends EventDefinition>(
   };
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
-  await tx.query('INSERT INTO outbox (id, subject, payload, headers) VALUES ($1, $2, $3, $4)', [
-    envelope.id,
-    pending.natsSubject ?? pending.event.type,
-    JSON.stringify(envelope),
-    JSON.stringify(trace),
-  ]);
+  await tx.query(
+    ENQUEUE.text,
+    [envelope.id, pending.natsSubject ?? pending.event.type, JSON.stringify(envelope), JSON.stringify(trace)],
+    { name: ENQUEUE.name },
+  );
   return envelope;
 }
 
@@ -86,7 +91,7 @@ export interface RelayOptions {
   retry?: { firstMs: number; maxMs: number };
 }
 
-// Named: parsed and planned once per connection, as the relay runs them on every pass.
+// Named as well: the relay runs them on every pass.
 const CLAIM = {
   name: 'outbox.claim',
   text: `SELECT id, subject, payload::text AS payload, headers, attempts FROM outbox
