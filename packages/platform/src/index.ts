@@ -7,6 +7,7 @@ export * from './telemetry.ts';
 export * from './runtime.ts';
 export * from './db/database.ts';
 export * from './db/migrate.ts';
+export * from './db/write-batcher.ts';
 export * from './bus/connection.ts';
 export * from './bus/trace.ts';
 export * from './bus/rpc.ts';

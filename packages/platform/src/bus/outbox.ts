@@ -7,7 +7,7 @@ import {
   TimeoutError,
   type NatsConnection,
 } from '@nats-io/transport-node';
-import { propagation, context } from '@opentelemetry/api';
+import { propagation, context, type Context } from '@opentelemetry/api';
 import type { EventDefinition, EventEnvelope } from '@nxg/contracts';
 import type { Static } from 'typebox';
 import type { Logger } from 'pino';
@@ -22,23 +22,23 @@ export interface PendingEvent<E extends EventDefinition> {
   data: Static<E['data']>;
   /** NATS subject when it is not the event type (e.g. machines.<branch>.<machine>.status). */
   natsSubject?: string;
+  /** The trace the event continues, when not the active one (a batch writes several requests' events). */
+  trace?: Context;
 }
 
-/** Named: parsed and planned once per connection, as every write with an event runs it. */
+// Named: parsed and planned once per connection, as every write with an event runs one of them.
 const ENQUEUE = {
   name: 'outbox.enqueue',
   text: 'INSERT INTO outbox (id, subject, payload, headers) VALUES ($1, $2, $3, $4)',
 };
+const ENQUEUE_MANY = {
+  name: 'outbox.enqueue-many',
+  text: `INSERT INTO outbox (id, subject, payload, headers)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[])`,
+};
 
-/**
- * Writes an event into the outbox inside the caller's transaction: it is published if and only if
- * the change it describes commits.
- */
-export async function enqueueEvent<E extends EventDefinition>(
-  tx: Queryable,
-  source: string,
-  pending: PendingEvent<E>,
-): Promise<EventEnvelope<Static<E['data']>>> {
+/** The envelope of a pending event and its outbox row: id, NATS subject, payload, trace headers. */
+function outboxRow<E extends EventDefinition>(source: string, pending: PendingEvent<E>) {
   if (!validatorFor(pending.event.data).Check(pending.data)) {
     throw new Error(`event ${pending.event.type} does not match its schema`);
   }
@@ -52,13 +52,43 @@ export async function enqueueEvent<E extends EventDefinition>(
     data: pending.data,
   };
   const trace: Record<string, string> = {};
-  propagation.inject(context.active(), trace);
-  await tx.query(
-    ENQUEUE.text,
-    [envelope.id, pending.natsSubject ?? pending.event.type, JSON.stringify(envelope), JSON.stringify(trace)],
-    { name: ENQUEUE.name },
-  );
+  propagation.inject(pending.trace ?? context.active(), trace);
+  const row = [
+    envelope.id,
+    pending.natsSubject ?? pending.event.type,
+    JSON.stringify(envelope),
+    JSON.stringify(trace),
+  ];
+  return { envelope, row };
+}
+
+/**
+ * Writes an event into the outbox inside the caller's transaction: it is published if and only if
+ * the change it describes commits.
+ */
+export async function enqueueEvent<E extends EventDefinition>(
+  tx: Queryable,
+  source: string,
+  pending: PendingEvent<E>,
+): Promise<EventEnvelope<Static<E['data']>>> {
+  const { envelope, row } = outboxRow(source, pending);
+  await tx.query(ENQUEUE.text, row, { name: ENQUEUE.name });
   return envelope;
+}
+
+/** `enqueueEvent` for several events in one statement (a batch of writes, see createWriteBatcher). */
+export async function enqueueEvents<E extends EventDefinition>(
+  tx: Queryable,
+  source: string,
+  pendings: Array<PendingEvent<E>>,
+): Promise<Array<EventEnvelope<Static<E['data']>>>> {
+  if (pendings.length === 0) return [];
+  const rows = pendings.map((pending) => outboxRow(source, pending));
+  const column = (i: number) => rows.map(({ row }) => row[i]);
+  await tx.query(ENQUEUE_MANY.text, [column(0), column(1), column(2), column(3)], {
+    name: ENQUEUE_MANY.name,
+  });
+  return rows.map(({ envelope }) => envelope);
 }
 
 export interface OutboxRelay {
