@@ -72,7 +72,7 @@ export async function enqueueEvent<E extends EventDefinition>(
   pending: PendingEvent<E>,
 ): Promise<EventEnvelope<Static<E['data']>>> {
   const { envelope, row } = outboxRow(source, pending);
-  await tx.query(ENQUEUE.text, row, { name: ENQUEUE.name });
+  await tx.send(ENQUEUE.text, row, { name: ENQUEUE.name });
   return envelope;
 }
 
@@ -85,7 +85,7 @@ export async function enqueueEvents<E extends EventDefinition>(
   if (pendings.length === 0) return [];
   const rows = pendings.map((pending) => outboxRow(source, pending));
   const column = (i: number) => rows.map(({ row }) => row[i]);
-  await tx.query(ENQUEUE_MANY.text, [column(0), column(1), column(2), column(3)], {
+  await tx.send(ENQUEUE_MANY.text, [column(0), column(1), column(2), column(3)], {
     name: ENQUEUE_MANY.name,
   });
   return rows.map(({ envelope }) => envelope);
@@ -201,9 +201,9 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
         else refused.push({ row, error: outcome.reason });
       }
       if (published.length > 0)
-        await tx.query(MARK_PUBLISHED.text, [published], { name: MARK_PUBLISHED.name });
+        await tx.send(MARK_PUBLISHED.text, [published], { name: MARK_PUBLISHED.name });
       if (refused.length > 0) {
-        await tx.query(
+        await tx.send(
           RETRY_LATER.text,
           [
             refused.map(({ row }) => row.id),

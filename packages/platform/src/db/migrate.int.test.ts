@@ -49,12 +49,13 @@ describe(`migrate (${backend})`, () => {
     const { source, table, write, names } = await newSource();
     await write('0003_more.sql', `INSERT INTO ${table} (name) VALUES ('second');`);
     const applied = await migrate(shared.db, [platformMigrations, source]);
+    const platformFiles = ['platform/0001_outbox.sql', 'platform/0002_outbox_retry.sql'];
     expect(applied).toEqual([
-      'platform/0001_outbox.sql',
+      ...platformFiles,
       ...names('0001_widgets.sql', '0002_seed.sql', '0003_more.sql'),
     ]);
-    expect(await recorded(shared.db, source.scope)).toEqual(applied.slice(1));
-    expect(await recorded(shared.db, 'platform')).toEqual(['platform/0001_outbox.sql']);
+    expect(await recorded(shared.db, source.scope)).toEqual(applied.slice(platformFiles.length));
+    expect(await recorded(shared.db, 'platform')).toEqual(platformFiles);
     expect(await shared.db.query(`SELECT name FROM ${table} ORDER BY id`)).toEqual([
       { name: 'first' },
       { name: 'second' },
@@ -96,7 +97,11 @@ describe(`migrate (${backend})`, () => {
     const { source, table, names } = await newSource();
     const handles = [fresh.db, await fresh.another(), await fresh.another(), await fresh.another()];
     const results = await Promise.all(handles.map((db) => migrate(db, [platformMigrations, source])));
-    const expected = ['platform/0001_outbox.sql', ...names('0001_widgets.sql', '0002_seed.sql')].sort();
+    const expected = [
+      'platform/0001_outbox.sql',
+      'platform/0002_outbox_retry.sql',
+      ...names('0001_widgets.sql', '0002_seed.sql'),
+    ].sort();
     expect(results.flat().sort()).toEqual(expected);
     expect(
       [...(await recorded(fresh.db, 'platform')), ...(await recorded(fresh.db, source.scope))].sort(),
