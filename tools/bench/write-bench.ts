@@ -93,6 +93,8 @@ interface Target extends LoadTarget {
   sql?: () => Promise<SqlCounts>;
   /** Sets logged so far (rows in workout's database): what SQL counts are divided by. */
   writes?: () => Promise<number>;
+  /** Connections open to workout's database (its pool's, and the relay's among them). */
+  connections?: () => number;
 }
 
 interface Measurement {
@@ -221,7 +223,15 @@ async function measure(target: Target): Promise<Measurement> {
     console.log(`  SQL statements per logged set (workout, ${int(writes)} sets): ${total.toFixed(2)}`);
     for (const [label, { calls, rows }] of sql)
       console.log(`    ${calls.toFixed(3).padStart(6)} × (${(rows / calls).toFixed(1)} rows each)  ${label}`);
+    // The relay's claim of pending outbox rows: one per pass.
+    const claim = sql.find(([label]) => /^SELECT .* FROM outbox$/.test(label))?.[1];
+    if (claim)
+      console.log(
+        `  relay passes per logged set: ${claim.calls.toFixed(3)} (${(claim.rows / claim.calls).toFixed(1)} events each)`,
+      );
   }
+  if (target.connections)
+    console.log(`  PostgreSQL connections open to workout's database: ${target.connections()}`);
 
   await sleep(1000);
   const raw: number[] = [];
@@ -509,6 +519,9 @@ async function benchWrites(): Promise<Measurement[]> {
   const loggedSets = async () =>
     (await workoutDb!.query<{ n: number }>('SELECT count(*)::int AS n FROM workout_logs'))[0]!.n;
   const writes = workoutDb ? loggedSets : undefined;
+  // Less the benchmark's own connection, which counts the sets.
+  const connections = () =>
+    Math.max(0, pidsMatching(new RegExp(`^postgres: (?:\\S+: )?\\S+ ${workoutDbName} `)).length - 1);
 
   const member = await registerMember(apiClient(platform.gatewayUrl));
   const headers = { authorization: `Bearer ${member.accessToken}`, 'content-type': 'application/json' };
@@ -538,6 +551,7 @@ async function benchWrites(): Promise<Measurement[]> {
       headers,
       verifyBody,
       sql,
+      ...(writes ? { writes, connections } : {}),
       processes: {
         gateway: () => pidsOf(platform.gateway),
         workout: () => pidsOf(platform.workout),
@@ -583,7 +597,7 @@ async function benchWrites(): Promise<Measurement[]> {
       url: routeUrl,
       verifyBody,
       sql,
-      ...(writes ? { writes } : {}),
+      ...(writes ? { writes, connections } : {}),
       processes: { 'bare route': () => [route!.pid], workout: () => pidsOf(platform.workout), ...backends },
     });
     results.push(result);
