@@ -12,6 +12,8 @@ declare module 'autocannon' {
       /** Requests per second across all connections (each connection gets its share per second). */
       overallRate?: number;
       method?: string;
+      /** Request body, sent with every request. */
+      body?: string | Buffer;
       headers?: Record<string, string>;
       /** Seconds before a request counts as timed out. */
       timeout?: number;

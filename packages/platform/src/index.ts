@@ -7,10 +7,11 @@ export { createCache, type Cache } from './cache.ts';
 export { EXIT_CONFIG, runService } from './runtime.ts';
 export { openDatabase, type Database, type Queryable } from './db/database.ts';
 export { migrate } from './db/migrate.ts';
-export { currentTraceparent } from './bus/trace.ts';
+export { createWriteBatcher } from './db/write-batcher.ts';
+export { activeTrace, currentTraceparent, type TraceContext } from './bus/trace.ts';
 export { bind, callOperation, type Binding } from './bus/rpc.ts';
 export { limitsFromEnv, provisionMessaging } from './bus/streams.ts';
-export { enqueueEvent, eventEnvelope, type OutboxRelay } from './bus/outbox.ts';
+export { enqueueEvent, enqueueEvents, eventEnvelope, type OutboxRelay } from './bus/outbox.ts';
 export { platformMigrations } from './paths.ts';
 export { inNamespace, namespace, namespaceOf, type Namespace } from './bus/namespace.ts';
 export {

@@ -20,6 +20,29 @@ export const toExercise = (r: ExerciseRow): Exercise => ({
   kind: r.kind,
 });
 
+/**
+ * Finds an exercise by id in memory: the library changes only with a migration, so it is read
+ * once; an id it lacks is looked up again (and kept) in case one was added since.
+ */
+export function exerciseFinder(db: Queryable) {
+  type Found = { id: string; name: string };
+  let library: Promise<Map<string, Found>> | undefined;
+  const load = () =>
+    db.query<Found>('SELECT id, name FROM exercises').then((rows) => new Map(rows.map((r) => [r.id, r])));
+  return async (id: string): Promise<Found | undefined> => {
+    library ??= load().catch((error: unknown) => {
+      library = undefined;
+      throw error;
+    });
+    const byId = await library;
+    const known = byId.get(id);
+    if (known) return known;
+    const [found] = await db.query<Found>('SELECT id, name FROM exercises WHERE id = $1', [id]);
+    if (found) byId.set(found.id, found);
+    return found;
+  };
+}
+
 export async function allExercises(db: Queryable): Promise<Exercise[]> {
   return (await db.query<ExerciseRow>('SELECT * FROM exercises ORDER BY id')).map(toExercise);
 }

@@ -1,35 +1,44 @@
 import { workout, WorkoutErrors } from '@nxg/contracts';
-import { AppError, bind, decodeCursor, toPage, requireUser, type Binding } from '@nxg/platform';
+import {
+  activeTrace,
+  AppError,
+  bind,
+  createWriteBatcher,
+  decodeCursor,
+  toPage,
+  requireUser,
+  type Binding,
+} from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
-import { insertLog, logsPage, toLog } from './log-store.ts';
+import { exerciseFinder } from '../exercises/exercise-store.ts';
+import { insertLogs, logsPage, toLog } from './log-store.ts';
 
 /** Sets logged by hand, and the member's log by date range. */
 export function logBindings({ db, outbox }: WorkoutDeps): Binding[] {
+  const findExercise = exerciseFinder(db);
+  // Sets logged at the same moment share a transaction (group commit): see createWriteBatcher.
+  const writeLog = createWriteBatcher({ db, write: insertLogs });
   return [
     bind(workout.logWorkout, async (input, ctx) => {
       const userId = requireUser(ctx);
-      const [exercise] = await db.query<{ id: string; name: string }>(
-        'SELECT id, name FROM exercises WHERE id = $1',
-        [input.exerciseId],
-      );
+      const exercise = await findExercise(input.exerciseId);
       if (!exercise)
         throw new AppError(400, WorkoutErrors.UNKNOWN_EXERCISE, 'No such exercise in the library');
       const performedAt = input.performedAt ? new Date(input.performedAt) : new Date();
       if (performedAt.getTime() > Date.now() + 5 * 60_000) {
         throw new AppError(400, WorkoutErrors.PERFORMED_IN_FUTURE, 'performedAt is in the future');
       }
-      const saved = await db.transaction((tx) =>
-        insertLog(tx, {
-          userId,
-          exerciseId: exercise.id,
-          exerciseName: exercise.name,
-          reps: input.reps,
-          weightKg: input.weightKg,
-          durationS: input.durationS,
-          source: 'manual',
-          performedAt: performedAt.toISOString(),
-        }),
-      );
+      const saved = await writeLog({
+        userId,
+        exerciseId: exercise.id,
+        exerciseName: exercise.name,
+        reps: input.reps,
+        weightKg: input.weightKg,
+        durationS: input.durationS,
+        source: 'manual',
+        performedAt: performedAt.toISOString(),
+        trace: activeTrace(),
+      });
       outbox.kick();
       return saved!;
     }),

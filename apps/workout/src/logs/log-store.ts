@@ -1,7 +1,6 @@
 import { workoutEvents, type WorkoutLog } from '@nxg/contracts';
-import { enqueueEvent, type Queryable } from '@nxg/platform';
+import { enqueueEvents, type Queryable, type TraceContext } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
-import { touchSession } from '../sessions/session-store.ts';
 
 interface LogRow {
   id: string;
@@ -41,50 +40,94 @@ export interface NewLog {
   machineId?: string;
   frameId?: string;
   performedAt: string;
+  /** The trace of the request that logged it, when written in a batch with others. */
+  trace?: TraceContext;
 }
 
 /**
- * Logs a set and announces it, in the caller's transaction. A set from a machine frame already
- * logged (JetStream redelivers) is not logged again: resolves undefined.
+ * One statement for a batch of sets: touch each member's active session (if any, remembering the
+ * machines used) and log the sets in it. Named, so PostgreSQL parses and plans it once per
+ * connection; columns listed, so a column a later migration adds cannot break it.
  */
-export async function insertLog(tx: Queryable, log: NewLog): Promise<WorkoutLog | undefined> {
-  const sessionId = await touchSession(tx, log.userId, log.machineId);
-  const [row] = await tx.query<LogRow>(
-    `INSERT INTO workout_logs (id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, session_id, performed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (machine_id, frame_id) WHERE frame_id IS NOT NULL DO NOTHING RETURNING *`,
+const INSERT_LOGS = {
+  name: 'workout.insert-logs',
+  text: `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::float8[],
+                            $8::text[], $9::uuid[], $10::uuid[], $11::timestamptz[]) WITH ORDINALITY
+         AS i(id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, performed_at, n)
+     ), session AS (
+       UPDATE gym_sessions s SET last_activity_at = now(),
+         machines_used = s.machines_used || ARRAY(
+           SELECT DISTINCT i.machine_id::text FROM input i
+           WHERE i.user_id = s.user_id AND i.machine_id IS NOT NULL AND NOT i.machine_id::text = ANY(s.machines_used))
+       WHERE s.status = 'active' AND s.user_id IN (SELECT user_id FROM input)
+       RETURNING s.id, s.user_id
+     )
+     INSERT INTO workout_logs (id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, session_id, performed_at)
+     SELECT i.id, i.user_id, i.exercise_id, i.exercise_name, i.reps, i.weight_kg, i.duration_s, i.source, i.machine_id, i.frame_id, session.id, i.performed_at
+     FROM input i LEFT JOIN session ON session.user_id = i.user_id ORDER BY i.n
+     ON CONFLICT (machine_id, frame_id) WHERE frame_id IS NOT NULL DO NOTHING
+     RETURNING id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, session_id, performed_at`,
+};
+
+/**
+ * Logs sets and announces each, in the caller's transaction, in two statements whatever their
+ * number. A set from a machine frame already logged (JetStream redelivers) is not logged again:
+ * its result is undefined.
+ */
+export async function insertLogs(tx: Queryable, logs: NewLog[]): Promise<Array<WorkoutLog | undefined>> {
+  const ids = logs.map(() => uuidv7());
+  const column = <T>(value: (log: NewLog) => T) => logs.map(value);
+  const rows = await tx.query<LogRow>(
+    INSERT_LOGS.text,
     [
-      uuidv7(),
-      log.userId,
-      log.exerciseId,
-      log.exerciseName,
-      log.reps ?? null,
-      log.weightKg ?? null,
-      log.durationS ?? null,
-      log.source,
-      log.machineId ?? null,
-      log.frameId ?? null,
-      sessionId ?? null,
-      log.performedAt,
+      ids,
+      column((l) => l.userId),
+      column((l) => l.exerciseId),
+      column((l) => l.exerciseName),
+      column((l) => l.reps ?? null),
+      column((l) => l.weightKg ?? null),
+      column((l) => l.durationS ?? null),
+      column((l) => l.source),
+      column((l) => l.machineId ?? null),
+      column((l) => l.frameId ?? null),
+      column((l) => l.performedAt),
     ],
+    { name: INSERT_LOGS.name },
   );
-  if (!row) return undefined;
-  const saved = toLog(row);
-  await enqueueEvent(tx, {
-    event: workoutEvents.exerciseLogged,
-    subject: log.userId,
-    data: {
-      userId: log.userId,
-      logId: saved.id,
-      exerciseName: saved.exerciseName,
-      reps: saved.reps,
-      weightKg: saved.weightKg,
-      durationS: saved.durationS,
-      source: saved.source,
-      sessionId: saved.sessionId,
-      at: saved.performedAt,
-    },
-  });
+  const inserted = new Map(rows.map((row) => [row.id, toLog(row)]));
+  const saved = ids.map((id) => inserted.get(id));
+  await enqueueEvents(
+    tx,
+    logs.flatMap((log, i) => {
+      const set = saved[i];
+      if (!set) return [];
+      return [
+        {
+          event: workoutEvents.exerciseLogged,
+          subject: log.userId,
+          data: {
+            userId: log.userId,
+            logId: set.id,
+            exerciseName: set.exerciseName,
+            reps: set.reps,
+            weightKg: set.weightKg,
+            durationS: set.durationS,
+            source: set.source,
+            sessionId: set.sessionId,
+            at: set.performedAt,
+          },
+          ...(log.trace ? { trace: log.trace } : {}),
+        },
+      ];
+    }),
+  );
+  return saved;
+}
+
+/** Logs one set (see insertLogs); undefined when its machine frame was logged already. */
+export async function insertLog(tx: Queryable, log: NewLog): Promise<WorkoutLog | undefined> {
+  const [saved] = await insertLogs(tx, [log]);
   return saved;
 }
 

@@ -2,6 +2,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { defineEvent, type EventEnvelope } from '@nxg/contracts';
+import pino from 'pino';
 import Type from 'typebox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.ts';
@@ -15,7 +16,7 @@ import {
   uniqueSuffix,
   type TestDatabase,
 } from '../test-support.ts';
-import { enqueueEvent, startOutboxRelay, type OutboxRelay } from './outbox.ts';
+import { enqueueEvent, startOutboxRelay, type OutboxRelay, type RelayOptions } from './outbox.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 10_000) => {
@@ -29,6 +30,9 @@ const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 10
 const sfx = uniqueSuffix();
 const prefix = `outboxtest${sfx}`;
 const streamName = `OUTBOXTEST_${sfx}`;
+/** Subjects no stream covers until a test creates ORPHANS_${sfx} for them. */
+const orphanPrefix = `outboxorphans${sfx}`;
+const orphanStream = `OUTBOXORPHANS_${sfx}`;
 const widgetCreated = defineEvent({
   type: `${prefix}.widget.created`,
   stream: streamName,
@@ -77,7 +81,10 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
       }
       return events;
     });
-  const relay = async (on: Database = db, options: { intervalMs?: number; batchSize?: number } = {}) => {
+  const relay = async (
+    on: Database = db,
+    options: Partial<Pick<RelayOptions, 'intervalMs' | 'batchSize' | 'retry' | 'logger'>> = {},
+  ) => {
     const conn = await connect({ servers: testBackends.natsUrl });
     connections.push(conn);
     const started = startOutboxRelay({ db: on, nc: conn, logger: silentLogger, intervalMs: 20, ...options });
@@ -113,6 +120,7 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
 
   afterAll(async () => {
     await jsm?.streams.delete(streamName).catch(() => false);
+    await jsm?.streams.delete(orphanStream).catch(() => false);
     await nc?.drain();
     await test?.dispose();
   });
@@ -239,5 +247,42 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
     const again = await js.publish(subject, JSON.stringify(event), { msgID: event!.id });
     expect(again.duplicate).toBe(true);
     expect(await countOn(subject)).toBe(1);
+  });
+
+  it('publishes the rest of a batch past an event with no stream, and that one once its stream appears', async () => {
+    const subject = nextSubject();
+    const orphanSubject = `${orphanPrefix}.widget`;
+    const [orphan] = await enqueue(orphanSubject, 1);
+    const others = await enqueue(subject, 3);
+    const publishes = await watchPublishes(subject);
+    const warnings: Array<{ eventId?: string; msg: string }> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+
+    // One batch: the orphan first, the three others behind it.
+    await relay(db, { intervalMs: 20, retry: { firstMs: 50, maxMs: 100 }, logger });
+    await until('the three others published and marked', async () => (await pending()) === 1);
+    const attemptsOf = async () =>
+      (
+        await db.query<{ attempts: number; last_error: string | null; published_at: Date | null }>(
+          'SELECT attempts, last_error, published_at FROM outbox WHERE id = $1',
+          [orphan!.id],
+        )
+      )[0]!;
+    await until('the orphan tried again', async () => (await attemptsOf()).attempts >= 3);
+    const waiting = await attemptsOf();
+    expect(waiting.published_at).toBeNull();
+    expect(waiting.last_error).toMatch(/jetstream|stream|responders/i);
+    publishes.stop();
+    expect(await countOn(subject)).toBe(3);
+    // Each of the others was published once, not once per pass behind the orphan.
+    expect(publishes.ids.sort()).toEqual(others.map((e) => e.id).sort());
+    // Logged once for the event, not once per attempt.
+    expect(warnings.filter((w) => w.eventId === orphan!.id)).toHaveLength(1);
+
+    await jsm.streams.add({ name: orphanStream, subjects: [`${orphanPrefix}.>`] });
+    await until('the orphan on its new stream', async () => (await pending()) === 0, 5_000);
+    const stored = await jsm.streams.getMessage(orphanStream, { seq: 1 });
+    expect(stored?.header.get('Nats-Msg-Id')).toBe(orphan!.id);
+    expect(stored?.json<EventEnvelope>()).toEqual(orphan);
   });
 });

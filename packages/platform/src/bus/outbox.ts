@@ -1,6 +1,13 @@
 import { jetstream } from '@nats-io/jetstream';
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { propagation, context } from '@opentelemetry/api';
+import {
+  ClosedConnectionError,
+  ConnectionError,
+  DrainingConnectionError,
+  headers as natsHeaders,
+  TimeoutError,
+  type NatsConnection,
+} from '@nats-io/transport-node';
+import { propagation, context, type Context } from '@opentelemetry/api';
 import type { EventDefinition, EventEnvelope } from '@nxg/contracts';
 import type { Static } from 'typebox';
 import type { Logger } from 'pino';
@@ -17,7 +24,20 @@ export interface PendingEvent<E extends EventDefinition> {
   natsSubject?: string;
   /** `Nats-Msg-Id` when it is not the event id: derived from the cause (e.g. `machine:frame`). */
   msgId?: string;
+  /** The trace the event continues, when not the active one (a batch writes several requests' events). */
+  trace?: Context;
 }
+
+// Named: parsed and planned once per connection, as every write with an event runs one of them.
+const ENQUEUE = {
+  name: 'outbox.enqueue',
+  text: 'INSERT INTO outbox (id, subject, payload, headers, msg_id) VALUES ($1, $2, $3, $4, $5)',
+};
+const ENQUEUE_MANY = {
+  name: 'outbox.enqueue-many',
+  text: `INSERT INTO outbox (id, subject, payload, headers, msg_id)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::text[])`,
+};
 
 /** The one place an event envelope is built: checked against its schema, stamped with its source. */
 export function eventEnvelope<E extends EventDefinition>(
@@ -38,6 +58,21 @@ export function eventEnvelope<E extends EventDefinition>(
   };
 }
 
+/** The envelope of a pending event and its outbox row: id, NATS subject, payload, trace headers, msg id. */
+function outboxRow<E extends EventDefinition>(source: string, pending: PendingEvent<E>) {
+  const envelope = eventEnvelope(source, pending);
+  const trace: Record<string, string> = {};
+  propagation.inject(pending.trace ?? context.active(), trace);
+  const row = [
+    envelope.id,
+    pending.natsSubject ?? pending.event.type,
+    JSON.stringify(envelope),
+    JSON.stringify(trace),
+    pending.msgId ?? null,
+  ];
+  return { envelope, row };
+}
+
 /**
  * Writes an event into the outbox inside the caller's transaction: it is published if and only if
  * the change it describes commits. Its source is the service that owns the database.
@@ -46,27 +81,29 @@ export async function enqueueEvent<E extends EventDefinition>(
   tx: Queryable,
   pending: PendingEvent<E>,
 ): Promise<EventEnvelope<Static<E['data']>>> {
-  const envelope = eventEnvelope(tx.service, pending);
-  const trace: Record<string, string> = {};
-  propagation.inject(context.active(), trace);
-  await tx.query(
-    'INSERT INTO outbox (id, subject, payload, headers, msg_id) VALUES ($1, $2, $3, $4, $5)',
-    [
-      envelope.id,
-      pending.natsSubject ?? pending.event.type,
-      JSON.stringify(envelope),
-      JSON.stringify(trace),
-      pending.msgId ?? null,
-    ],
-    { name: 'outbox-insert' },
-  );
+  const { envelope, row } = outboxRow(tx.service, pending);
+  await tx.send(ENQUEUE.text, row, { name: ENQUEUE.name });
   return envelope;
+}
+
+/** `enqueueEvent` for several events in one statement (a batch of writes, see createWriteBatcher). */
+export async function enqueueEvents<E extends EventDefinition>(
+  tx: Queryable,
+  pendings: Array<PendingEvent<E>>,
+): Promise<Array<EventEnvelope<Static<E['data']>>>> {
+  if (pendings.length === 0) return [];
+  const rows = pendings.map((pending) => outboxRow(tx.service, pending));
+  const column = (i: number) => rows.map(({ row }) => row[i]);
+  await tx.send(ENQUEUE_MANY.text, [column(0), column(1), column(2), column(3), column(4)], {
+    name: ENQUEUE_MANY.name,
+  });
+  return rows.map(({ envelope }) => envelope);
 }
 
 export interface OutboxRelay {
   /** Ask for a pass now (after a commit) instead of at the next tick. */
   kick(): void;
-  /** Relays everything pending; resolves with the number published. */
+  /** Relays everything pending and due; resolves with the number published. */
   flush(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -74,9 +111,11 @@ export interface OutboxRelay {
 interface OutboxRow {
   id: string;
   subject: string;
-  payload: unknown;
-  headers: Record<string, string>;
+  /** The envelope as stored (JSON text: published as it is, never parsed here). */
+  payload: string;
+  headers: Record<string, string> | null;
   msg_id: string | null;
+  attempts: number;
   [key: string]: unknown;
 }
 
@@ -88,12 +127,47 @@ export interface RelayOptions {
   batchSize?: number;
   /** Keep published rows this long for inspection, then delete them. */
   retentionHours?: number;
+  /** Pause before retrying an event JetStream refused: `firstMs`, doubling per attempt up to `maxMs`. */
+  retry?: { firstMs: number; maxMs: number };
 }
 
+// Named as well: the relay runs them on every pass.
+const CLAIM = {
+  name: 'outbox.claim',
+  text: `SELECT id, subject, payload::text AS payload, headers, msg_id, attempts FROM outbox
+         WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+         ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+};
+const MARK_PUBLISHED = {
+  name: 'outbox.mark-published',
+  text: 'UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])',
+};
+const RETRY_LATER = {
+  name: 'outbox.retry-later',
+  text: `UPDATE outbox AS o SET attempts = o.attempts + 1, last_error = f.error,
+           next_attempt_at = now() + f.delay_ms * interval '1 millisecond'
+         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS f(id, error, delay_ms) WHERE o.id = f.id`,
+};
+
 /**
- * Publishes committed outbox rows to JetStream with `Nats-Msg-Id` = event id. Replicas share the
+ * A failure of the connection rather than of one event: the event is not to blame, so it is
+ * retried on the next pass without counting an attempt, and the relay backs off as a whole.
+ */
+const isBusFailure = (nc: NatsConnection, error: unknown) =>
+  nc.isClosed() ||
+  error instanceof TimeoutError ||
+  error instanceof ClosedConnectionError ||
+  error instanceof DrainingConnectionError ||
+  error instanceof ConnectionError;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
+
+/**
+ * Publishes committed outbox rows to JetStream with `Nats-Msg-Id` = event id (or the id of its cause). Replicas share the
  * work through `FOR UPDATE SKIP LOCKED`; a relay that dies after publishing but before marking
- * the row is covered by JetStream's duplicate window, so each event lands once.
+ * the row is covered by JetStream's duplicate window, so each event lands once. Each row of a
+ * batch is published on its own: one JetStream refuses (no stream for its subject, say) gets an
+ * attempt, its error and a later retry, and holds back none of the others.
  */
 export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const { db, nc, logger } = options;
@@ -101,6 +175,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const intervalMs = options.intervalMs ?? 500;
   const batchSize = options.batchSize ?? 200;
   const retentionHours = options.retentionHours ?? 24 * 7;
+  const retry = options.retry ?? { firstMs: 1000, maxMs: 60_000 };
   let running = true;
   let wake: (() => void) | undefined;
   // A kick that arrives mid-pass must not be lost: the next pass starts at once.
@@ -108,28 +183,54 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   let lastCleanup = 0;
   let failures = 0;
 
+  const publish = (row: OutboxRow) => {
+    const h = natsHeaders();
+    for (const [key, value] of Object.entries(row.headers ?? {})) h.set(key, value);
+    return js.publish(row.subject, row.payload, { msgID: row.msg_id ?? row.id, headers: h });
+  };
+
+  /** One batch: resolves with how many rows it claimed and published, and a failure of the bus if any. */
   const relayBatch = () =>
     db.transaction(async (tx) => {
-      const rows = await tx.query<OutboxRow>(
-        `SELECT id, subject, payload, headers, msg_id FROM outbox
-         WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [batchSize],
-      );
-      if (rows.length === 0) return 0;
-      await Promise.all(
-        rows.map((row) => {
-          const h = natsHeaders();
-          for (const [key, value] of Object.entries(row.headers ?? {})) h.set(key, value);
-          return js.publish(row.subject, JSON.stringify(row.payload), {
-            msgID: row.msg_id ?? row.id,
-            headers: h,
-          });
-        }),
-      );
-      await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [
-        rows.map((r) => r.id),
-      ]);
-      return rows.length;
+      const rows = await tx.query<OutboxRow>(CLAIM.text, [batchSize], { name: CLAIM.name });
+      if (rows.length === 0) return { claimed: 0, published: 0, busError: undefined };
+      const outcomes = await Promise.allSettled(rows.map(publish));
+      const published: string[] = [];
+      const refused: Array<{ row: OutboxRow; error: unknown }> = [];
+      let busError: unknown;
+      for (const [i, outcome] of outcomes.entries()) {
+        const row = rows[i]!;
+        if (outcome.status === 'fulfilled') {
+          published.push(row.id);
+          if (row.attempts > 0)
+            logger.info(
+              { eventId: row.id, subject: row.subject, attempts: row.attempts },
+              'outbox event published after retries',
+            );
+        } else if (isBusFailure(nc, outcome.reason)) busError ??= outcome.reason;
+        else refused.push({ row, error: outcome.reason });
+      }
+      if (published.length > 0)
+        await tx.send(MARK_PUBLISHED.text, [published], { name: MARK_PUBLISHED.name });
+      if (refused.length > 0) {
+        await tx.send(
+          RETRY_LATER.text,
+          [
+            refused.map(({ row }) => row.id),
+            refused.map(({ error }) => messageOf(error)),
+            refused.map(({ row }) => Math.min(retry.firstMs * 2 ** row.attempts, retry.maxMs)),
+          ],
+          { name: RETRY_LATER.name },
+        );
+        // Once per event, at its first failure; its later attempts are in the row.
+        for (const { row, error } of refused)
+          if (row.attempts === 0)
+            logger.warn(
+              { err: error, eventId: row.id, subject: row.subject },
+              'outbox event refused by JetStream; retrying it with backoff while the others go on',
+            );
+      }
+      return { claimed: rows.length, published: published.length, busError };
     });
 
   const cleanup = async () => {
@@ -143,9 +244,11 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const flush = async () => {
     let total = 0;
     for (;;) {
-      const n = await relayBatch();
-      total += n;
-      if (n < batchSize) return total;
+      const { claimed, published, busError } = await relayBatch();
+      total += published;
+      // What was published is marked; the rest waits for the bus, behind the relay's backoff.
+      if (busError !== undefined) throw busError;
+      if (claimed < batchSize) return total;
     }
   };
 

@@ -138,10 +138,12 @@ export async function callOperation<Op extends Operation>(
   options: CallOptions,
 ): Promise<OperationOutput<Op>> {
   let msg: Msg;
+  // No trace to carry (the caller sent none): no header block for NATS and the service to parse.
+  const headers = traceHeaders(context.active());
   try {
     msg = await nc.request(op.subject, encode({ ctx, body } satisfies RequestEnvelope), {
       timeout: options.timeoutMs,
-      headers: traceHeaders(context.active()),
+      ...(headers.keys().length > 0 ? { headers } : {}),
     });
   } catch (error) {
     throw transportError(op, error);

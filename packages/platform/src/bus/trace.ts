@@ -30,6 +30,10 @@ export function contextFromHeaders(h: MsgHdrs | undefined): Context {
   return propagation.extract(ROOT_CONTEXT, h, getter);
 }
 
+/** The active trace context, to carry into work done later on another's behalf (a batched write). */
+export type TraceContext = Context;
+export const activeTrace = (): TraceContext => context.active();
+
 /** The `traceparent` of the active span, if any, for envelopes and logs. */
 export function currentTraceparent(): string | undefined {
   const carrier: Record<string, string> = {};

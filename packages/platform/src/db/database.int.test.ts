@@ -157,6 +157,30 @@ describe(`transactions and locks (${databaseUrl ? 'PostgreSQL' : 'PGlite'})`, ()
     ]);
   });
 
+  it('commits what a transaction sent without waiting, and fails the whole of it when that failed', async () => {
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO accounts VALUES ($1, $2)', [10, 10]);
+      await tx.send('INSERT INTO accounts VALUES ($1, $2)', [11, 11]);
+    });
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO accounts VALUES ($1, $2)', [12, 12]);
+        await tx.send('INSERT INTO accounts VALUES ($1, $2)', [10, 99]); // duplicate key
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    // The error is the failed statement's, not that of a statement after it.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.send('INSERT INTO accounts VALUES ($1, $2)', [10, 99]); // duplicate key
+        await tx.query('INSERT INTO accounts VALUES ($1, $2)', [13, 13]);
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(await db.query('SELECT id, balance FROM accounts WHERE id >= 10 ORDER BY id')).toEqual([
+      { id: 10, balance: 10 },
+      { id: 11, balance: 11 },
+    ]);
+  });
+
   it('runs work under the same lock one holder at a time, even from separate pools', async () => {
     const other = await test.another();
     const spans: { start: number; end: number }[] = [];

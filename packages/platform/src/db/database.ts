@@ -14,6 +14,13 @@ export interface Queryable {
    * for the hot paths. PGlite ignores it.
    */
   query<T extends Row = Row>(sql: string, params?: unknown[], options?: { name?: string }): Promise<T[]>;
+  /**
+   * A statement whose result nobody reads (an outbox insert). In a transaction on PostgreSQL it
+   * goes out at once and resolves without waiting for its answer, which comes back with COMMIT's:
+   * one round trip for both. If it fails, the transaction fails with its error. Elsewhere it runs
+   * like `query`.
+   */
+  send(sql: string, params?: unknown[], options?: { name?: string }): Promise<void>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -81,34 +88,66 @@ async function openPostgres(
   await ensureDatabaseExists(serverUrl, name);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  // Pipelined clients send a statement without waiting for the answers to those before it: a
+  // transaction's BEGIN travels with its first statement and its last writes with COMMIT.
   const { Pool } = await postgresDriver();
-  const pool = new Pool({ connectionString: url.toString(), max: poolSize });
+  const pool = new Pool({ connectionString: url.toString(), max: poolSize, pipeline: true });
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const location = `postgres://${url.host}/${name}`;
+  const run = (
+    client: pg.Pool | pg.PoolClient,
+    sql: string,
+    params?: unknown[],
+    options?: { name?: string },
+  ) =>
+    options?.name
+      ? client.query({ name: options.name, text: sql, values: params as unknown[] })
+      : client.query(sql, params as unknown[]);
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     service,
     async query<T extends Row>(sql: string, params?: unknown[], options?: { name?: string }) {
-      const result = options?.name
-        ? await client.query({ name: options.name, text: sql, values: params as unknown[] })
-        : await client.query(sql, params as unknown[]);
-      return result.rows as T[];
+      return (await run(client, sql, params, options)).rows as T[];
+    },
+    async send(sql: string, params?: unknown[], options?: { name?: string }) {
+      await run(client, sql, params, options);
     },
     async exec(sql: string) {
       await client.query(sql);
     },
   });
+  /** In a transaction, `send` does not wait: what it sent is settled at COMMIT. */
+  const inTransaction = (client: pg.PoolClient, sent: Array<Promise<unknown>>): Queryable => ({
+    ...wrap(client),
+    async send(sql: string, params?: unknown[], options?: { name?: string }) {
+      const answer = run(client, sql, params, options);
+      answer.catch(() => {}); // examined at COMMIT
+      sent.push(answer);
+    },
+  });
+  const firstFailure = async (sent: Array<Promise<unknown>>) =>
+    (await Promise.allSettled(sent)).find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      ?.reason as unknown | undefined;
   const transaction = async <T>(work: (tx: Queryable) => Promise<T>, lockId?: number): Promise<T> => {
     const client = await pool.connect();
+    const sent: Array<Promise<unknown>> = [];
+    // Not awaited here: BEGIN goes out with the work's first statement.
+    const begun = client.query('BEGIN');
+    begun.catch(() => {}); // awaited below
     try {
-      await client.query('BEGIN');
       if (lockId !== undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [lockId]);
-      const result = await work(wrap(client));
-      await client.query('COMMIT');
+      const result = await work(inTransaction(client, sent));
+      await begun;
+      // If a statement sent without waiting failed, PostgreSQL turns this COMMIT into a rollback.
+      const committed = client.query('COMMIT');
+      const failure = await firstFailure(sent);
+      await committed;
+      if (failure !== undefined) throw failure;
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      // A statement sent without waiting that failed is why the ones after it did.
+      throw (await firstFailure(sent)) ?? error;
     } finally {
       client.release();
     }
@@ -139,6 +178,9 @@ async function openPglite(service: string, dir: string): Promise<Database> {
     service,
     async query<T extends Row>(sql: string, params?: unknown[]) {
       return (await client.query<T>(sql, params)).rows;
+    },
+    async send(sql: string, params?: unknown[]) {
+      await client.query(sql, params);
     },
     async exec(sql: string) {
       await client.exec(sql);
