@@ -87,21 +87,19 @@ export async function endSession(
   return row;
 }
 
-/**
- * Activity keeps a session alive; a machine used is remembered. `$1` is the member, `$2` the
- * machine or null; returns the session's id. Also the first half of logging a set (log-store.ts).
- */
-export const TOUCH_SESSION = `UPDATE gym_sessions SET last_activity_at = now(),
-       machines_used = CASE WHEN $2::text IS NULL OR $2::text = ANY(machines_used) THEN machines_used
-                            ELSE array_append(machines_used, $2::text) END
-     WHERE user_id = $1 AND status = 'active' RETURNING id`;
-
+/** Activity keeps a session alive; a machine used is remembered. */
 export async function touchSession(
   tx: Queryable,
   userId: string,
   machineId?: string,
 ): Promise<string | undefined> {
-  const [row] = await tx.query<{ id: string }>(TOUCH_SESSION, [userId, machineId ?? null]);
+  const [row] = await tx.query<{ id: string }>(
+    `UPDATE gym_sessions SET last_activity_at = now(),
+       machines_used = CASE WHEN $2::text IS NULL OR $2::text = ANY(machines_used) THEN machines_used
+                            ELSE array_append(machines_used, $2::text) END
+     WHERE user_id = $1 AND status = 'active' RETURNING id`,
+    [userId, machineId ?? null],
+  );
   return row?.id;
 }
 
