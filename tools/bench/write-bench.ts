@@ -35,9 +35,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { workout } from '@nxg/contracts';
-import { migrate, openDatabase, platformMigrations, type Database } from '@nxg/platform';
+import { migrate, namespaceOf, openDatabase, platformMigrations, type Database } from '@nxg/platform';
 import {
   apiClient,
   registerMember,
@@ -446,21 +447,12 @@ async function benchDatabase(databaseUrl: string | undefined): Promise<Measureme
 // ---------------------------------------------------------------------------------------------
 // the write path
 
-/** What the WORKOUT stream holds on a subject (JetStream's API over core NATS). */
+/** Events on the WORKOUT stream under `subject`, in the platform's namespace. */
 async function streamCount(nc: NatsConnection, subject: string): Promise<number> {
-  const reply = await nc.request(
-    '$JS.API.STREAM.INFO.WORKOUT',
-    JSON.stringify({ subjects_filter: subject }),
-    {
-      timeout: 5000,
-    },
-  );
-  const info = reply.json<{
-    state?: { subjects?: Record<string, number> };
-    error?: { description: string };
-  }>();
-  if (info.error) throw new Error(`stream info: ${info.error.description}`);
-  return info.state?.subjects?.[subject] ?? 0;
+  const ns = namespaceOf(nc);
+  const jsm = await jetstreamManager(nc);
+  const info = await jsm.streams.info(ns.stream('WORKOUT'), { subjects_filter: ns.subject(subject) });
+  return info.state.subjects?.[ns.subject(subject)] ?? 0;
 }
 
 async function benchWrites(): Promise<Measurement[]> {
@@ -587,7 +579,7 @@ async function benchWrites(): Promise<Measurement[]> {
       './floor-server.ts',
       {
         NATS_URL: platform.backends.natsUrl,
-        BENCH_SUBJECT: workout.logWorkout.subject,
+        BENCH_SUBJECT: platform.ns.subject(workout.logWorkout.subject),
         BENCH_REQUEST: JSON.stringify(envelope),
       },
     ]);
@@ -640,7 +632,7 @@ async function benchWrites(): Promise<Measurement[]> {
       './floor-responder.ts',
       {
         NATS_URL: platform.backends.natsUrl,
-        BENCH_SUBJECT: workout.logWorkout.subject,
+        BENCH_SUBJECT: platform.ns.subject(workout.logWorkout.subject),
         BENCH_QUEUE: workout.logWorkout.service,
         BENCH_REPLY: reply,
       },
