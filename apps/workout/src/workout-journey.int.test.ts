@@ -1,6 +1,7 @@
 import { jetstream } from '@nats-io/jetstream';
 import {
   adminEnv,
+  linkMember,
   onlineMachine,
   openGym,
   readEvents,
@@ -83,11 +84,7 @@ describe('a workout on a connected machine', () => {
   it('starts a session on link and logs each machine set exactly once', async () => {
     const { machine, machineId } = await machineOf('strength');
     const member = await registerMember(api);
-    machine.send({ type: 'qr.request' });
-    const qr = (await machine.next((m) => m.type === 'qr')).token;
-    const linked = await api.post('/v1/machines/link', { qrToken: qr }, member.accessToken);
-    expect(linked.status).toBe(200);
-    const linkId = linked.body.linkId;
+    const { linkId } = await linkMember(api, machine, member.accessToken);
 
     const session = await waitFor(async () => {
       const current = await api.get('/v1/sessions/current', member.accessToken);

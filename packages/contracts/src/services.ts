@@ -40,8 +40,6 @@ export const serviceManifest: ServiceManifestEntry[] = [
   entry('gateway', 'GATEWAY_PORT', 8080, { public: true, database: false }),
 ];
 
-export type ServiceName = (typeof serviceManifest)[number]['name'];
-
 export const manifestEntry = (name: string): ServiceManifestEntry => {
   const found = serviceManifest.find((s) => s.name === name);
   if (!found) throw new Error(`no service ${name} in the manifest`);
