@@ -38,10 +38,10 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import autocannon from 'autocannon';
 import { identity } from '@nxg/contracts';
 import { apiClient, registerMember, resolveBackends, startPlatform, type Backends } from '@nxg/testing';
 import { startChild, type BenchChild } from './child.ts';
+import { int, intEnv, load, ms1, percentile, problemsOf, sleep } from './load-run.ts';
 import {
   foreignServices,
   machineBusy,
@@ -50,15 +50,6 @@ import {
   type CpuUse,
   type ProcessGroups,
 } from './cpu.ts';
-
-const intEnv = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, not ${raw}`);
-  return value;
-};
 
 const settings = {
   warmupS: intEnv('BENCH_WARMUP_S', 3),
@@ -111,50 +102,6 @@ interface Measurement {
   /** CPU during the max-throughput run. */
   cpu: CpuUse;
   problems: string[];
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms1 = (n: number) => `${n.toFixed(1)} ms`;
-
-async function load(
-  target: Target,
-  options: { connections: number; duration: number; overallRate?: number },
-  onLatency?: (ms: number) => void,
-): Promise<autocannon.Result> {
-  const instance = autocannon({
-    url: target.url,
-    pipelining: 1,
-    timeout: 10,
-    ...(target.headers ? { headers: target.headers } : {}),
-    ...(target.expectBody ? { expectBody: target.expectBody } : {}),
-    ...(target.verifyBody ? { verifyBody: target.verifyBody } : {}),
-    ...options,
-  });
-  if (onLatency)
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => onLatency(ms));
-  return await instance;
-}
-
-/** What is wrong with a run: any error, timeout, body mismatch or non-2xx answer. */
-function problemsOf(phase: string, result: autocannon.Result): string[] {
-  const problems: string[] = [];
-  if (result.requests.total === 0) problems.push(`${phase}: no request completed`);
-  if (result.errors) problems.push(`${phase}: ${result.errors} errors (${result.timeouts} of them timeouts)`);
-  if (result.mismatches) problems.push(`${phase}: ${result.mismatches} unexpected bodies`);
-  if (result.non2xx) {
-    const codes = Object.entries(result.statusCodeStats)
-      .filter(([code]) => !code.startsWith('2'))
-      .map(([code, { count }]) => `${code}×${count}`)
-      .join(', ');
-    problems.push(`${phase}: ${result.non2xx} non-2xx answers (${codes})`);
-  }
-  return problems;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 async function measure(target: Target): Promise<Measurement> {
