@@ -41,7 +41,7 @@ import { connect } from '@nats-io/transport-node';
 import { identity } from '@nxg/contracts';
 import { apiClient, registerMember, resolveBackends, startPlatform, type Backends } from '@nxg/testing';
 import { startChild, type BenchChild } from './child.ts';
-import { int, intEnv, load, ms1, percentile, problemsOf, sleep } from './load-run.ts';
+import { fixedRateRun, int, intEnv, load, ms1, percentile, problemsOf, sleep } from './load-run.ts';
 import {
   foreignServices,
   machineBusy,
@@ -151,17 +151,13 @@ async function measure(target: Target): Promise<Measurement> {
   }
 
   await sleep(1000);
-  const raw: number[] = [];
-  const fixedMeter = startCpuMeter(target.processes);
-  const fixed = await load(
-    target,
-    { connections: rateConnections, duration: durationS, overallRate: rate },
-    (ms) => raw.push(ms),
-  );
-  const fixedOthers = fixedMeter().others;
+  const {
+    result: fixed,
+    sorted,
+    achieved,
+    others: fixedOthers,
+  } = await fixedRateRun(target, { rate, connections: rateConnections, durationS });
   problems.push(...problemsOf('fixed rate', fixed));
-  const sorted = Float64Array.from(raw).sort();
-  const achieved = fixed.requests.total / fixed.duration;
   console.log(
     `  fixed rate     ${durationS} s at ${int(rate)} req/s over ${rateConnections} conn: achieved ${int(achieved)} req/s, ` +
       `p50 ${fixed.latency.p50} ms, p90 ${fixed.latency.p90} ms, p99 ${fixed.latency.p99} ms, max ${fixed.latency.max} ms ` +
@@ -379,7 +375,7 @@ async function benchPlatform(): Promise<Measurement[]> {
       './floor-server.ts',
       {
         NATS_URL: platform.backends.natsUrl,
-        BENCH_SUBJECT: identity.getMe.subject,
+        BENCH_SUBJECT: platform.ns.subject(identity.getMe.subject),
         BENCH_REQUEST: JSON.stringify(envelope),
       },
     ]);
@@ -410,7 +406,7 @@ async function benchPlatform(): Promise<Measurement[]> {
       './floor-responder.ts',
       {
         NATS_URL: platform.backends.natsUrl,
-        BENCH_SUBJECT: identity.getMe.subject,
+        BENCH_SUBJECT: platform.ns.subject(identity.getMe.subject),
         BENCH_QUEUE: identity.getMe.service,
         BENCH_REPLY: JSON.stringify({ ok: true, data: JSON.parse(body) as unknown }),
       },

@@ -1,9 +1,11 @@
 /**
- * What write-bench.ts needs to drive and judge autocannon runs: settings from the environment,
- * one run, what went wrong in it, percentiles, processes by command line, and a plain-text table.
+ * What the benchmarks need to drive and judge autocannon runs: settings from the environment,
+ * one run, a fixed-rate run, what went wrong in it, percentiles, processes by command line, and a
+ * plain-text table.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { startCpuMeter, type ProcessGroups } from './cpu.ts';
 
 export const intEnv = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -47,6 +49,35 @@ export async function load(
   if (onLatency)
     instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => onLatency(ms));
   return await instance;
+}
+
+/**
+ * `rate` req/s for `durationS` over `connections`, with every response's latency kept: what the
+ * p99 targets are judged on. `others` is the CPU (% of a core) no process of the target explained.
+ */
+export async function fixedRateRun(
+  target: LoadTarget & { processes: ProcessGroups },
+  options: { rate: number; connections: number; durationS: number },
+): Promise<{
+  result: autocannon.Result;
+  sorted: Float64Array;
+  achieved: number;
+  others: number | undefined;
+}> {
+  const raw: number[] = [];
+  const meter = startCpuMeter(target.processes);
+  const result = await load(
+    target,
+    { connections: options.connections, duration: options.durationS, overallRate: options.rate },
+    (ms) => raw.push(ms),
+  );
+  const others = meter().others;
+  return {
+    result,
+    sorted: Float64Array.from(raw).sort(),
+    achieved: result.requests.total / result.duration,
+    others,
+  };
 }
 
 /** What is wrong with a run: any error, timeout, body mismatch or non-2xx answer. */

@@ -51,6 +51,7 @@ import { startChild, type BenchChild } from './child.ts';
 import { machineBusy, startCpuMeter, type CpuUse, type ProcessGroups } from './cpu.ts';
 import {
   int,
+  fixedRateRun,
   intEnv,
   load,
   ms1,
@@ -235,17 +236,13 @@ async function measure(target: Target): Promise<Measurement> {
     console.log(`  PostgreSQL connections open to workout's database: ${target.connections()}`);
 
   await sleep(1000);
-  const raw: number[] = [];
-  const fixedMeter = startCpuMeter(target.processes);
-  const fixed = await load(
-    target,
-    { connections: rateConnections, duration: durationS, overallRate: rate },
-    (ms) => raw.push(ms),
-  );
-  const fixedOthers = fixedMeter().others;
+  const {
+    result: fixed,
+    sorted,
+    achieved,
+    others: fixedOthers,
+  } = await fixedRateRun(target, { rate, connections: rateConnections, durationS });
   problems.push(...problemsOf('fixed rate', fixed));
-  const sorted = Float64Array.from(raw).sort();
-  const achieved = fixed.requests.total / fixed.duration;
   console.log(
     `  fixed rate     ${durationS} s at ${int(rate)} req/s over ${rateConnections} conn: achieved ${int(achieved)} req/s, ` +
       `per-response p50 ${ms1(percentile(sorted, 50))}, p99 ${ms1(percentile(sorted, 99))}, max ${ms1(sorted.at(-1) ?? 0)} ` +
