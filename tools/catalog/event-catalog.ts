@@ -1,7 +1,14 @@
-import { buckets, identityEvents, streams, type EventDefinition } from '@nxg/contracts';
+import {
+  buckets,
+  identityEvents,
+  machineEvents,
+  streams,
+  workoutEvents,
+  type EventDefinition,
+} from '@nxg/contracts';
 
 /** Every event type declared in contracts; services add theirs here as they land. */
-export const events: EventDefinition[] = [...identityEvents.all];
+export const events: EventDefinition[] = [...identityEvents.all, ...machineEvents.all, ...workoutEvents.all];
 
 const code = (value: unknown) => '`' + String(value) + '`';
 

@@ -30,6 +30,16 @@ export interface Operation<
   };
   /** `public`, or the roles allowed (any one of them suffices). */
   access: 'public' | readonly Role[];
+  /**
+   * Internal operations (no `http`): the services allowed to call them. The serving service
+   * refuses any other caller.
+   */
+  callers: readonly string[];
+  /**
+   * Critical writes (register, link, manual log, meal photo…): the gateway honours an
+   * `Idempotency-Key` header on them, so a retried request has one effect.
+   */
+  critical: boolean;
   params: TObject<P> | undefined;
   query: TObject<Q> | undefined;
   body: TObject<B> | undefined;
@@ -51,6 +61,8 @@ export interface OperationSpec<
   summary: string;
   http?: Operation['http'];
   access: Operation['access'];
+  callers?: readonly string[];
+  critical?: boolean;
   params?: TObject<P>;
   query?: TObject<Q>;
   body?: TObject<B>;
@@ -75,6 +87,8 @@ export function defineOperation<
     summary: spec.summary,
     http: spec.http,
     access: spec.access,
+    callers: spec.callers ?? [],
+    critical: spec.critical ?? false,
     params: spec.params,
     query: spec.query,
     body: spec.body,

@@ -154,6 +154,7 @@ export const assignBranchRole = defineOperation('identity', 'branches.staff.assi
 export const issueMachineToken = defineOperation('identity', 'tokens.machine', {
   summary: 'Sign a short-lived machine token, verified through the same JWKS as members’ tokens',
   access: [],
+  callers: ['machine-hub'],
   body: Type.Object({ machineId: Id, branchId: Id }, { additionalProperties: false }),
   output: Type.Object({ accessToken: Type.String(), expiresIn: Type.Integer() }),
 });

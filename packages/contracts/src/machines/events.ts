@@ -70,10 +70,30 @@ export const machineSetCompleted = defineEvent({
   }),
 });
 
+export const machineSecretRotated = defineEvent({
+  type: 'machines.secret_rotated',
+  stream: 'MACHINES',
+  dataVersion: 1,
+  description:
+    "Staff rotated a machine's secret; the old secret and every token it obtained stop working. Subject machines.<branchId>.<machineId>.secret_rotated.",
+  data: Type.Object({ ...ids, actorId: Type.String(), at }),
+});
+
+export const machineDecommissioned = defineEvent({
+  type: 'machines.decommissioned',
+  stream: 'MACHINES',
+  dataVersion: 1,
+  description:
+    'Staff decommissioned a machine: its credentials and links end and it can no longer connect. Subject machines.<branchId>.<machineId>.decommissioned.',
+  data: Type.Object({ ...ids, actorId: Type.String(), at }),
+});
+
 export const all = [
   machineStatusChanged,
   machineLinked,
   machineUnlinked,
   machineTelemetry,
   machineSetCompleted,
+  machineSecretRotated,
+  machineDecommissioned,
 ];

@@ -130,6 +130,7 @@ export const listLogs = defineOperation('workout', 'logs.list', {
 export const plannedForMachine = defineOperation('workout', 'plans.forMachine', {
   summary: 'The planned exercises of a member’s active plan for one machine type',
   access: [],
+  callers: ['machine-hub'],
   body: Type.Object(
     { userId: Id, machineType: Type.String({ maxLength: 20 }) },
     { additionalProperties: false },
