@@ -83,7 +83,7 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
           roles: caller?.roles ?? [],
           branchRoles: caller?.branchRoles ?? {},
           ip: request.ip,
-          ...(caller ? { userId: caller.userId, token: caller.token } : {}),
+          ...(caller ? { userId: caller.userId, token: caller.token, mfa: caller.mfa } : {}),
         };
         const input = {
           ...(request.params as object),
