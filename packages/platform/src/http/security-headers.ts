@@ -9,8 +9,7 @@ import helmet, { type HelmetOptions } from 'helmet';
 export function securityHeaders(options?: HelmetOptions): Array<[string, string]> {
   const headers = new Map<string, string>();
   const recorder = {
-    setHeader: (name: string, value: string | number | readonly string[]) =>
-      headers.set(name, String(value)),
+    setHeader: (name: string, value: string | number | readonly string[]) => headers.set(name, String(value)),
     removeHeader: (name: string) => headers.delete(name),
   };
   let failure: unknown;
