@@ -15,7 +15,7 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
   const { db, cipher, issuer, sessions, revocations, guard, keys, outbox, mfa, mfaChallenges } = deps;
 
   return [
-    bind(identity.register, async (input) => {
+    bind(identity.register, async (input, ctx) => {
       const passwordHash = await hashPassword(input.password);
       const id = uuidv7();
       let created: { row: UserRow; refreshToken: string; sessionId: string };
@@ -26,6 +26,12 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
             [id, input.email, input.username, passwordHash, input.name],
           );
           const session = await sessions.create(tx, id);
+          await recordAudit(tx, {
+            type: 'sign_in',
+            userId: id,
+            ip: ctx.ip,
+            details: { sessionId: session.sessionId, method: 'register' },
+          });
           await enqueueEvent(tx, {
             event: identityEvents.userRegistered,
             subject: id,

@@ -271,6 +271,31 @@ describe('step-up for sensitive operations', () => {
   });
 });
 
+describe('step-up for password and staff changes', () => {
+  it('asks a branch admin with MFA to step up before changing a password or granting a role', async () => {
+    const manager = await enrolledMember();
+    const trainer = await registerMember(api);
+    await api.put(`/v1/branches/${branchId}/staff/${manager.user.id}`, { role: 'branch_admin' }, adminToken);
+    const token = (await api.post('/v1/auth/refresh', { refreshToken: manager.refreshToken })).body
+      .accessToken;
+    const change = { currentPassword: manager.password, newPassword: 'another long password' };
+    const grant = () =>
+      api.put(`/v1/branches/${branchId}/staff/${trainer.user.id}`, { role: 'trainer' }, token);
+
+    for (const refused of [await api.post('/v1/me/password', change, token), await grant()]) {
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('STEP_UP_REQUIRED');
+    }
+    const stepped = await api.post('/v1/auth/mfa/step-up', { code: manager.authenticator.next() }, token);
+    expect(stepped.status).toBe(200);
+    const fresh = stepped.body.accessToken as string;
+    expect(
+      (await api.put(`/v1/branches/${branchId}/staff/${trainer.user.id}`, { role: 'trainer' }, fresh)).status,
+    ).toBe(200);
+    expect((await api.post('/v1/me/password', change, fresh)).status).toBe(204);
+  });
+});
+
 describe('password change', () => {
   it('signs out every other session (refresh and access tokens) and keeps this one', async () => {
     const member = await registerMember(api); // session A
@@ -442,7 +467,7 @@ describe('the audit log', () => {
       }
     }
     const entries = await waitFor(async () => {
-      const found = await audit(`userId=${staff.user.id}`);
+      const found = (await audit(`userId=${staff.user.id}`)).filter((e) => e.type.startsWith('machine_'));
       return found.length >= 2 && found;
     });
     expect(entries.map((e) => e.type).sort()).toEqual(['machine_decommissioned', 'machine_secret_rotated']);
