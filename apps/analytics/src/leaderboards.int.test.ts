@@ -119,6 +119,12 @@ describe('erasure', () => {
       return week.body.items.length === 1 ? week.body : undefined;
     });
     expect(after.items).toEqual([{ rank: 1, userId: stays.user.id, displayName: 'Stays', points: 11 }]);
+    // The name shown follows the member's profile.
+    expect((await api.patch('/v1/me/profile', { name: 'Still Here' }, stays.accessToken)).status).toBe(200);
+    await waitFor(async () => {
+      const week = await board(gym.branchId, 'period=week', stays.accessToken);
+      return week.body.items[0]?.displayName === 'Still Here';
+    });
 
     // JetStream hands analytics a set of the erased member again (a replay): nothing comes back.
     await publishEnvelope(platform.nc, logged[0]!, { msgId: randomUUID() });
