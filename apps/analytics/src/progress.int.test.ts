@@ -4,8 +4,9 @@ import { adminEnv, openGym, readEvents, registerMember, usePlatform, waitFor, ty
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyticsCaughtUp, envelopeOf, publishEnvelope } from './test-support.ts';
 
+// Two analytics replicas share each durable consumer: a member's events reach both.
 const { platform, api } = usePlatform({
-  replicas: { workout: 1, analytics: 1 },
+  replicas: { workout: 1, analytics: 2 },
   env: { identity: adminEnv },
 });
 let gym: Gym;
@@ -40,10 +41,12 @@ describe('a member’s progress from sets logged through the workout routes', ()
       .flatMap((d) => d.exercises)
       .reduce((n, e) => n + e.sets, 0);
     expect((await api.post('/v1/sessions/check-in', { branchId: gym.branchId }, token)).status).toBe(201);
-    for (const [weightKg, reps] of [
-      [60, 5],
-      [80, 3],
-      [80, 5],
+    // Records depend on the order sets are judged in (a record beats those known before it): each
+    // set is in the member's points before the next is logged, as a member logs one set at a time.
+    for (const [weightKg, reps, pointsAfter] of [
+      [60, 5, 11],
+      [80, 3, 27],
+      [80, 5, 43],
     ]) {
       const logged = await api.post(
         '/v1/workouts/logs',
@@ -51,6 +54,7 @@ describe('a member’s progress from sets logged through the workout routes', ()
         token,
       );
       expect(logged.status).toBe(201);
+      await waitFor(async () => (await api.get('/v1/me/points', token)).body.total === pointsAfter);
     }
     expect((await api.post('/v1/sessions/check-out', undefined, token)).status).toBe(200);
     const today = new Date().toISOString().slice(0, 10);
@@ -194,7 +198,12 @@ describe('events delivered twice, replayed or out of order', () => {
     expect(await publishEnvelope(platform.nc, first)).toEqual({ duplicate: false });
     expect(await publishEnvelope(platform.nc, first)).toEqual({ duplicate: true });
     await publishEnvelope(platform.nc, first, { msgId: randomUUID() });
-    await publishEnvelope(platform.nc, { ...first, id: randomUUID() });
+    const reannounced = { ...first, id: randomUUID() };
+    await publishEnvelope(platform.nc, reannounced);
+    // The first set is judged before the second (records follow the order sets are judged in).
+    await waitFor(
+      async () => (await api.get('/v1/analytics/records', member.accessToken)).body.items.length > 0,
+    );
     await publishEnvelope(
       platform.nc,
       envelopeOf(workoutEvents.sessionStarted, {
@@ -253,7 +262,8 @@ describe('events delivered twice, replayed or out of order', () => {
     const awards = await announcedFor('analytics.points.awarded', userId, 6);
     expect(awards).toHaveLength(6);
     const cited = awards.map((e) => (e.data as { sourceEventId: string }).sourceEventId);
-    expect(cited).toContain(first.id);
+    // The first set's award cites whichever of its two event ids was judged first.
+    expect(cited.filter((id) => id === first.id || id === reannounced.id).length).toBeGreaterThan(0);
     expect(cited).toContain(completed.id);
     const achievements = await api.get('/v1/me/achievements', member.accessToken);
     expect(
