@@ -27,3 +27,18 @@ export { decodeCursor, toPage } from './cursor.ts';
 export type { RevocationWatch } from './auth/revocation-watch.ts';
 export type { Caller, TokenVerifier } from './auth/token-verifier.ts';
 export { requireUser } from './context.ts';
+export {
+  createLocalObjectStore,
+  createS3ObjectStore,
+  ObjectNotFoundError,
+  ObjectStoreUnavailableError,
+  ObjectTooLargeError,
+  openObjectStore,
+  signedObjectPath,
+  StorageConfig,
+  verifySignedObjectUrl,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+  type SignedUrlCheck,
+} from './storage/index.ts';
