@@ -29,3 +29,4 @@ export {
   type Muscle,
   type ReferenceExercise,
 } from './exercises/exercise-loader.ts';
+export { createNameIndex, type NameIndex } from './name-index.ts';
