@@ -42,6 +42,10 @@ describe('the exercise library', () => {
     // Its free-exercise-db id leads to the curated entry.
     expect(library.get('Leg_Press')?.id).toBe('leg-press');
     expect(library.get('barbell-squat')?.id).toBe('back-squat');
+    // Machines report exercises by name.
+    expect(library.named('LEG PRESS')?.id).toBe('leg-press');
+    expect(library.named('Barbell Full Squat')?.id).toBe('barbell-full-squat');
+    expect(library.named('Moon walk')).toBeUndefined();
     expect(library.get('thoracic-rotation')).toMatchObject({
       sourceId: null,
       primaryMuscles: ['middle_back'],

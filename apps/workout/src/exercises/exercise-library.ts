@@ -80,6 +80,8 @@ export interface ExerciseLibrary {
   readonly curated: readonly Exercise[];
   /** By our id, or by its free-exercise-db id or that id's slug. */
   get(id: string): Exercise | undefined;
+  /** By id (as `get`) or by exact name, any case; the gym's own exercise wins a shared name. */
+  named(nameOrId: string): Exercise | undefined;
   /** Matching exercises: best name match first with `q`, else by id. */
   find(filter: ExerciseFilter): Exercise[];
 }
@@ -112,12 +114,16 @@ export function buildExerciseLibrary(reference: readonly ReferenceExercise[]): E
   const counterpartName = new Map(
     curatedExercises.filter((c) => c.sameAs).map((c) => [c.id, bySource.get(c.sameAs!)!.name]),
   );
+  const byName = new Map<string, Exercise>();
+  for (const e of [...all.filter((x) => !x.sourceId || !counterpartName.has(x.id)), ...curated])
+    byName.set(e.name.toLowerCase(), e);
   const names = createNameIndex(all, (e) => `${e.name} ${counterpartName.get(e.id) ?? ''}`);
 
   return {
     all,
     curated,
     get: (id) => byId.get(id) ?? aliases.get(id),
+    named: (nameOrId) => byId.get(nameOrId) ?? aliases.get(nameOrId) ?? byName.get(nameOrId.toLowerCase()),
     find({ q, muscle, muscleGroup, equipment, level, machineType }) {
       const candidates = q ? names.search(q) : all;
       return candidates.filter(
