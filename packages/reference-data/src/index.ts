@@ -13,6 +13,7 @@ export {
   type FoodSearchOptions,
   type FoodSearchPage,
 } from './foods/food-search.ts';
+export { openFoodIndex } from './foods/food-index-cache.ts';
 export { readableFoodName } from './foods/sr28-abbreviations.ts';
 export { normaliseTerm, tokenize } from './text-terms.ts';
 export {
