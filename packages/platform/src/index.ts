@@ -34,11 +34,13 @@ export {
   ObjectStoreUnavailableError,
   ObjectTooLargeError,
   openObjectStore,
+  openSignedObject,
   signedObjectPath,
   StorageConfig,
   verifySignedObjectUrl,
   type ObjectInfo,
   type ObjectStore,
   type PutOptions,
+  type SignedObjectRead,
   type SignedUrlCheck,
 } from './storage/index.ts';

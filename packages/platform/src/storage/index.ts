@@ -12,3 +12,4 @@ export { createS3ObjectStore, type S3ObjectStoreOptions } from './s3-object-stor
 export { localUrlSecret, openObjectStore } from './open-object-store.ts';
 export { StorageConfig } from './storage-config.ts';
 export { signedObjectPath, signObjectUrl, verifySignedObjectUrl, type SignedUrlCheck } from './signed-url.ts';
+export { openSignedObject, type SignedObjectRead } from './signed-object-reader.ts';

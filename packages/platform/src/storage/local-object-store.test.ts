@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support.ts';
 import { createLocalObjectStore } from './local-object-store.ts';
 import { ObjectNotFoundError, ObjectTooLargeError, type ObjectStore } from './object-store.ts';
+import { openSignedObject } from './signed-object-reader.ts';
 import { verifySignedObjectUrl } from './signed-url.ts';
 
 const secret = 'local-store-test-secret-32-chars!!!';
@@ -128,6 +129,34 @@ describe('local object store', () => {
     expect(verifySignedObjectUrl(secret, url.slice('http://gw.test'.length))).toEqual({
       ok: true,
       key: 'nutrition/meals/m1.jpg',
+    });
+  });
+
+  it('serves a signed URL back as the object, and refuses a forged, expired or dangling one', async () => {
+    const bytes = randomBytes(10_000);
+    await store.put('scans/s1.csv', Readable.from([bytes]), { contentType: 'text/csv', maxBytes: 20_000 });
+    const path = (await store.signedUrl('scans/s1.csv', { expiresInS: 60 })).slice('http://gw.test'.length);
+    const read = await openSignedObject(store, secret, path);
+    if (!read.ok) throw new Error(`refused: ${read.reason}`);
+    expect(read.info).toMatchObject({ contentType: 'text/csv', size: 10_000 });
+    expect(Buffer.concat(await read.body.toArray()).equals(bytes)).toBe(true);
+
+    const forged = path.replace('s1.csv', 's2.csv');
+    expect(await openSignedObject(store, secret, forged)).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'bad-signature',
+    });
+    expect(await openSignedObject(store, secret, path, Date.now() + 61_000)).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'expired',
+    });
+    await store.delete('scans/s1.csv');
+    expect(await openSignedObject(store, secret, path)).toEqual({
+      ok: false,
+      status: 404,
+      reason: 'not-found',
     });
   });
 });
