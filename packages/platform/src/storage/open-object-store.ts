@@ -34,7 +34,7 @@ export async function openObjectStore(config: Config, logger?: Logger): Promise<
     logger?.info({ bucket: config.S3_BUCKET, endpoint: config.S3_ENDPOINT }, 'object storage: S3');
     return createS3ObjectStore({
       bucket: config.S3_BUCKET,
-      region: config.S3_REGION,
+      region: config.S3_REGION ?? config.AWS_REGION ?? 'us-east-1',
       ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
       maxAttempts: config.S3_MAX_ATTEMPTS,
       requestTimeoutMs: config.S3_REQUEST_TIMEOUT_MS,

@@ -11,7 +11,10 @@ export const StorageConfig = {
   ),
   /** An S3-compatible store (MinIO, R2…): path-style addressing, checksums only where required. */
   S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
-  S3_REGION: Type.String({ default: 'us-east-1', minLength: 1 }),
+  /** Default: AWS_REGION, else us-east-1. */
+  S3_REGION: Type.Optional(Type.String({ minLength: 1 })),
+  /** The AWS SDK's own region variable, honoured when S3_REGION is unset. */
+  AWS_REGION: Type.Optional(Type.String({ minLength: 1 })),
   /** Attempts per S3 request, the first included (backoff with jitter between them). */
   S3_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
   /** An S3 request that makes no progress for this long is abandoned (and retried). */
