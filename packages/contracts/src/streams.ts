@@ -43,6 +43,9 @@ export const consumers: ConsumerDefinition[] = [
   consumer('MACHINES', 'workout_set_completed', 'machines.*.*.set_completed'),
   consumer('IDENTITY', 'workout_user_updated', 'identity.user.updated'),
   consumer('IDENTITY', 'workout_user_deleted', 'identity.user.deleted'),
+  // Identity's audit log records staff actions on machines.
+  consumer('MACHINES', 'identity_machine_secret_rotated', 'machines.*.*.secret_rotated'),
+  consumer('MACHINES', 'identity_machine_decommissioned', 'machines.*.*.decommissioned'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {
@@ -56,7 +59,8 @@ export const revocationBucket: BucketDefinition = {
   bucket: 'auth_revocations',
   owner: 'identity',
   ttlS: 60 * 60,
-  description: 'jti.<tokenId> and sid.<sessionId> keys of revoked access tokens, watched by every gateway',
+  description:
+    'jti.<tokenId> and sid.<sessionId> keys of revoked access tokens, usr.<userId> {notBefore} for an account whose roles changed; watched by every gateway',
 };
 
 export const buckets: BucketDefinition[] = [revocationBucket];

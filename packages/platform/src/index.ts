@@ -44,3 +44,4 @@ export {
   type SignedObjectRead,
   type SignedUrlCheck,
 } from './storage/index.ts';
+export { requireRecentMfa, STEP_UP_MAX_AGE_MS } from './auth/step-up.ts';
