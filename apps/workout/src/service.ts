@@ -19,6 +19,8 @@ export default defineService({
   context(kit) {
     const { config } = kit;
     const library = lazyExerciseLibrary();
+    // Built now (tens of milliseconds), not by the first request: a missing dataset stops start-up.
+    library();
     // The workout planning service through the external-service kit (timeouts, retries, breaker, quota, cache).
     const planning = config.WORKOUT_AI_URL
       ? createExternalClient({
