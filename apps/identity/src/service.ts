@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { defineService } from '@nxg/platform';
+import { defineFeature, defineService, loadDataKeyring, SealedValues } from '@nxg/platform';
 import { accountsFeature } from './accounts/accounts-feature.ts';
 import { LoginGuard } from './accounts/login-guard.ts';
 import { ensurePlatformAdmin } from './accounts/platform-admin.ts';
 import { branchesFeature } from './branches/branches-feature.ts';
 import { identityConfigProblems, IdentityConfigSchema } from './config.ts';
-import { loadDataKey } from './crypto/data-key.ts';
-import { FieldCipher } from './crypto/field-cipher.ts';
+import { resealJob } from './crypto/reseal-job.ts';
+import { SealPurposes } from './crypto/sealed-columns.ts';
 import type { IdentityDeps } from './deps.ts';
 import { profileFeature } from './profile/profile-feature.ts';
 import { UserViewCache } from './profile/user-view-cache.ts';
@@ -24,8 +24,21 @@ export default defineService({
   port: 'IDENTITY_PORT',
   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
   async context({ config, db, nc, cache, outbox, logger, onStop }): Promise<IdentityDeps> {
-    const cipher = new FieldCipher(await loadDataKey(config.IDENTITY_DATA_KEY, config.DATA_DIR, logger));
-    const keys = new SigningKeys(db, cipher, config.JWT_ALGORITHM, config.SIGNING_KEY_ROTATION_DAYS);
+    const keyring = await loadDataKeyring({
+      service: 'identity',
+      variable: 'IDENTITY_DATA_KEY',
+      current: config.IDENTITY_DATA_KEY,
+      decryptOnly: config.IDENTITY_DATA_KEYS_DECRYPT_ONLY,
+      dataDir: config.DATA_DIR,
+      logger,
+    });
+    const keys = new SigningKeys(db, keyring, {
+      alg: config.JWT_ALGORITHM,
+      rotationDays: config.SIGNING_KEY_ROTATION_DAYS,
+      prepublishS: config.SIGNING_KEY_PREPUBLISH_S,
+      // A minute beyond the longest-lived token, for clocks that disagree.
+      retainS: Math.max(config.ACCESS_TOKEN_TTL_S, config.MACHINE_TOKEN_TTL_S) + 60,
+    });
     await keys.refresh();
     if (config.PLATFORM_ADMIN_EMAIL && config.PLATFORM_ADMIN_PASSWORD) {
       await ensurePlatformAdmin(db, config.PLATFORM_ADMIN_EMAIL, config.PLATFORM_ADMIN_PASSWORD, logger);
@@ -34,15 +47,18 @@ export default defineService({
     users.start();
     onStop(() => users.stop());
     return {
+      config,
       db,
       cache,
       outbox,
-      cipher,
+      cipher: new SealedValues(keyring, SealPurposes.fields),
+      keyring,
       keys,
       issuer: new TokenIssuer(keys, {
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
         ttlS: config.ACCESS_TOKEN_TTL_S,
+        machineTtlS: config.MACHINE_TOKEN_TTL_S,
       }),
       sessions: new SessionStore(db, config.REFRESH_TOKEN_TTL_S),
       revocations: new RevocationList(nc),
@@ -55,5 +71,11 @@ export default defineService({
       users,
     };
   },
-  features: [accountsFeature, profileFeature, branchesFeature, tokensFeature],
+  features: [
+    accountsFeature,
+    profileFeature,
+    branchesFeature,
+    tokensFeature,
+    defineFeature<IdentityDeps>({ name: 'data-keys', jobs: (deps) => [resealJob(deps)] }),
+  ],
 });

@@ -43,6 +43,7 @@ export const consumers: ConsumerDefinition[] = [
   consumer('MACHINES', 'workout_set_completed', 'machines.*.*.set_completed'),
   consumer('IDENTITY', 'workout_user_updated', 'identity.user.updated'),
   consumer('IDENTITY', 'workout_user_deleted', 'identity.user.deleted'),
+  consumer('IDENTITY', 'machine_hub_user_deleted', 'identity.user.deleted'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

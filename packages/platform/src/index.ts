@@ -27,3 +27,6 @@ export { decodeCursor, toPage } from './cursor.ts';
 export type { RevocationWatch } from './auth/revocation-watch.ts';
 export type { Caller, TokenVerifier } from './auth/token-verifier.ts';
 export { requireUser } from './context.ts';
+export { DataKeyring, dataKeyId } from './crypto/keyring.ts';
+export { SealedValues } from './crypto/sealed-values.ts';
+export { loadDataKeyring } from './crypto/data-key-file.ts';

@@ -3,6 +3,7 @@ import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/pl
 import { v7 as uuidv7 } from 'uuid';
 import { findUserWithStaff, toUser, type UserRow } from '../accounts/account-store.ts';
 import type { IdentityDeps } from '../deps.ts';
+import { boundTo } from '../crypto/sealed-columns.ts';
 import { BodyStore } from './body-store.ts';
 
 const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');
@@ -37,7 +38,10 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
           fitnessProfile: { ...row.profile.fitnessProfile, ...fitness },
           dietPreferences: { ...row.profile.dietPreferences, ...patch.dietPreferences },
         };
-        const health = healthConditions === undefined ? row.health_sealed : cipher.seal({ healthConditions });
+        const health =
+          healthConditions === undefined
+            ? row.health_sealed
+            : cipher.seal({ healthConditions }, boundTo.userHealth(userId));
         const name = patch.name ?? row.name;
         await tx.query(
           'UPDATE users SET name = $2, profile = $3, health_sealed = $4, updated_at = now() WHERE id = $1',

@@ -14,12 +14,21 @@ export interface AccessToken {
   expiresIn: number;
 }
 
+interface IssuerOptions {
+  issuer: string;
+  audience: string;
+  /** Members' access tokens. */
+  ttlS: number;
+  /** Machine tokens (role `machine`). */
+  machineTtlS?: number;
+}
+
 /** Short-lived access tokens: who (sub), which session (sid), what they may do (roles, br). */
 export class TokenIssuer {
   private readonly keys: SigningKeys;
-  private readonly options: { issuer: string; audience: string; ttlS: number };
+  private readonly options: IssuerOptions;
 
-  constructor(keys: SigningKeys, options: { issuer: string; audience: string; ttlS: number }) {
+  constructor(keys: SigningKeys, options: IssuerOptions) {
     this.keys = keys;
     this.options = options;
   }
@@ -32,6 +41,9 @@ export class TokenIssuer {
   ): Promise<AccessToken> {
     const { kid, alg, key } = this.keys.current();
     const id = randomUUID();
+    const ttlS = subject.roles.includes('machine')
+      ? (this.options.machineTtlS ?? this.options.ttlS)
+      : this.options.ttlS;
     const token = await new SignJWT({
       ...extra,
       roles: subject.roles,
@@ -45,8 +57,8 @@ export class TokenIssuer {
       .setIssuer(this.options.issuer)
       .setAudience(this.options.audience)
       .setIssuedAt()
-      .setExpirationTime(`${this.options.ttlS}s`)
+      .setExpirationTime(`${ttlS}s`)
       .sign(key);
-    return { token, id, expiresIn: this.options.ttlS };
+    return { token, id, expiresIn: ttlS };
   }
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { identity, machines, type RequestContext, HubErrors } from '@nxg/contracts';
+import { identity, machineEvents, machines, type RequestContext, HubErrors } from '@nxg/contracts';
 import {
   AppError,
   bind,
   callOperation,
   decodeCursor,
+  enqueueEvent,
   forbidden,
   type Binding,
   type Queryable,
@@ -33,6 +34,12 @@ function assertBranchAdmin(ctx: RequestContext, branchId: string): void {
 }
 
 const machineNotFound = () => new AppError(404, HubErrors.MACHINE_NOT_FOUND, 'No such machine');
+const decommissioned = () =>
+  new AppError(
+    410,
+    HubErrors.MACHINE_DECOMMISSIONED,
+    'The machine was decommissioned; it takes no more changes',
+  );
 
 /** A machine the caller administers, or 404 (not 403: other branches' machine ids are not confirmed). */
 async function administeredMachine(
@@ -45,6 +52,35 @@ async function administeredMachine(
   return row;
 }
 
+/** As `administeredMachine`, and still in service. */
+async function serviceableMachine(
+  db: Queryable,
+  ctx: RequestContext,
+  machineId: string,
+): Promise<MachineRow> {
+  const row = await administeredMachine(db, ctx, machineId);
+  if (row.decommissioned_at) throw decommissioned();
+  return row;
+}
+
+const newSecret = () => randomBytes(24).toString('base64url');
+
+/**
+ * After a rotation or decommission commits: the tokens of that secret generation are revoked for
+ * every verifier (gateway and hub replicas watch the bucket), and whichever replica holds the
+ * machine's socket closes it. A socket opened meanwhile with an old token is refused at connect
+ * (its generation is behind the machine's).
+ */
+async function endCredentials(
+  deps: HubDeps,
+  machineId: string,
+  generation: number,
+  command: { type: 'revoked' } | { type: 'removed' },
+): Promise<void> {
+  deps.live.command(machineId, command);
+  await deps.revocations.revokeGeneration(machineId, generation);
+}
+
 /** The registry: machines, their credentials, maintenance, and machine tokens. */
 export function registryBindings(deps: HubDeps): Binding[] {
   const { db, staleAfterMs } = deps;
@@ -53,7 +89,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
     bind(machines.createMachine, async ({ branchId, name, type, location }, ctx) => {
       assertBranchAdmin(ctx, branchId);
       const id = uuidv7();
-      const secret = randomBytes(24).toString('base64url');
+      const secret = newSecret();
       await db.query(
         `INSERT INTO machines (id, branch_id, name, type, location, secret_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
         [id, branchId, name, type, location, hashSecret(secret)],
@@ -75,7 +111,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
     }),
 
     bind(machines.updateMachine, async ({ machineId, status, name, location }, ctx) => {
-      await administeredMachine(db, ctx, machineId);
+      await serviceableMachine(db, ctx, machineId);
       const result = await db.transaction(async (tx) => {
         await tx.query(
           `UPDATE machines SET admin_status = coalesce($2, admin_status), name = coalesce($3, name),
@@ -100,7 +136,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
 
     bind(machines.logMaintenance, async ({ machineId, type, notes }, ctx) => {
       const userId = requireUser(ctx);
-      await administeredMachine(db, ctx, machineId);
+      await serviceableMachine(db, ctx, machineId);
       const [row] = await db.query<{ id: string; at: Date }>(
         `INSERT INTO maintenance_log (id, machine_id, type, notes, by_user_id) VALUES ($1, $2, $3, $4, $5) RETURNING id, at`,
         [uuidv7(), machineId, type, notes, userId],
@@ -111,7 +147,13 @@ export function registryBindings(deps: HubDeps): Binding[] {
     bind(machines.listMaintenance, async ({ machineId, limit = 20, cursor }, ctx) => {
       await administeredMachine(db, ctx, machineId);
       const [at, id] = cursor ? decodeCursor(cursor, 2) : [];
-      const rows = await db.query<{ id: string; type: string; notes: string; by_user_id: string; at: Date }>(
+      const rows = await db.query<{
+        id: string;
+        type: string;
+        notes: string;
+        by_user_id: string | null;
+        at: Date;
+      }>(
         `SELECT * FROM maintenance_log WHERE machine_id = $1
            AND ($2::timestamptz IS NULL OR (at, id) < ($2::timestamptz, $3::uuid))
          ORDER BY at DESC, id DESC LIMIT $4`,
@@ -143,13 +185,61 @@ export function registryBindings(deps: HubDeps): Binding[] {
       const token = await callOperation(
         deps.nc,
         identity.issueMachineToken,
-        { machineId, branchId: row.branch_id },
+        { machineId, branchId: row.branch_id, generation: row.secret_generation },
         ctx,
         {
           timeoutMs: deps.config.NATS_REQUEST_TIMEOUT_MS,
         },
       );
       return { accessToken: token.accessToken, tokenType: 'Bearer' as const, expiresIn: token.expiresIn };
+    }),
+
+    bind(machines.rotateMachineSecret, async ({ machineId }, ctx) => {
+      const actorId = requireUser(ctx);
+      await serviceableMachine(db, ctx, machineId);
+      const secret = newSecret();
+      const rotated = await db.transaction(async (tx) => {
+        const [row] = await tx.query<{ secret_generation: number; branch_id: string }>(
+          `UPDATE machines SET secret_hash = $2, secret_generation = secret_generation + 1
+           WHERE id = $1 AND decommissioned_at IS NULL RETURNING secret_generation, branch_id`,
+          [machineId, hashSecret(secret)],
+        );
+        if (!row) throw decommissioned();
+        await enqueueEvent(tx, {
+          event: machineEvents.machineSecretRotated,
+          subject: machineId,
+          natsSubject: machineEvents.machineSubject(row.branch_id, machineId, 'secret_rotated'),
+          data: { machineId, branchId: row.branch_id, actorId, at: new Date().toISOString() },
+        });
+        return row;
+      });
+      deps.outbox.kick();
+      await endCredentials(deps, machineId, rotated.secret_generation - 1, { type: 'revoked' });
+      return { credentials: { machineId, secret } };
+    }),
+
+    bind(machines.decommissionMachine, async ({ machineId }, ctx) => {
+      const actorId = requireUser(ctx);
+      await serviceableMachine(db, ctx, machineId);
+      const result = await db.transaction(async (tx) => {
+        const [row] = await tx.query<{ secret_generation: number; branch_id: string }>(
+          `UPDATE machines SET decommissioned_at = now(), secret_hash = ''
+           WHERE id = $1 AND decommissioned_at IS NULL RETURNING secret_generation, branch_id`,
+          [machineId],
+        );
+        if (!row) throw decommissioned();
+        const ended = await endLink(tx, { machineId }, 'decommissioned', staleAfterMs);
+        await enqueueEvent(tx, {
+          event: machineEvents.machineDecommissioned,
+          subject: machineId,
+          natsSubject: machineEvents.machineSubject(row.branch_id, machineId, 'decommissioned'),
+          data: { machineId, branchId: row.branch_id, actorId, at: new Date().toISOString() },
+        });
+        return { row, ended };
+      });
+      if (result.ended) announceUnlink(deps, result.ended);
+      deps.outbox.kick();
+      await endCredentials(deps, machineId, result.row.secret_generation, { type: 'removed' });
     }),
   ];
 }
