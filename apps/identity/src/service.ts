@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { defineFeature, defineService, loadDataKeyring, SealedValues } from '@nxg/platform';
+import { defineService, SealedValues } from '@nxg/platform';
 import { accountsFeature } from './accounts/accounts-feature.ts';
 import { LoginGuard } from './accounts/login-guard.ts';
 import { ensurePlatformAdmin } from './accounts/platform-admin.ts';
 import { branchesFeature } from './branches/branches-feature.ts';
 import { identityConfigProblems, IdentityConfigSchema } from './config.ts';
-import { resealJob } from './crypto/reseal-job.ts';
+import { identityKeyring, signingKeyOptions } from './crypto/identity-keys.ts';
+import { dataKeysFeature } from './crypto/data-keys-feature.ts';
 import { SealPurposes } from './crypto/sealed-columns.ts';
 import type { IdentityDeps } from './deps.ts';
 import { profileFeature } from './profile/profile-feature.ts';
@@ -24,21 +25,8 @@ export default defineService({
   port: 'IDENTITY_PORT',
   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
   async context({ config, db, nc, cache, outbox, logger, onStop }): Promise<IdentityDeps> {
-    const keyring = await loadDataKeyring({
-      service: 'identity',
-      variable: 'IDENTITY_DATA_KEY',
-      current: config.IDENTITY_DATA_KEY,
-      decryptOnly: config.IDENTITY_DATA_KEYS_DECRYPT_ONLY,
-      dataDir: config.DATA_DIR,
-      logger,
-    });
-    const keys = new SigningKeys(db, keyring, {
-      alg: config.JWT_ALGORITHM,
-      rotationDays: config.SIGNING_KEY_ROTATION_DAYS,
-      prepublishS: config.SIGNING_KEY_PREPUBLISH_S,
-      // A minute beyond the longest-lived token, for clocks that disagree.
-      retainS: Math.max(config.ACCESS_TOKEN_TTL_S, config.MACHINE_TOKEN_TTL_S) + 60,
-    });
+    const keyring = await identityKeyring(config, logger);
+    const keys = new SigningKeys(db, keyring, signingKeyOptions(config));
     await keys.refresh();
     if (config.PLATFORM_ADMIN_EMAIL && config.PLATFORM_ADMIN_PASSWORD) {
       await ensurePlatformAdmin(db, config.PLATFORM_ADMIN_EMAIL, config.PLATFORM_ADMIN_PASSWORD, logger);
@@ -71,11 +59,5 @@ export default defineService({
       users,
     };
   },
-  features: [
-    accountsFeature,
-    profileFeature,
-    branchesFeature,
-    tokensFeature,
-    defineFeature<IdentityDeps>({ name: 'data-keys', jobs: (deps) => [resealJob(deps)] }),
-  ],
+  features: [accountsFeature, profileFeature, branchesFeature, tokensFeature, dataKeysFeature],
 });

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { dataKeyId, loadDataKeyring, loadServiceConfig, openDatabase, type Database } from '@nxg/platform';
+import { dataKeyId, loadServiceConfig, openDatabase, type Database } from '@nxg/platform';
 import pino from 'pino';
+import { identityKeyring, signingKeyOptions } from '../crypto/identity-keys.ts';
 import { sealProgress, type SealProgress } from '../crypto/reseal.ts';
 import identityService from '../service.ts';
 import { SigningKeys } from '../tokens/signing-keys.ts';
 
-/**
+/*
  * The operator's key commands (`pnpm keys:…`), run beside identity with its configuration (the same
  * environment: DATABASE_URL or DATA_DIR, IDENTITY_DATA_KEY…). They work on identity's database
  * directly; the running replicas pick the result up by themselves.
  */
+
 const loadIdentityConfig = (env: Record<string, string | undefined>) =>
   loadServiceConfig(identityService, env);
 
@@ -43,20 +45,7 @@ export function rotateSigningKey(
   options: { prepublishS?: number } = {},
 ): Promise<{ kid: string; activatesAt: string }> {
   return withIdentity(env, async ({ db, config }) => {
-    const keyring = await loadDataKeyring({
-      service: 'identity',
-      variable: 'IDENTITY_DATA_KEY',
-      current: config.IDENTITY_DATA_KEY,
-      decryptOnly: config.IDENTITY_DATA_KEYS_DECRYPT_ONLY,
-      dataDir: config.DATA_DIR,
-      logger: quiet,
-    });
-    const keys = new SigningKeys(db, keyring, {
-      alg: config.JWT_ALGORITHM,
-      rotationDays: config.SIGNING_KEY_ROTATION_DAYS,
-      prepublishS: config.SIGNING_KEY_PREPUBLISH_S,
-      retainS: Math.max(config.ACCESS_TOKEN_TTL_S, config.MACHINE_TOKEN_TTL_S) + 60,
-    });
+    const keys = new SigningKeys(db, await identityKeyring(config, quiet), signingKeyOptions(config));
     return keys.stage(options.prepublishS);
   });
 }
@@ -64,13 +53,8 @@ export function rotateSigningKey(
 /** How many sealed values are under the current data key (IDENTITY_DATA_KEY), and how many in all. */
 export function dataKeyStatus(env: Record<string, string | undefined>): Promise<SealProgress> {
   return withIdentity(env, async ({ db, config }) => {
-    const keyring = await loadDataKeyring({
-      service: 'identity',
-      variable: 'IDENTITY_DATA_KEY',
-      current: config.IDENTITY_DATA_KEY,
-      dataDir: config.DATA_DIR,
-      logger: quiet,
-    });
+    // Progress is measured against the current key alone.
+    const keyring = await identityKeyring({ ...config, IDENTITY_DATA_KEYS_DECRYPT_ONLY: '' }, quiet);
     return sealProgress(db, keyring.currentId);
   });
 }
