@@ -63,35 +63,37 @@ describe.skipIf(!process.env.DATABASE_URL)('rotating the data key under load', (
         rounds += 1;
       }
     });
-    const replicas = platform.services.identity!;
-    const roll = async (overrides: Record<string, string>) => {
-      for (const replica of replicas) {
-        const before = rounds;
-        await replica.restart(overrides);
-        await waitFor(async () => rounds > before + 6, 20_000);
-      }
-    };
-    const oldKey = replicas[0]!.env.IDENTITY_DATA_KEY!;
-    const newKey = randomBytes(32).toString('base64');
+    try {
+      const replicas = platform.services.identity!;
+      const roll = async (overrides: Record<string, string>) => {
+        for (const replica of replicas) {
+          const before = rounds;
+          await replica.restart(overrides);
+          await waitFor(async () => rounds > before + 6, 60_000);
+        }
+      };
+      const oldKey = replicas[0]!.env.IDENTITY_DATA_KEY!;
+      const newKey = randomBytes(32).toString('base64');
 
-    // 1. Every replica learns the new key, decrypt-only.
-    await roll({ IDENTITY_DATA_KEYS_DECRYPT_ONLY: newKey });
-    // 2. It becomes current; the old key stays decrypt-only while values are re-sealed.
-    await roll({ IDENTITY_DATA_KEY: newKey, IDENTITY_DATA_KEYS_DECRYPT_ONLY: oldKey });
-    const env = replicas[0]!.env;
-    const progress = await waitFor(async () => {
-      const status = await dataKeyStatus(env);
-      return status.done === status.total && status;
-    }, 30_000);
-    // users (6 + admin with no health data), 12 measurements, the signing key.
-    expect(progress.total).toBe(6 + 12 + 1);
-    expect(Object.keys(progress.byKey)).toEqual([`v2.${progress.currentKeyId}`]);
-    // 3. The old key goes.
-    await roll({ IDENTITY_DATA_KEY: newKey, IDENTITY_DATA_KEYS_DECRYPT_ONLY: '' });
-
-    running = false;
-    await Promise.all(load);
+      // 1. Every replica learns the new key, decrypt-only.
+      await roll({ IDENTITY_DATA_KEYS_DECRYPT_ONLY: newKey });
+      // 2. It becomes current; the old key stays decrypt-only while values are re-sealed.
+      await roll({ IDENTITY_DATA_KEY: newKey, IDENTITY_DATA_KEYS_DECRYPT_ONLY: oldKey });
+      const env = replicas[0]!.env;
+      const progress = await waitFor(async () => {
+        const status = await dataKeyStatus(env);
+        return status.done === status.total && status;
+      }, 90_000);
+      // users (6 + admin with no health data), 12 measurements, the signing key.
+      expect(progress.total).toBe(6 + 12 + 1);
+      expect(Object.keys(progress.byKey)).toEqual([`v2.${progress.currentKeyId}`]);
+      // 3. The old key goes.
+      await roll({ IDENTITY_DATA_KEY: newKey, IDENTITY_DATA_KEYS_DECRYPT_ONLY: '' });
+    } finally {
+      running = false;
+      await Promise.all(load);
+    }
     expect(failures).toEqual([]);
     expect(rounds).toBeGreaterThan(30);
-  });
+  }, 180_000);
 });
