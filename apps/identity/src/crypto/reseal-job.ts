@@ -4,32 +4,29 @@ import { resealBatch, sealProgress } from './reseal.ts';
 
 /**
  * Re-seals, batch by batch, every value still sealed under a decrypt-only key or in the old unbound
- * format, and logs progress until none is left. Idle (one cheap query per table) once all is current.
+ * format, logging progress. Once a pass finds nothing left it stops for good: keys change only with
+ * a restart, and every new value is sealed under the current key, so scanning again would only cost.
  */
 export function resealJob({ db, keyring, config, logger }: IdentityDeps): Job {
-  let reported = false;
+  let finished = false;
   return {
     name: 'data-key-reseal',
     everyMs: config.DATA_KEY_RESEAL_INTERVAL_MS,
     async run() {
+      if (finished) return;
       const count = await resealBatch(db, keyring, config.DATA_KEY_RESEAL_BATCH);
-      if (count === 0) {
-        if (!reported) {
-          reported = true;
-          const { done, total } = await sealProgress(db, keyring.currentId);
-          if (done === total)
-            logger.info(
-              { keyId: keyring.currentId, total },
-              'every sealed value is under the current data key',
-            );
-        }
+      const { done, total } = await sealProgress(db, keyring.currentId);
+      if (count > 0) {
+        logger.info(
+          { keyId: keyring.currentId, resealed: count, done, total },
+          're-sealing under the current data key',
+        );
         return;
       }
-      reported = false;
-      const { done, total } = await sealProgress(db, keyring.currentId);
+      finished = true;
       logger.info(
-        { keyId: keyring.currentId, resealed: count, done, total },
-        're-sealing under the current data key',
+        { keyId: keyring.currentId, done, total },
+        'nothing left to re-seal under the current data key',
       );
     },
   };
