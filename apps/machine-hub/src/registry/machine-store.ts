@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { machineEvents, type Machine, type MachineStatus } from '@nxg/contracts';
 import { enqueueEvent, type Queryable } from '@nxg/platform';
 
@@ -25,6 +25,9 @@ export interface MachineRow {
   link_user_id: string | null;
   [key: string]: unknown;
 }
+
+/** A new machine secret, shown once; only its hash is kept. */
+export const newSecret = () => randomBytes(24).toString('base64url');
 
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 

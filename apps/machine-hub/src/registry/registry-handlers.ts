@@ -1,14 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { identity, machineEvents, machines, type RequestContext, HubErrors } from '@nxg/contracts';
+import { HubErrors, identity, machines } from '@nxg/contracts';
 import {
   AppError,
   bind,
   callOperation,
   decodeCursor,
-  enqueueEvent,
-  forbidden,
   type Binding,
-  type Queryable,
   requireUser,
   toPage,
 } from '@nxg/platform';
@@ -16,70 +12,16 @@ import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';
+import { administeredMachine, assertBranchAdmin, serviceableMachine } from './machine-access.ts';
 import {
   announceStatus,
   findMachine,
   hashSecret,
   machinesOfBranch,
+  newSecret,
   secretMatches,
   toMachine,
-  type MachineRow,
 } from './machine-store.ts';
-
-const isBranchAdmin = (ctx: RequestContext, branchId: string) =>
-  ctx.roles.includes('platform_admin') || ctx.branchRoles[branchId] === 'branch_admin';
-
-function assertBranchAdmin(ctx: RequestContext, branchId: string): void {
-  if (!isBranchAdmin(ctx, branchId)) throw forbidden("Only this branch's admins may manage its machines");
-}
-
-const machineNotFound = () => new AppError(404, HubErrors.MACHINE_NOT_FOUND, 'No such machine');
-const decommissioned = () =>
-  new AppError(
-    410,
-    HubErrors.MACHINE_DECOMMISSIONED,
-    'The machine was decommissioned; it takes no more changes',
-  );
-
-/** A machine the caller administers, or 404 (not 403: other branches' machine ids are not confirmed). */
-async function administeredMachine(
-  db: Queryable,
-  ctx: RequestContext,
-  machineId: string,
-): Promise<MachineRow> {
-  const row = await findMachine(db, machineId);
-  if (!row || !isBranchAdmin(ctx, row.branch_id)) throw machineNotFound();
-  return row;
-}
-
-/** As `administeredMachine`, and still in service. */
-async function serviceableMachine(
-  db: Queryable,
-  ctx: RequestContext,
-  machineId: string,
-): Promise<MachineRow> {
-  const row = await administeredMachine(db, ctx, machineId);
-  if (row.decommissioned_at) throw decommissioned();
-  return row;
-}
-
-const newSecret = () => randomBytes(24).toString('base64url');
-
-/**
- * After a rotation or decommission commits: the tokens of that secret generation are revoked for
- * every verifier (gateway and hub replicas watch the bucket), and whichever replica holds the
- * machine's socket closes it. A socket opened meanwhile with an old token is refused at connect
- * (its generation is behind the machine's).
- */
-async function endCredentials(
-  deps: HubDeps,
-  machineId: string,
-  generation: number,
-  command: { type: 'revoked' } | { type: 'removed' },
-): Promise<void> {
-  deps.live.command(machineId, command);
-  await deps.revocations.revokeGeneration(machineId, generation);
-}
 
 /** The registry: machines, their credentials, maintenance, and machine tokens. */
 export function registryBindings(deps: HubDeps): Binding[] {
@@ -192,54 +134,6 @@ export function registryBindings(deps: HubDeps): Binding[] {
         },
       );
       return { accessToken: token.accessToken, tokenType: 'Bearer' as const, expiresIn: token.expiresIn };
-    }),
-
-    bind(machines.rotateMachineSecret, async ({ machineId }, ctx) => {
-      const actorId = requireUser(ctx);
-      await serviceableMachine(db, ctx, machineId);
-      const secret = newSecret();
-      const rotated = await db.transaction(async (tx) => {
-        const [row] = await tx.query<{ secret_generation: number; branch_id: string }>(
-          `UPDATE machines SET secret_hash = $2, secret_generation = secret_generation + 1
-           WHERE id = $1 AND decommissioned_at IS NULL RETURNING secret_generation, branch_id`,
-          [machineId, hashSecret(secret)],
-        );
-        if (!row) throw decommissioned();
-        await enqueueEvent(tx, {
-          event: machineEvents.machineSecretRotated,
-          subject: machineId,
-          natsSubject: machineEvents.machineSubject(row.branch_id, machineId, 'secret_rotated'),
-          data: { machineId, branchId: row.branch_id, actorId, at: new Date().toISOString() },
-        });
-        return row;
-      });
-      deps.outbox.kick();
-      await endCredentials(deps, machineId, rotated.secret_generation - 1, { type: 'revoked' });
-      return { credentials: { machineId, secret } };
-    }),
-
-    bind(machines.decommissionMachine, async ({ machineId }, ctx) => {
-      const actorId = requireUser(ctx);
-      await serviceableMachine(db, ctx, machineId);
-      const result = await db.transaction(async (tx) => {
-        const [row] = await tx.query<{ secret_generation: number; branch_id: string }>(
-          `UPDATE machines SET decommissioned_at = now(), secret_hash = ''
-           WHERE id = $1 AND decommissioned_at IS NULL RETURNING secret_generation, branch_id`,
-          [machineId],
-        );
-        if (!row) throw decommissioned();
-        const ended = await endLink(tx, { machineId }, 'decommissioned', staleAfterMs);
-        await enqueueEvent(tx, {
-          event: machineEvents.machineDecommissioned,
-          subject: machineId,
-          natsSubject: machineEvents.machineSubject(row.branch_id, machineId, 'decommissioned'),
-          data: { machineId, branchId: row.branch_id, actorId, at: new Date().toISOString() },
-        });
-        return { row, ended };
-      });
-      if (result.ended) announceUnlink(deps, result.ended);
-      deps.outbox.kick();
-      await endCredentials(deps, machineId, result.row.secret_generation, { type: 'removed' });
     }),
   ];
 }
