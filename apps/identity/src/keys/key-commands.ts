@@ -61,9 +61,14 @@ export function dataKeyStatus(env: Record<string, string | undefined>): Promise<
 
 /** A new data key and the steps that make it current without downtime. */
 export function dataKeyRotationPlan(env: Record<string, string | undefined>): string {
-  const current = env.IDENTITY_DATA_KEY;
   const next = randomBytes(32).toString('base64');
-  const others = (env.IDENTITY_DATA_KEYS_DECRYPT_ONLY ?? '').split(',').filter(Boolean);
+  // Keys already configured are named, never printed.
+  const current = env.IDENTITY_DATA_KEY
+    ? `<the current IDENTITY_DATA_KEY, ${dataKeyId(Buffer.from(env.IDENTITY_DATA_KEY, 'base64'))}>`
+    : '<the current IDENTITY_DATA_KEY>';
+  const others = env.IDENTITY_DATA_KEYS_DECRYPT_ONLY
+    ? ['<the keys already in IDENTITY_DATA_KEYS_DECRYPT_ONLY>']
+    : [];
   const lines = [
     `New data key ${dataKeyId(Buffer.from(next, 'base64'))} (keep it in your secret store like the current one):`,
     '',
@@ -73,7 +78,7 @@ export function dataKeyRotationPlan(env: Record<string, string | undefined>): st
     `     IDENTITY_DATA_KEYS_DECRYPT_ONLY=${[next, ...others].join(',')}`,
     '2. Make it current, keeping the old key decrypt-only, then roll identity again:',
     `     IDENTITY_DATA_KEY=${next}`,
-    `     IDENTITY_DATA_KEYS_DECRYPT_ONLY=${[current ?? '<the current IDENTITY_DATA_KEY>', ...others].join(',')}`,
+    `     IDENTITY_DATA_KEYS_DECRYPT_ONLY=${[current, ...others].join(',')}`,
     '   Identity re-seals every value under the new key in the background (DATA_KEY_RESEAL_BATCH rows',
     '   per table every DATA_KEY_RESEAL_INTERVAL_MS).',
     '3. Watch `pnpm keys:data-key-status` (with step 2’s IDENTITY_DATA_KEY) until done equals total, then',
