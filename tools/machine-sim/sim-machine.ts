@@ -95,6 +95,11 @@ export interface SimMachineOptions {
 
 /** Codes that end the machine's run: it is not a machine, or it was removed. */
 const FATAL_CLOSE_CODES = new Set<number>([MachineCloseCodes.FORBIDDEN, MachineCloseCodes.MACHINE_REMOVED]);
+const TOKEN_CLOSE_CODES = new Set<number>([
+  MachineCloseCodes.UNAUTHORIZED,
+  MachineCloseCodes.TOKEN_EXPIRED,
+  MachineCloseCodes.CREDENTIALS_REVOKED,
+]);
 /** Error codes after which a frame will never be accepted. */
 const FINAL_ERRORS = new Set(['NOT_LINKED', 'INVALID_FRAME', 'UNKNOWN_FRAME_TYPE', 'MALFORMED_FRAME']);
 /** How long a new connection may take to be welcomed and have its hello acknowledged. */
@@ -311,7 +316,8 @@ export class SimMachine implements MachineView {
       this.stats.error('CONNECT_FAILED');
       this.problem(`could not connect (${code}${reason ? ` ${reason}` : ''})`);
     }
-    if (code === MachineCloseCodes.UNAUTHORIZED) this.tokenRefused = true;
+    // The token is no good any more (refused, expired, or its secret rotated): get a fresh one.
+    if (TOKEN_CLOSE_CODES.has(code)) this.tokenRefused = true;
     if (FATAL_CLOSE_CODES.has(code)) {
       this.fail(`the hub closed the connection for good (${code} ${reason})`);
       return;

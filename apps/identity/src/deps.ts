@@ -1,7 +1,6 @@
-import type { Cache, Database, OutboxRelay } from '@nxg/platform';
+import type { Cache, Database, DataKeyring, OutboxRelay, SealedValues } from '@nxg/platform';
 import type { Logger } from 'pino';
 import type { LoginGuard } from './accounts/login-guard.ts';
-import type { FieldCipher } from './crypto/field-cipher.ts';
 import type { MfaChallenges } from './mfa/mfa-challenges.ts';
 import type { MfaStore } from './mfa/mfa-store.ts';
 import type { MfaVerifier } from './mfa/mfa-verifier.ts';
@@ -10,13 +9,18 @@ import type { SessionStore } from './tokens/session-store.ts';
 import type { SigningKeys } from './tokens/signing-keys.ts';
 import type { UserViewCache } from './profile/user-view-cache.ts';
 import type { TokenIssuer } from './tokens/token-issuer.ts';
+import type { IdentityConfig } from './config.ts';
 
 /** What identity's feature handlers work with, assembled once in service.ts. */
 export interface IdentityDeps {
   db: Database;
   cache: Cache;
   outbox: OutboxRelay;
-  cipher: FieldCipher;
+  /** Seals health data (bound to its row; see crypto/sealed-columns.ts). */
+  cipher: SealedValues;
+  /** The data keys, for re-sealing under the current one. */
+  keyring: DataKeyring;
+  config: IdentityConfig;
   keys: SigningKeys;
   issuer: TokenIssuer;
   sessions: SessionStore;
@@ -28,6 +32,5 @@ export interface IdentityDeps {
   mfa: MfaVerifier;
   /** The `mfaToken`s of sign-ins waiting for their code. */
   mfaChallenges: MfaChallenges;
-  config: { mfaIssuer: string };
   logger: Logger;
 }

@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { defineService } from '@nxg/platform';
+import { defineService, SealedValues } from '@nxg/platform';
 import { accountsFeature } from './accounts/accounts-feature.ts';
 import { LoginGuard } from './accounts/login-guard.ts';
 import { ensurePlatformAdmin } from './accounts/platform-admin.ts';
 import { auditFeature } from './audit/audit-feature.ts';
 import { branchesFeature } from './branches/branches-feature.ts';
 import { identityConfigProblems, IdentityConfigSchema } from './config.ts';
-import { loadDataKey } from './crypto/data-key.ts';
-import { FieldCipher } from './crypto/field-cipher.ts';
+import { identityKeyring, signingKeyOptions } from './crypto/identity-keys.ts';
+import { dataKeysFeature } from './crypto/data-keys-feature.ts';
+import { SealPurposes } from './crypto/sealed-columns.ts';
 import type { IdentityDeps } from './deps.ts';
 import { MfaChallenges } from './mfa/mfa-challenges.ts';
 import { mfaFeature } from './mfa/mfa-feature.ts';
@@ -32,26 +33,30 @@ export default defineService({
   port: 'IDENTITY_PORT',
   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
   async context({ config, db, nc, cache, outbox, logger, onStop }): Promise<IdentityDeps> {
-    const cipher = new FieldCipher(await loadDataKey(config.IDENTITY_DATA_KEY, config.DATA_DIR, logger));
-    const keys = new SigningKeys(db, cipher, config.JWT_ALGORITHM, config.SIGNING_KEY_ROTATION_DAYS);
+    const keyring = await identityKeyring(config, logger);
+    const keys = new SigningKeys(db, keyring, signingKeyOptions(config));
     await keys.refresh();
     if (config.PLATFORM_ADMIN_EMAIL && config.PLATFORM_ADMIN_PASSWORD) {
       await ensurePlatformAdmin(db, config.PLATFORM_ADMIN_EMAIL, config.PLATFORM_ADMIN_PASSWORD, logger);
     }
+    const cipher = new SealedValues(keyring, SealPurposes.fields);
     const mfaStore = new MfaStore(cipher);
     const users = new UserViewCache(nc);
     users.start();
     onStop(() => users.stop());
     return {
+      config,
       db,
       cache,
       outbox,
       cipher,
+      keyring,
       keys,
       issuer: new TokenIssuer(keys, {
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
         ttlS: config.ACCESS_TOKEN_TTL_S,
+        machineTtlS: config.MACHINE_TOKEN_TTL_S,
       }),
       sessions: new SessionStore(db, config.REFRESH_TOKEN_TTL_S),
       revocations: new RevocationList(nc),
@@ -68,8 +73,15 @@ export default defineService({
         cooldownS: config.LOGIN_COOLDOWN_S,
       }),
       mfaChallenges: new MfaChallenges(cache),
-      config: { mfaIssuer: config.MFA_ISSUER },
     };
   },
-  features: [accountsFeature, mfaFeature, profileFeature, branchesFeature, tokensFeature, auditFeature],
+  features: [
+    accountsFeature,
+    mfaFeature,
+    profileFeature,
+    branchesFeature,
+    tokensFeature,
+    auditFeature,
+    dataKeysFeature,
+  ],
 });

@@ -9,6 +9,17 @@ export const HubConfigSchema = {
   /** How often machines must say something; two missed intervals end the link. */
   HEARTBEAT_INTERVAL_S: Type.Integer({ minimum: 1, maximum: 600, default: 15 }),
   QR_TOKEN_TTL_S: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
+  /**
+   * 32 bytes, base64: seals the hub's own secrets at rest (the QR signing key). Required in
+   * production; generated under DATA_DIR when unset elsewhere.
+   */
+  HUB_DATA_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', secret: true })),
+  /** Older (or next) hub data keys, comma-separated base64: they open, never seal. */
+  HUB_DATA_KEYS_DECRYPT_ONLY: Type.String({
+    default: '',
+    pattern: '^([A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*)?$',
+    secret: true,
+  }),
   /** Largest frame a machine may send. */
   MAX_FRAME_BYTES: Type.Integer({ minimum: 256, maximum: 1024 * 1024, default: 16 * 1024 }),
   /** Frames per second per connection (token bucket); a flood beyond twice that closes the socket. */
@@ -20,3 +31,10 @@ export const HubConfigSchema = {
 };
 
 export type HubConfig = Static<ReturnType<typeof Type.Object<typeof HubConfigSchema>>>;
+
+/** What the schema alone cannot say. */
+export function hubConfigProblems(config: HubConfig): string[] {
+  return config.NODE_ENV === 'production' && !config.HUB_DATA_KEY
+    ? ['HUB_DATA_KEY is required in production']
+    : [];
+}

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { HubConfig } from './config.ts';
 import type { QrTokens } from './linking/qr-tokens.ts';
 import type { LivePublisher } from './live/live-publisher.ts';
+import type { CredentialRevocations } from './registry/credential-revocations.ts';
 
 /** What machine-hub's features work with, assembled once in service.ts. */
 export interface HubDeps {
@@ -14,6 +15,8 @@ export interface HubDeps {
   outbox: OutboxRelay;
   qr: QrTokens;
   live: LivePublisher;
+  /** Writes revocations of machine tokens to the bucket every verifier watches. */
+  revocations: CredentialRevocations;
   logger: Logger;
   /** This replica's name in `machines.connected_instance`. */
   instanceId: string;

@@ -67,6 +67,7 @@ export const consumers: ConsumerDefinition[] = [
   analyticsConsumer('MACHINES', 'analytics_machine_linked', 'machines.*.*.linked'),
   analyticsConsumer('MACHINES', 'analytics_machine_unlinked', 'machines.*.*.unlinked'),
   analyticsConsumer('MACHINES', 'analytics_points_set_completed', 'machines.*.*.set_completed'),
+  consumer('IDENTITY', 'machine_hub_user_deleted', 'identity.user.deleted'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

@@ -45,3 +45,6 @@ export {
   type SignedUrlCheck,
 } from './storage/index.ts';
 export { requireRecentMfa, STEP_UP_MAX_AGE_MS } from './auth/step-up.ts';
+export { DataKeyring, dataKeyId } from './crypto/keyring.ts';
+export { SealedValues } from './crypto/sealed-values.ts';
+export { loadDataKeyring } from './crypto/data-key-file.ts';

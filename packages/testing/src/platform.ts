@@ -42,7 +42,7 @@ export interface TestPlatform {
 }
 
 /**
- * What tests want unless they say otherwise: a data key (shared by identity's replicas), short
+ * What tests want unless they say otherwise: data keys (shared by a service's replicas), short
  * heartbeats and a name per hub replica, a generous login budget.
  */
 const testDefaults: Record<
@@ -51,7 +51,7 @@ const testDefaults: Record<
 > = {
   identity: { shared: () => ({ IDENTITY_DATA_KEY: randomBytes(32).toString('base64') }) },
   'machine-hub': {
-    shared: () => ({ HEARTBEAT_INTERVAL_S: '2' }),
+    shared: () => ({ HEARTBEAT_INTERVAL_S: '2', HUB_DATA_KEY: randomBytes(32).toString('base64') }),
     replica: (i) => ({ HUB_INSTANCE_ID: `hub-${i}` }),
   },
   gateway: { shared: () => ({ AUTH_RATE_LIMIT_MAX: '10000' }) },

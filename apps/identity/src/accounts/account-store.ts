@@ -1,6 +1,7 @@
 import type { Queryable } from '@nxg/platform';
 import type { User } from '@nxg/contracts';
-import type { FieldCipher } from '../crypto/field-cipher.ts';
+import type { SealedValues } from '@nxg/platform';
+import { boundTo } from '../crypto/sealed-columns.ts';
 
 export interface UserRow {
   id: string;
@@ -69,8 +70,10 @@ export function rolesOf(
   return { roles: [...roles], branchRoles: Object.fromEntries(staff.map((s) => [s.branchId, s.role])) };
 }
 
-export function toUser(row: UserRow, staff: StaffRole[], cipher: FieldCipher): User {
-  const health = row.health_sealed ? cipher.open<{ healthConditions?: string[] }>(row.health_sealed) : {};
+export function toUser(row: UserRow, staff: StaffRole[], cipher: SealedValues): User {
+  const health = row.health_sealed
+    ? cipher.open<{ healthConditions?: string[] }>(row.health_sealed, boundTo.userHealth(row.id))
+    : {};
   return {
     id: row.id,
     email: row.email,

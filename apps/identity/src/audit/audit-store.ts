@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
 import type { AuditEntry, AuditType } from '@nxg/contracts';
 import { decodeCursor, toPage, type Queryable } from '@nxg/platform';
@@ -36,6 +37,17 @@ export async function recordAudit(q: Queryable, entry: AuditRecord): Promise<voi
       entry.sourceEventId ?? null,
     ],
   );
+}
+
+/**
+ * Erasure keeps the security history but not the member's id: their entries (as subject or actor)
+ * move to a random pseudonym, still linked to each other, no longer to the member.
+ */
+export async function pseudonymiseAudit(q: Queryable, userId: string): Promise<string> {
+  const pseudonym = randomUUID();
+  await q.query('UPDATE audit_log SET user_id = $2 WHERE user_id = $1', [userId, pseudonym]);
+  await q.query('UPDATE audit_log SET actor_id = $2 WHERE actor_id = $1', [userId, pseudonym]);
+  return pseudonym;
 }
 
 interface AuditRow {

@@ -218,7 +218,11 @@ describe('step-up for sensitive operations', () => {
     const erased = await api.delete('/v1/me', stepped.body.accessToken);
     expect(erased.status).toBe(204);
 
-    const types = (await audit(`userId=${member.user.id}`)).map((e) => e.type);
+    // The history stays, under a pseudonym: nothing in the log names the erased member any more.
+    expect(await audit(`userId=${member.user.id}`)).toEqual([]);
+    const [erasure] = await audit('type=account_erased');
+    expect(erasure!.userId).not.toBe(member.user.id);
+    const types = (await audit(`userId=${erasure!.userId}`)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['step_up', 'account_erased']));
   });
 

@@ -26,7 +26,7 @@ export function mfaBindings(deps: IdentityDeps): Binding[] {
       }
       const secret = newTotpSecret();
       await mfaStore.savePending(db, userId, secret);
-      return { secret, otpauthUri: otpauthUri(secret, row.email, config.mfaIssuer) };
+      return { secret, otpauthUri: otpauthUri(secret, row.email, config.MFA_ISSUER) };
     }),
 
     bind(identity.confirmTotp, async ({ code }, ctx) => {

@@ -1,5 +1,6 @@
 import type { Queryable } from '@nxg/platform';
-import type { FieldCipher } from '../crypto/field-cipher.ts';
+import type { SealedValues } from '@nxg/platform';
+import { boundTo } from '../crypto/sealed-columns.ts';
 
 export interface TotpState {
   secret: string;
@@ -9,9 +10,9 @@ export interface TotpState {
 
 /** MFA rows: the sealed TOTP secret (pending or confirmed), its last used step, recovery-code hashes. */
 export class MfaStore {
-  private readonly cipher: FieldCipher;
+  private readonly cipher: SealedValues;
 
-  constructor(cipher: FieldCipher) {
+  constructor(cipher: SealedValues) {
     this.cipher = cipher;
   }
 
@@ -33,7 +34,7 @@ export class MfaStore {
     );
     if (!row) return undefined;
     return {
-      secret: this.cipher.open<{ secret: string }>(row.secret_sealed).secret,
+      secret: this.cipher.open<{ secret: string }>(row.secret_sealed, boundTo.totpSecret(userId)).secret,
       confirmed: row.confirmed_at !== null,
       lastStep: row.last_step === null ? null : Number(row.last_step),
     };
@@ -45,7 +46,7 @@ export class MfaStore {
       `INSERT INTO mfa_totp (user_id, secret_sealed) VALUES ($1, $2)
        ON CONFLICT (user_id) DO UPDATE SET secret_sealed = EXCLUDED.secret_sealed, last_step = NULL, created_at = now()
        WHERE mfa_totp.confirmed_at IS NULL`,
-      [userId, this.cipher.seal({ secret })],
+      [userId, this.cipher.seal({ secret }, boundTo.totpSecret(userId))],
     );
   }
 

@@ -1,6 +1,7 @@
 import type { BodyComposition } from '@nxg/contracts';
 import { decodeCursor, toPage, type Queryable } from '@nxg/platform';
-import type { FieldCipher } from '../crypto/field-cipher.ts';
+import type { SealedValues } from '@nxg/platform';
+import { boundTo } from '../crypto/sealed-columns.ts';
 
 interface MeasurementRow {
   id: string;
@@ -12,18 +13,18 @@ interface MeasurementRow {
 
 type Figures = Omit<BodyComposition, 'id' | 'measuredAt' | 'source'>;
 
-const toMeasurement = (row: MeasurementRow, cipher: FieldCipher): BodyComposition => ({
+const toMeasurement = (row: MeasurementRow, cipher: SealedValues): BodyComposition => ({
   id: row.id,
   measuredAt: new Date(row.measured_at).toISOString(),
   source: row.source,
-  ...cipher.open<Figures>(row.sealed),
+  ...cipher.open<Figures>(row.sealed, boundTo.bodyFigures(row.id)),
 });
 
 /** Body-composition history; the figures are health data and are stored sealed. */
 export class BodyStore {
-  private readonly cipher: FieldCipher;
+  private readonly cipher: SealedValues;
 
-  constructor(cipher: FieldCipher) {
+  constructor(cipher: SealedValues) {
     this.cipher = cipher;
   }
 
@@ -33,7 +34,13 @@ export class BodyStore {
   ): Promise<BodyComposition> {
     const [row] = await tx.query<MeasurementRow>(
       `INSERT INTO body_measurements (id, user_id, measured_at, source, sealed) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [entry.id, entry.userId, entry.measuredAt, entry.source, this.cipher.seal(entry.figures)],
+      [
+        entry.id,
+        entry.userId,
+        entry.measuredAt,
+        entry.source,
+        this.cipher.seal(entry.figures, boundTo.bodyFigures(entry.id)),
+      ],
     );
     return toMeasurement(row!, this.cipher);
   }

@@ -2,9 +2,10 @@ import { identity, identityEvents, IdentityErrors } from '@nxg/contracts';
 import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import { findUserWithStaff, toUser, type UserRow } from '../accounts/account-store.ts';
-import { recordAudit } from '../audit/audit-store.ts';
+import { pseudonymiseAudit, recordAudit } from '../audit/audit-store.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { requireRecentMfaOf } from '../mfa/recent-mfa.ts';
+import { boundTo } from '../crypto/sealed-columns.ts';
 import { BodyStore } from './body-store.ts';
 
 const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');
@@ -39,7 +40,10 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
           fitnessProfile: { ...row.profile.fitnessProfile, ...fitness },
           dietPreferences: { ...row.profile.dietPreferences, ...patch.dietPreferences },
         };
-        const health = healthConditions === undefined ? row.health_sealed : cipher.seal({ healthConditions });
+        const health =
+          healthConditions === undefined
+            ? row.health_sealed
+            : cipher.seal({ healthConditions }, boundTo.userHealth(userId));
         const name = patch.name ?? row.name;
         await tx.query(
           'UPDATE users SET name = $2, profile = $3, health_sealed = $4, updated_at = now() WHERE id = $1',
@@ -110,7 +114,8 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
       await db.transaction(async (tx) => {
         const deleted = await tx.query('DELETE FROM users WHERE id = $1 RETURNING id', [userId]);
         if (deleted.length === 0) throw userGone();
-        await recordAudit(tx, { type: 'account_erased', userId, ip: ctx.ip });
+        const pseudonym = await pseudonymiseAudit(tx, userId);
+        await recordAudit(tx, { type: 'account_erased', userId: pseudonym, ip: ctx.ip });
         await enqueueEvent(tx, {
           event: identityEvents.userDeleted,
           subject: userId,

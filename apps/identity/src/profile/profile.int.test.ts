@@ -68,7 +68,7 @@ describe("a member's own data", () => {
       const body = await client.query('SELECT sealed FROM body_measurements WHERE user_id = $1', [
         member.user.id,
       ]);
-      expect(user.rows[0].health_sealed).toMatch(/^v1\./);
+      expect(user.rows[0].health_sealed).toMatch(/^v2\./);
       expect(`${user.rows[0].profile} ${user.rows[0].health_sealed}`).not.toContain('hypertension');
       expect(body.rows[0].sealed).not.toContain('81.5');
     } finally {

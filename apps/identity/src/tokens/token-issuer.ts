@@ -16,6 +16,15 @@ export interface AccessToken {
   expiresIn: number;
 }
 
+interface IssuerOptions {
+  issuer: string;
+  audience: string;
+  /** Members' access tokens. */
+  ttlS: number;
+  /** Machine tokens (role `machine`). */
+  machineTtlS?: number;
+}
+
 /**
  * Short-lived access tokens: who (sub), which session (sid), what they may do (roles, br), and for
  * members how they signed in: `amr` (pwd, otp), `mfa` (the account has MFA), `mfa_at` (epoch
@@ -23,9 +32,9 @@ export interface AccessToken {
  */
 export class TokenIssuer {
   private readonly keys: SigningKeys;
-  private readonly options: { issuer: string; audience: string; ttlS: number };
+  private readonly options: IssuerOptions;
 
-  constructor(keys: SigningKeys, options: { issuer: string; audience: string; ttlS: number }) {
+  constructor(keys: SigningKeys, options: IssuerOptions) {
     this.keys = keys;
     this.options = options;
   }
@@ -40,6 +49,9 @@ export class TokenIssuer {
     const id = randomUUID();
     const mfa = subject.mfa;
     const provenAt = mfa?.provenAt ? Math.floor(mfa.provenAt.getTime() / 1000) : undefined;
+    const ttlS = subject.roles.includes('machine')
+      ? (this.options.machineTtlS ?? this.options.ttlS)
+      : this.options.ttlS;
     const token = await new SignJWT({
       ...extra,
       ...(mfa
@@ -61,8 +73,8 @@ export class TokenIssuer {
       .setIssuer(this.options.issuer)
       .setAudience(this.options.audience)
       .setIssuedAt()
-      .setExpirationTime(`${this.options.ttlS}s`)
+      .setExpirationTime(`${ttlS}s`)
       .sign(key);
-    return { token, id, expiresIn: this.options.ttlS };
+    return { token, id, expiresIn: ttlS };
   }
 }

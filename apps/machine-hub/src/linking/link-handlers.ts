@@ -63,7 +63,9 @@ export function linkBindings(deps: HubDeps): Binding[] {
               'This QR code was already used; scan the new one',
             );
           const machine = await findMachine(tx, machineId, true);
-          if (!machine) throw new AppError(404, HubErrors.MACHINE_NOT_FOUND, 'The machine no longer exists');
+          // FOR UPDATE: a decommission in progress commits first, then this sees it.
+          if (!machine || machine.decommissioned_at)
+            throw new AppError(404, HubErrors.MACHINE_NOT_FOUND, 'The machine no longer exists');
           const status = deriveStatus(machine, staleAfterMs);
           if (status === 'occupied')
             throw new AppError(409, HubErrors.MACHINE_OCCUPIED, 'Someone is training on this machine');

@@ -1,19 +1,45 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { HubErrors } from '@nxg/contracts';
-import { AppError, type Database } from '@nxg/platform';
+import { AppError, ConfigError, SealedValues, type Database, type DataKeyring } from '@nxg/platform';
 
 const SECRET_NAME = 'qr-signing-key';
+const SECRET_LOCK = 72_030_001;
+const boundTo = `hub_secrets.value:${SECRET_NAME}`;
 
-/** The QR signing key, generated once and kept in the hub's database so every replica shares it. */
-export async function loadQrKey(db: Database): Promise<Buffer> {
-  await db.query('INSERT INTO hub_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
-    SECRET_NAME,
-    randomBytes(32).toString('base64'),
-  ]);
-  const [row] = await db.query<{ value: string }>('SELECT value FROM hub_secrets WHERE name = $1', [
-    SECRET_NAME,
-  ]);
-  return Buffer.from(row!.value, 'base64');
+/**
+ * The QR signing key: a secret generated once and kept in the hub's database (so every replica
+ * shares it), sealed under the hub's data key and bound to its row. The HMAC key is derived from it
+ * for that one purpose (HKDF), never the stored secret itself. A secret stored in the clear by an
+ * earlier release, or under an older data key, is sealed anew under the current one.
+ */
+export async function loadQrKey(db: Database, keyring: DataKeyring): Promise<Buffer> {
+  const sealer = new SealedValues(keyring, 'machine-hub.secrets');
+  const secret = await db.withLock(SECRET_LOCK, async (tx) => {
+    const [row] = await tx.query<{ value: string }>('SELECT value FROM hub_secrets WHERE name = $1', [
+      SECRET_NAME,
+    ]);
+    let plain: string;
+    if (!row) plain = randomBytes(32).toString('base64');
+    else if (!/^v\d\./.test(row.value)) plain = row.value;
+    else {
+      try {
+        plain = sealer.open<string>(row.value, boundTo);
+      } catch {
+        throw new ConfigError(
+          "machine-hub's QR signing key does not open with HUB_DATA_KEY or HUB_DATA_KEYS_DECRYPT_ONLY: " +
+            'start the hub with the key its database was sealed with.',
+        );
+      }
+    }
+    if (!row || !sealer.isCurrent(row.value)) {
+      await tx.query(
+        `INSERT INTO hub_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+        [SECRET_NAME, sealer.seal(plain, boundTo)],
+      );
+    }
+    return Buffer.from(plain, 'base64');
+  });
+  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'nxg:machine-hub.qr-signing', 32));
 }
 
 export interface QrClaims {

@@ -10,7 +10,11 @@ import {
 export type HubCommand =
   | { type: 'linked'; linkId: string; userId: string; displayName: string; plan?: PlannedExercise[] }
   | { type: 'unlinked'; linkId: string; reason: string }
-  | { type: 'replaced'; by: string };
+  | { type: 'replaced'; by: string }
+  /** The machine's secret was rotated: close its socket (its token is of the old secret). */
+  | { type: 'revoked' }
+  /** The machine was decommissioned: close its socket for good. */
+  | { type: 'removed' };
 
 /**
  * Core NATS messages that need no history: live-feed pushes to members and staff, and commands for

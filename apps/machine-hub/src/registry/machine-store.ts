@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { machineEvents, type Machine, type MachineStatus } from '@nxg/contracts';
 import { enqueueEvent, type Queryable } from '@nxg/platform';
 
@@ -16,6 +16,9 @@ export interface MachineRow {
   last_seen_at: Date | null;
   recent_frame_ids: string[];
   announced_status: MachineStatus;
+  /** Rotations of its secret so far + 1: tokens name the generation they were issued under. */
+  secret_generation: number;
+  decommissioned_at: Date | null;
   created_at: Date;
   /** From the active link, if any. */
   link_id: string | null;
@@ -23,9 +26,17 @@ export interface MachineRow {
   [key: string]: unknown;
 }
 
+/** A new machine secret, shown once; only its hash is kept. */
+export const newSecret = () => randomBytes(24).toString('base64url');
+
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-export function secretMatches(row: Pick<MachineRow, 'secret_hash'>, secret: string): boolean {
+/** A decommissioned machine matches no secret. */
+export function secretMatches(
+  row: Pick<MachineRow, 'secret_hash' | 'decommissioned_at'>,
+  secret: string,
+): boolean {
+  if (row.decommissioned_at) return false;
   const given = Buffer.from(hashSecret(secret), 'hex');
   const stored = Buffer.from(row.secret_hash, 'hex');
   return given.length === stored.length && timingSafeEqual(given, stored);
@@ -53,7 +64,7 @@ export async function machinesOfBranch(
   after?: [string, string],
 ) {
   return db.query<MachineRow>(
-    `${SELECT} WHERE m.branch_id = $1 AND ($2::text IS NULL OR (m.name, m.id) > ($2::text, $3::uuid))
+    `${SELECT} WHERE m.branch_id = $1 AND m.decommissioned_at IS NULL AND ($2::text IS NULL OR (m.name, m.id) > ($2::text, $3::uuid))
      ORDER BY m.name, m.id LIMIT $4`,
     [branchId, after?.[0] ?? null, after?.[1] ?? null, limit],
   );

@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { identity, machines, type RequestContext, HubErrors } from '@nxg/contracts';
+import { HubErrors, identity, machines } from '@nxg/contracts';
 import {
   AppError,
   bind,
   callOperation,
   decodeCursor,
-  forbidden,
   type Binding,
-  type Queryable,
   requireRecentMfa,
   requireUser,
   toPage,
@@ -16,35 +13,16 @@ import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';
+import { administeredMachine, assertBranchAdmin, serviceableMachine } from './machine-access.ts';
 import {
   announceStatus,
   findMachine,
   hashSecret,
   machinesOfBranch,
+  newSecret,
   secretMatches,
   toMachine,
-  type MachineRow,
 } from './machine-store.ts';
-
-const isBranchAdmin = (ctx: RequestContext, branchId: string) =>
-  ctx.roles.includes('platform_admin') || ctx.branchRoles[branchId] === 'branch_admin';
-
-function assertBranchAdmin(ctx: RequestContext, branchId: string): void {
-  if (!isBranchAdmin(ctx, branchId)) throw forbidden("Only this branch's admins may manage its machines");
-}
-
-const machineNotFound = () => new AppError(404, HubErrors.MACHINE_NOT_FOUND, 'No such machine');
-
-/** A machine the caller administers, or 404 (not 403: other branches' machine ids are not confirmed). */
-async function administeredMachine(
-  db: Queryable,
-  ctx: RequestContext,
-  machineId: string,
-): Promise<MachineRow> {
-  const row = await findMachine(db, machineId);
-  if (!row || !isBranchAdmin(ctx, row.branch_id)) throw machineNotFound();
-  return row;
-}
 
 /** The registry: machines, their credentials, maintenance, and machine tokens. */
 export function registryBindings(deps: HubDeps): Binding[] {
@@ -55,7 +33,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
       assertBranchAdmin(ctx, branchId);
       requireRecentMfa(ctx);
       const id = uuidv7();
-      const secret = randomBytes(24).toString('base64url');
+      const secret = newSecret();
       await db.query(
         `INSERT INTO machines (id, branch_id, name, type, location, secret_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
         [id, branchId, name, type, location, hashSecret(secret)],
@@ -77,7 +55,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
     }),
 
     bind(machines.updateMachine, async ({ machineId, status, name, location }, ctx) => {
-      await administeredMachine(db, ctx, machineId);
+      await serviceableMachine(db, ctx, machineId);
       requireRecentMfa(ctx);
       const result = await db.transaction(async (tx) => {
         await tx.query(
@@ -103,7 +81,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
 
     bind(machines.logMaintenance, async ({ machineId, type, notes }, ctx) => {
       const userId = requireUser(ctx);
-      await administeredMachine(db, ctx, machineId);
+      await serviceableMachine(db, ctx, machineId);
       requireRecentMfa(ctx);
       const [row] = await db.query<{ id: string; at: Date }>(
         `INSERT INTO maintenance_log (id, machine_id, type, notes, by_user_id) VALUES ($1, $2, $3, $4, $5) RETURNING id, at`,
@@ -115,7 +93,13 @@ export function registryBindings(deps: HubDeps): Binding[] {
     bind(machines.listMaintenance, async ({ machineId, limit = 20, cursor }, ctx) => {
       await administeredMachine(db, ctx, machineId);
       const [at, id] = cursor ? decodeCursor(cursor, 2) : [];
-      const rows = await db.query<{ id: string; type: string; notes: string; by_user_id: string; at: Date }>(
+      const rows = await db.query<{
+        id: string;
+        type: string;
+        notes: string;
+        by_user_id: string | null;
+        at: Date;
+      }>(
         `SELECT * FROM maintenance_log WHERE machine_id = $1
            AND ($2::timestamptz IS NULL OR (at, id) < ($2::timestamptz, $3::uuid))
          ORDER BY at DESC, id DESC LIMIT $4`,
@@ -147,7 +131,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
       const token = await callOperation(
         deps.nc,
         identity.issueMachineToken,
-        { machineId, branchId: row.branch_id },
+        { machineId, branchId: row.branch_id, generation: row.secret_generation },
         ctx,
         {
           timeoutMs: deps.config.NATS_REQUEST_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import type { Subscription } from '@nats-io/transport-node';
+import type { RevocationWatch } from '@nxg/platform';
 import { hubMachineSubject, MachineCloseCodes } from '@nxg/contracts';
 import type { HubDeps } from '../deps.ts';
 import type { HubCommand } from '../live/live-publisher.ts';
@@ -21,15 +22,23 @@ export class ConnectionRegistry {
   private readonly deps: HubDeps;
   private readonly timers: NodeJS.Timeout[] = [];
 
-  constructor(deps: HubDeps) {
+  private readonly revocations: RevocationWatch;
+
+  constructor(deps: HubDeps, revocations: RevocationWatch) {
     this.deps = deps;
+    this.revocations = revocations;
     this.timers.push(
       setInterval(
         () => void this.flush().catch((err) => deps.logger.error({ err }, 'liveness flush failed')),
         FLUSH_INTERVAL_MS,
       ),
     );
-    this.timers.push(setInterval(() => this.closeSilent(), 1000));
+    this.timers.push(
+      setInterval(() => {
+        this.closeSilent();
+        this.closeUnauthorised();
+      }, 1000),
+    );
     for (const timer of this.timers) timer.unref();
   }
 
@@ -97,6 +106,12 @@ export class ConnectionRegistry {
         if (command.by !== this.deps.instanceId)
           conn.socket.close(MachineCloseCodes.REPLACED, 'connected elsewhere');
         break;
+      case 'revoked':
+        conn.socket.close(MachineCloseCodes.CREDENTIALS_REVOKED, 'the machine secret was rotated');
+        break;
+      case 'removed':
+        conn.socket.close(MachineCloseCodes.MACHINE_REMOVED, 'the machine was decommissioned');
+        break;
     }
   }
 
@@ -105,6 +120,19 @@ export class ConnectionRegistry {
     const deadline = Date.now() - this.deps.staleAfterMs;
     for (const { conn } of this.connections.values()) {
       if (conn.lastFrameAt < deadline) conn.socket.close(MachineCloseCodes.HEARTBEAT_TIMEOUT, 'no heartbeat');
+    }
+  }
+
+  /**
+   * A socket lives no longer than its token (the machine reconnects with a fresh one) nor past a
+   * revocation of it, seen in the bucket every replica watches.
+   */
+  private closeUnauthorised(): void {
+    const nowS = Date.now() / 1000;
+    for (const { conn } of this.connections.values()) {
+      if (conn.token.expiresAt <= nowS) conn.socket.close(MachineCloseCodes.TOKEN_EXPIRED, 'token expired');
+      else if (this.revocations.isRevoked(conn.token.id, conn.token.sessionId))
+        conn.socket.close(MachineCloseCodes.CREDENTIALS_REVOKED, 'token revoked');
     }
   }
 

@@ -5,6 +5,14 @@ import type { WebSocket } from 'ws';
 /** How many recent frame ids a connection remembers: more than a machine may leave unacknowledged. */
 export const RECENT_FRAMES = 256;
 
+/** The machine token a socket was opened with: the socket lives no longer than it. */
+export interface ConnectionToken {
+  id: string;
+  sessionId: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
 export interface ActiveLink {
   linkId: string;
   userId: string;
@@ -16,6 +24,7 @@ export class MachineConnection {
   readonly machineId: string;
   readonly branchId: string;
   readonly socket: WebSocket;
+  readonly token: ConnectionToken;
   link: ActiveLink | undefined;
   helloed = false;
   lastFrameAt = Date.now();
@@ -31,8 +40,16 @@ export class MachineConnection {
   /** Frames are handled one after another, in the order the machine sent them. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(machineId: string, branchId: string, socket: WebSocket, ratePerS: number, recent: string[]) {
+  constructor(
+    machineId: string,
+    branchId: string,
+    socket: WebSocket,
+    token: ConnectionToken,
+    ratePerS: number,
+    recent: string[],
+  ) {
     this.machineId = machineId;
+    this.token = token;
     this.branchId = branchId;
     this.socket = socket;
     this.ratePerS = ratePerS;

@@ -3,6 +3,7 @@ import { MachineCloseCodes, FrameErrors } from '@nxg/contracts';
 import type { TokenVerifier } from '@nxg/platform';
 import type { FastifyInstance } from 'fastify';
 import type { HubDeps } from '../deps.ts';
+import { generationOf } from '../registry/credential-revocations.ts';
 import { findMachine } from '../registry/machine-store.ts';
 import type { ConnectionRegistry } from './connection-registry.ts';
 import { frameHandler } from './frame-handlers.ts';
@@ -10,7 +11,8 @@ import { MachineConnection } from './machine-connection.ts';
 
 /**
  * `GET /v1/machines/connect`: the machines' WebSocket. The upgrade is authenticated with a machine
- * token; a socket that fails it is closed with 4401 (no token, bad token) or 4403 (not a machine).
+ * token; a socket that fails it is closed with 4401 (no token, bad token, expired or revoked), 4403
+ * (not a machine), 4412 (a token of a secret since rotated) or 4410 (unknown or decommissioned machine).
  */
 export async function machineSocketPlugin(
   app: FastifyInstance,
@@ -56,14 +58,20 @@ export async function machineSocketPlugin(
         return;
       }
       const row = await findMachine(deps.db, caller.userId);
-      if (!row || row.branch_id !== caller.machineBranchId) {
+      if (!row || row.branch_id !== caller.machineBranchId || row.decommissioned_at) {
         socket.close(MachineCloseCodes.MACHINE_REMOVED, 'unknown machine');
+        return;
+      }
+      // Checked here as well as in the revocation bucket, which a rotation writes after it commits.
+      if (generationOf(caller.token.sessionId) !== row.secret_generation) {
+        socket.close(MachineCloseCodes.CREDENTIALS_REVOKED, "a token of the machine's previous secret");
         return;
       }
       const c = new MachineConnection(
         row.id,
         row.branch_id,
         socket,
+        caller.token,
         deps.config.FRAME_RATE_PER_S,
         row.recent_frame_ids,
       );

@@ -12,7 +12,7 @@ export const socketFeature = defineFeature<HubDeps>({
   name: 'socket',
   jobs: (deps) => [offlineSweeper(deps)],
   async http(app, deps) {
-    const registry = new ConnectionRegistry(deps);
+    const registry = new ConnectionRegistry(deps, app.auth.revocations);
     // Sockets are intake: they close before consumers, jobs and NATS stop.
     app.addHook('preClose', () => registry.closeAll());
     await machineSocketPlugin(app, { deps, registry, verifier: app.auth.verifier });

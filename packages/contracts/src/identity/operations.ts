@@ -235,7 +235,15 @@ export const issueMachineToken = defineOperation('identity', 'tokens.machine', {
   summary: 'Sign a short-lived machine token, verified through the same JWKS as members’ tokens',
   access: [],
   callers: ['machine-hub'],
-  body: Type.Object({ machineId: Id, branchId: Id }, { additionalProperties: false }),
+  body: Type.Object(
+    {
+      machineId: Id,
+      branchId: Id,
+      /** The machine's secret generation (1 until its secret is first rotated): part of the token's `sid`. */
+      generation: Type.Optional(Type.Integer({ minimum: 1 })),
+    },
+    { additionalProperties: false },
+  ),
   output: Type.Object({ accessToken: Type.String(), expiresIn: Type.Integer() }),
 });
 

@@ -11,5 +11,9 @@ export const hubErrorCatalog = {
   MACHINE_OCCUPIED: { status: 409, description: 'Someone else is linked to the machine' },
   ALREADY_LINKED: { status: 409, description: 'The member is linked to another machine; unlink it first' },
   NOT_LINKED: { status: 404, description: 'The member is not linked to this machine' },
+  MACHINE_DECOMMISSIONED: {
+    status: 410,
+    description: 'The machine was decommissioned: it keeps its history but takes no more changes',
+  },
 } as const satisfies ErrorCatalog;
 export const HubErrors = codesOf(hubErrorCatalog);

@@ -45,7 +45,7 @@ export const updateMachine = defineOperation('machine-hub', 'machines.update', {
     { additionalProperties: false, minProperties: 1 },
   ),
   output: Machine,
-  errors: [E.MACHINE_NOT_FOUND, C.STEP_UP_REQUIRED],
+  errors: [E.MACHINE_NOT_FOUND, E.MACHINE_DECOMMISSIONED, C.STEP_UP_REQUIRED],
 });
 
 export const logMaintenance = defineOperation('machine-hub', 'machines.maintenance.log', {
@@ -116,6 +116,26 @@ export const unlink = defineOperation('machine-hub', 'machines.unlink', {
   errors: [E.NOT_LINKED],
 });
 
+export const rotateMachineSecret = defineOperation('machine-hub', 'machines.secret.rotate', {
+  summary:
+    'Give a machine a new secret (shown once); the old secret and every token it obtained stop working at once',
+  http: { method: 'POST', path: '/v1/machines/{machineId}/secret', status: 200 },
+  access: staff,
+  params: Type.Object({ machineId: Id }, { additionalProperties: false }),
+  output: Type.Object({ credentials: MachineCredentials }),
+  errors: [E.MACHINE_NOT_FOUND, E.MACHINE_DECOMMISSIONED, C.STEP_UP_REQUIRED],
+});
+
+export const decommissionMachine = defineOperation('machine-hub', 'machines.decommission', {
+  summary:
+    'Take a machine out for good: its link ends, its socket closes, its credentials are refused; its history stays',
+  http: { method: 'DELETE', path: '/v1/machines/{machineId}', status: 204 },
+  access: staff,
+  params: Type.Object({ machineId: Id }, { additionalProperties: false }),
+  output: null,
+  errors: [E.MACHINE_NOT_FOUND, E.MACHINE_DECOMMISSIONED, C.STEP_UP_REQUIRED],
+});
+
 export const all = [
   createMachine,
   listMachines,
@@ -125,4 +145,6 @@ export const all = [
   machineToken,
   link,
   unlink,
+  rotateMachineSecret,
+  decommissionMachine,
 ] as const;

@@ -83,7 +83,16 @@ export type HubFrame = {
   [K in keyof HubFrames]: { type: K; id: string; ts: string } & HubFrames[K];
 }[keyof HubFrames];
 
-/** WebSocket close codes the hub uses, in the private range. */
+/**
+ * WebSocket close codes the hub uses, in the private range, and what a machine does next:
+ * - 4401 UNAUTHORIZED (no or bad token), 4419 TOKEN_EXPIRED (the token's lifetime ended, checked
+ *   every second): get a fresh token with the machine's secret (`POST /v1/machines/token`), reconnect;
+ * - 4412 CREDENTIALS_REVOKED: staff rotated the machine's secret; a token request with the stored
+ *   secret now fails, so the machine needs its new secret from staff;
+ * - 4410 MACHINE_REMOVED: the machine was decommissioned (or is unknown); do not reconnect;
+ * - 4408 HEARTBEAT_TIMEOUT, 4409 REPLACED, 4429 FLOODING: reconnect (after a pause for 4429);
+ * - 4403 FORBIDDEN: the token is not a machine token.
+ */
 export const MachineCloseCodes = {
   UNAUTHORIZED: 4401,
   FORBIDDEN: 4403,
@@ -92,4 +101,13 @@ export const MachineCloseCodes = {
   HEARTBEAT_TIMEOUT: 4408,
   FLOODING: 4429,
   MACHINE_REMOVED: 4410,
+  TOKEN_EXPIRED: 4419,
+  CREDENTIALS_REVOKED: 4412,
 } as const;
+
+/**
+ * The `sid` of a machine's tokens: one per secret generation, so revoking `sid.<this>` ends every
+ * token obtained with one secret and none obtained with the next.
+ */
+export const machineSessionId = (machineId: string, generation: number) =>
+  `machine-${machineId}-g${generation}`;

@@ -43,7 +43,8 @@ export const MaintenanceEntry = Type.Object({
   machineId: Type.String(),
   type: Type.String(),
   notes: Type.String(),
-  byUserId: Type.String(),
+  /** Null once that staff member's account was erased. */
+  byUserId: Type.Union([Type.String(), Type.Null()]),
   at: Type.String({ format: 'date-time' }),
 });
 
