@@ -2,13 +2,19 @@ import {
   buckets,
   identityEvents,
   machineEvents,
+  notificationEvents,
   streams,
   workoutEvents,
   type EventDefinition,
 } from '@nxg/contracts';
 
 /** Every event type declared in contracts; services add theirs here as they land. */
-export const events: EventDefinition[] = [...identityEvents.all, ...machineEvents.all, ...workoutEvents.all];
+export const events: EventDefinition[] = [
+  ...identityEvents.all,
+  ...machineEvents.all,
+  ...workoutEvents.all,
+  ...notificationEvents.all,
+];
 
 const code = (value: unknown) => '`' + String(value) + '`';
 
