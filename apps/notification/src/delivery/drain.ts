@@ -32,7 +32,6 @@ interface Work extends Claimed {
   title: string;
   body: string;
   data: Record<string, string>;
-  pushed_at: Date | null;
   token: string | null;
   platform: PushMessage['platform'] | null;
 }
@@ -51,7 +50,7 @@ const CLAIM = `
   RETURNING d.id, d.notification_id, d.device_id, d.attempts`;
 
 const DETAILS = `
-  SELECT d.id, n.user_id, n.title, n.body, n.data, n.pushed_at, dev.token, dev.platform
+  SELECT d.id, n.user_id, n.title, n.body, n.data, dev.token, dev.platform
   FROM deliveries d JOIN notifications n ON n.id = d.notification_id
   LEFT JOIN devices dev ON dev.id = d.device_id
   WHERE d.id = ANY($1::uuid[])`;
@@ -73,20 +72,7 @@ export async function drainOnce(options: DrainOptions): Promise<number> {
     const d = details.get(c.id);
     return d ? [{ ...d, ...c }] : [];
   });
-  const { allowed, deferred } = await applyMemberLimit(db, work, options.memberLimit);
-  for (const [id, until] of deferred) {
-    await db.query(
-      `UPDATE deliveries SET status = 'pending', attempts = attempts - 1, next_attempt_at = $2 WHERE id = $1`,
-      [id, until],
-    );
-  }
-  const firstPushes = [...new Set(allowed.filter((w) => !w.pushed_at).map((w) => w.notification_id))];
-  if (firstPushes.length) {
-    await db.query(
-      'UPDATE notifications SET pushed_at = now() WHERE id = ANY($1::uuid[]) AND pushed_at IS NULL',
-      [firstPushes],
-    );
-  }
+  const allowed = await admit(db, work, options.memberLimit);
 
   const queue = [...allowed];
   const worker = async () => {
@@ -160,42 +146,66 @@ async function record(db: Database, w: Work, outcome: PushOutcome, options: Drai
 
 /**
  * At most `count` notifications pushed per member per `windowS`: a notification already under way
- * (a retry, another device) goes on; a new one beyond the limit waits until the window has room.
+ * (a retry, another device) goes on; a new one beyond the limit waits until the window has room
+ * (its delivery goes back to pending, the attempt not counted). Decided under a per-member
+ * advisory lock, with `pushed_at` set in the same transaction, so replicas count each other's.
  */
-async function applyMemberLimit(
-  db: Database,
-  work: Work[],
-  limit: { count: number; windowS: number },
-): Promise<{ allowed: Work[]; deferred: Map<string, Date> }> {
-  const members = [...new Set(work.filter((w) => !w.pushed_at).map((w) => w.user_id))];
-  const recent = new Map<string, { count: number; oldest: Date }>();
-  if (members.length) {
-    const rows = await db.query<{ user_id: string; count: number; oldest: Date }>(
-      `SELECT user_id, count(*)::int AS count, min(pushed_at) AS oldest FROM notifications
-       WHERE user_id = ANY($1::uuid[]) AND pushed_at > now() - make_interval(secs => $2)
-       GROUP BY user_id`,
-      [members, limit.windowS],
+async function admit(db: Database, work: Work[], limit: { count: number; windowS: number }): Promise<Work[]> {
+  const members = [...new Set(work.map((w) => w.user_id))].sort();
+  return db.transaction(async (tx) => {
+    for (const member of members) {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`notification-push:${member}`]);
+    }
+    const notificationIds = [...new Set(work.map((w) => w.notification_id))];
+    const underWay = new Set(
+      (
+        await tx.query<{ id: string }>(
+          'SELECT id FROM notifications WHERE id = ANY($1::uuid[]) AND pushed_at IS NOT NULL',
+          [notificationIds],
+        )
+      ).map((r) => r.id),
     );
-    for (const r of rows) recent.set(r.user_id, { count: r.count, oldest: new Date(r.oldest) });
-  }
-  const admitted = new Map<string, Set<string>>();
-  const allowed: Work[] = [];
-  const deferred = new Map<string, Date>();
-  for (const w of work) {
-    if (w.pushed_at) {
-      allowed.push(w);
-      continue;
+    const recent = new Map(
+      (
+        await tx.query<{ user_id: string; count: number; oldest: Date }>(
+          `SELECT user_id, count(*)::int AS count, min(pushed_at) AS oldest FROM notifications
+           WHERE user_id = ANY($1::uuid[]) AND pushed_at > now() - make_interval(secs => $2)
+           GROUP BY user_id`,
+          [members, limit.windowS],
+        )
+      ).map((r) => [r.user_id, r]),
+    );
+    const admitted = new Map<string, Set<string>>();
+    const allowed: Work[] = [];
+    for (const w of work) {
+      if (underWay.has(w.notification_id)) {
+        allowed.push(w);
+        continue;
+      }
+      const mine = admitted.get(w.user_id) ?? new Set<string>();
+      admitted.set(w.user_id, mine);
+      if (mine.has(w.notification_id) || (recent.get(w.user_id)?.count ?? 0) + mine.size < limit.count) {
+        mine.add(w.notification_id);
+        allowed.push(w);
+        continue;
+      }
+      const oldest = recent.get(w.user_id)?.oldest;
+      const until = Math.max(
+        Date.now() + 1000,
+        oldest ? new Date(oldest).getTime() + limit.windowS * 1000 : 0,
+      );
+      await tx.query(
+        `UPDATE deliveries SET status = 'pending', attempts = attempts - 1, next_attempt_at = $2 WHERE id = $1`,
+        [w.id, new Date(until)],
+      );
     }
-    const mine = admitted.get(w.user_id) ?? new Set<string>();
-    admitted.set(w.user_id, mine);
-    const used = (recent.get(w.user_id)?.count ?? 0) + mine.size;
-    if (mine.has(w.notification_id) || used < limit.count) {
-      mine.add(w.notification_id);
-      allowed.push(w);
-    } else {
-      const oldest = recent.get(w.user_id)?.oldest ?? new Date();
-      deferred.set(w.id, new Date(Math.max(Date.now() + 1000, oldest.getTime() + limit.windowS * 1000)));
+    const firstPushes = [...admitted.values()].flatMap((ids) => [...ids]);
+    if (firstPushes.length) {
+      await tx.query(
+        'UPDATE notifications SET pushed_at = now() WHERE id = ANY($1::uuid[]) AND pushed_at IS NULL',
+        [firstPushes],
+      );
     }
-  }
-  return { allowed, deferred };
+    return allowed;
+  });
 }
