@@ -134,6 +134,32 @@ describe('devices and preferences', () => {
     expect(again.body.code).toBe('DEVICE_NOT_FOUND');
   });
 
+  it('move a token to the member who registers it last, and push it only to them', async () => {
+    const first = await memberWithDevices(1);
+    const second = await registerMember(api);
+    const token = first.tokens[0]!;
+    const moved = await api.post(
+      '/v1/notifications/devices',
+      { token, platform: 'android' },
+      second.accessToken,
+    );
+    expect(moved.status).toBe(201);
+    expect(moved.body.id).not.toBe(first.ids[0]);
+    expect(
+      (await api.delete(`/v1/notifications/devices/${first.ids[0]}`, first.member.accessToken)).status,
+    ).toBe(404);
+
+    await idleEnd(first.member.user.id);
+    expect((await newest(first.member)).push).toBe('skipped');
+    await idleEnd(second.user.id);
+    await waitFor(async () => (fcm.delivered(token).length === 1 ? true : undefined));
+    await settle(500);
+    expect(fcm.delivered(token)).toHaveLength(1);
+    expect((await newest(second, (n) => n.push === 'sent')).id).toBe(
+      fcm.delivered(token)[0]!.data.notificationId,
+    );
+  });
+
   it('store preferences per category with quiet hours in the member’s time zone', async () => {
     const member = await registerMember(api);
     const defaults = await api.get('/v1/notifications/preferences', member.accessToken);
