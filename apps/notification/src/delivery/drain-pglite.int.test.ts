@@ -83,6 +83,21 @@ describe('the push pipeline on PGlite', () => {
     expect(await db.transaction((tx) => settleNotifications(tx))).toBe(0);
   });
 
+  it('drops a token FCM calls invalid, and keeps at most ten devices per member', async () => {
+    const userId = randomUUID();
+    const phones = Array.from({ length: 11 }, token);
+    for (const phone of phones) await db.transaction((tx) => registerDevice(tx, userId, phone, 'android'));
+    const kept = await db.query<{ token: string }>('SELECT token FROM devices WHERE user_id = $1', [userId]);
+    expect(kept.map((d) => d.token).sort()).toEqual(phones.slice(1).sort());
+
+    fcm.rejectAsInvalid(phones[1]!);
+    await db.transaction((tx) => createNotification(tx, notice(userId)));
+    expect(await drain()).toBe(10);
+    expect(await db.query('SELECT 1 FROM devices WHERE token = $1', [phones[1]])).toEqual([]);
+    expect(await db.query('SELECT 1 FROM devices WHERE user_id = $1', [userId])).toHaveLength(9);
+    expect(phones.slice(2).every((p) => fcm.delivered(p).length === 1)).toBe(true);
+  });
+
   it('makes one notification per event and member, and defers in quiet hours and beyond the limit', async () => {
     const userId = randomUUID();
     const phone = token();

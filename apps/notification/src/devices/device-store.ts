@@ -17,10 +17,14 @@ export const toDevice = (r: DeviceRow): Device => ({
   refreshedAt: new Date(r.refreshed_at).toISOString(),
 });
 
+/** Devices one member may have: enough for phones, tablets and browsers, too few to amplify a push. */
+export const MAX_DEVICES_PER_MEMBER = 10;
+
 /**
  * Registers a token for a member, in the caller's transaction. The same token again refreshes its
  * device (same id); a token another member registered leaves that member first, taking its
- * pending pushes with it, so nothing meant for them reaches the new holder's phone.
+ * pending pushes with it, so nothing meant for them reaches the new holder's phone. Beyond
+ * MAX_DEVICES_PER_MEMBER, the least recently refreshed device is removed.
  */
 export async function registerDevice(
   tx: Queryable,
@@ -34,6 +38,12 @@ export async function registerDevice(
      ON CONFLICT (token) DO UPDATE SET platform = EXCLUDED.platform, refreshed_at = now()
      RETURNING id, platform, created_at, refreshed_at`,
     [uuidv7(), userId, token, platform],
+  );
+  // A member's oldest devices beyond the cap go: a phone not refreshed in a long while is gone.
+  await dropDevices(
+    tx,
+    `id IN (SELECT id FROM devices WHERE user_id = $1 ORDER BY refreshed_at DESC, id DESC OFFSET $2)`,
+    [userId, MAX_DEVICES_PER_MEMBER],
   );
   return toDevice(row!);
 }
