@@ -98,6 +98,24 @@ describe('the push pipeline on PGlite', () => {
     expect(phones.slice(2).every((p) => fcm.delivered(p).length === 1)).toBe(true);
   });
 
+  it('rides out a short FCM outage (503 with Retry-After) inside one send', async () => {
+    const userId = randomUUID();
+    const phone = token();
+    await db.transaction((tx) => registerDevice(tx, userId, phone, 'android'));
+    await db.transaction((tx) => createNotification(tx, notice(userId)));
+    fcm.fail({ status: 503, retryAfterS: 1, times: 2 });
+    expect(await drain()).toBe(1);
+    // firebase-admin retried the 503s itself, waiting as told; the delivery took one attempt.
+    const tries = fcm.requests().filter((r) => JSON.stringify(r.body).includes(phone));
+    expect(tries.map((r) => r.status)).toEqual([503, 503, 200]);
+    expect(tries[2]!.at - tries[0]!.at).toBeGreaterThanOrEqual(2000);
+    const [row] = await db.query<{ status: string; attempts: number }>(
+      `SELECT d.status, d.attempts FROM deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.user_id = $1`,
+      [userId],
+    );
+    expect(row).toEqual({ status: 'sent', attempts: 1 });
+  });
+
   it('makes one notification per event and member, and defers in quiet hours and beyond the limit', async () => {
     const userId = randomUUID();
     const phone = token();
