@@ -1,4 +1,5 @@
 import {
+  analyticsEvents,
   buckets,
   identityEvents,
   machineEvents,
@@ -13,6 +14,7 @@ export const events: EventDefinition[] = [
   ...identityEvents.all,
   ...machineEvents.all,
   ...workoutEvents.all,
+  ...analyticsEvents.all,
   ...notificationEvents.all,
 ];
 

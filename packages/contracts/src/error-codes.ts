@@ -2,6 +2,7 @@ import { commonErrorCatalog, externalErrorCatalog, type ErrorCatalog } from './e
 import { identityErrorCatalog } from './identity/errors.ts';
 import { hubErrorCatalog } from './machines/errors.ts';
 import { workoutErrorCatalog } from './workout/errors.ts';
+import { analyticsErrorCatalog } from './analytics/errors.ts';
 import { notificationErrorCatalog } from './notification/errors.ts';
 
 /** Every declared error catalog, by owner. A new service adds its catalog here. */
@@ -11,6 +12,7 @@ export const errorCatalogs = {
   identity: identityErrorCatalog,
   'machine-hub': hubErrorCatalog,
   workout: workoutErrorCatalog,
+  analytics: analyticsErrorCatalog,
   notification: notificationErrorCatalog,
 } as const satisfies Record<string, ErrorCatalog>;
 
@@ -21,6 +23,7 @@ export const errorCatalog = {
   ...identityErrorCatalog,
   ...hubErrorCatalog,
   ...workoutErrorCatalog,
+  ...analyticsErrorCatalog,
   ...notificationErrorCatalog,
 } as const satisfies ErrorCatalog;
 

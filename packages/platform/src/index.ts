@@ -27,3 +27,4 @@ export { decodeCursor, toPage } from './cursor.ts';
 export type { RevocationWatch } from './auth/revocation-watch.ts';
 export type { Caller, TokenVerifier } from './auth/token-verifier.ts';
 export { requireUser } from './context.ts';
+export { requireRecentMfa, STEP_UP_MAX_AGE_MS } from './auth/step-up.ts';
