@@ -1,8 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Exercise } from '@nxg/contracts';
 import type { Database, OutboxRelay } from '@nxg/platform';
 import type { Logger } from 'pino';
 import type { WorkoutConfig } from './config.ts';
+import type { ExerciseLibrary } from './exercises/exercise-library.ts';
 import type { AiPlanner } from './plans/ai-planner.ts';
 
 /** What workout's features work with, assembled once by the service's context. */
@@ -12,8 +12,8 @@ export interface WorkoutDeps {
   nc: NatsConnection;
   outbox: OutboxRelay;
   logger: Logger;
-  /** The exercise library, read once. */
-  exercises: () => Promise<Exercise[]>;
+  /** The exercise library, built once on first use. */
+  library: () => ExerciseLibrary;
   /** The AI planning service, when one is configured. */
   planner: AiPlanner | undefined;
 }

@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import type { Exercise } from '@nxg/contracts';
 import { apiKeyHeader, createExternalClient } from '@nxg/external';
 import { defineService } from '@nxg/platform';
 import { WorkoutConfigSchema } from './config.ts';
 import { exercisesFeature } from './exercises/exercises-feature.ts';
-import { allExercises } from './exercises/exercise-store.ts';
+import { lazyExerciseLibrary } from './exercises/exercise-library.ts';
 import { logsFeature } from './logs/logs-feature.ts';
 import { membersFeature } from './members/members-feature.ts';
 import { createAiPlanner } from './plans/ai-planner.ts';
@@ -19,8 +18,9 @@ export default defineService({
   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
   context(kit) {
     const { config } = kit;
-    let library: Promise<Exercise[]> | undefined;
-    const exercises = () => (library ??= allExercises(kit.db));
+    const library = lazyExerciseLibrary();
+    // Built now (tens of milliseconds), not by the first request: a missing dataset stops start-up.
+    library();
     // The workout planning service through the external-service kit (timeouts, retries, breaker, quota, cache).
     const planning = config.WORKOUT_AI_URL
       ? createExternalClient({
@@ -41,8 +41,8 @@ export default defineService({
       nc: kit.nc,
       outbox: kit.outbox,
       logger: kit.logger,
-      exercises,
-      planner: planning ? createAiPlanner(planning, exercises) : undefined,
+      library,
+      planner: planning ? createAiPlanner(planning, library) : undefined,
     };
   },
   features: [sessionsFeature, logsFeature, exercisesFeature, plansFeature, membersFeature],

@@ -240,5 +240,49 @@ describe('manual logs and plans', () => {
     const cardio = await api.get('/v1/workouts/exercises?machineType=cardio&limit=50', member.accessToken);
     expect(cardio.body.items.length).toBeGreaterThanOrEqual(5);
     expect(cardio.body.items.every((e: { machineType: string }) => e.machineType === 'cardio')).toBe(true);
+
+    // Search by name (word beginnings), filtered by muscle, equipment and level.
+    const found = await api.get(
+      '/v1/workouts/exercises?q=lat%20pull&muscle=lats&equipment=cable',
+      member.accessToken,
+    );
+    expect(found.status).toBe(200);
+    expect(found.body.items.slice(0, 3).map((e: { id: string }) => e.id)).toContain('lat-pulldown');
+    expect(found.body.items[0]).toMatchObject({ primaryMuscles: ['lats'], equipment: 'cable' });
+    const advanced = await api.get(
+      '/v1/workouts/exercises?level=advanced&muscleGroup=legs&limit=5',
+      member.accessToken,
+    );
+    expect(advanced.body.items).toHaveLength(5);
+    expect(advanced.body.items.every((e: { level: string }) => e.level === 'advanced')).toBe(true);
+    const none = await api.get('/v1/workouts/exercises?q=zzzqqqxx', member.accessToken);
+    expect(none.body).toEqual({ items: [], nextCursor: null });
+
+    // Unknown filter values are refused with a stable code, naming the field.
+    for (const query of ['muscle=wings', 'equipment=spaceship', 'level=godlike', 'muscleGroup=toes']) {
+      const refused = await api.get(`/v1/workouts/exercises?${query}`, member.accessToken);
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('VALIDATION_FAILED');
+      expect(JSON.stringify(refused.body.errors)).toContain(query.split('=')[0]);
+    }
+  });
+
+  it('pages through the whole library, 873 exercises and the curated ones, each once', async () => {
+    const member = await registerMember(api);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await api.get(
+        `/v1/workouts/exercises?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        member.accessToken,
+      );
+      seen.push(...page.body.items.map((e) => e.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(880);
+    expect(new Set(seen).size).toBe(880);
+    expect(seen).toContain('leg-press');
+    const bad = await api.get('/v1/workouts/exercises?cursor=WyJ4Il0', member.accessToken);
+    expect(bad.body.code).toBe('INVALID_CURSOR');
   });
 });

@@ -27,4 +27,21 @@ export { decodeCursor, toPage } from './cursor.ts';
 export type { RevocationWatch } from './auth/revocation-watch.ts';
 export type { Caller, TokenVerifier } from './auth/token-verifier.ts';
 export { requireUser } from './context.ts';
+export {
+  createLocalObjectStore,
+  createS3ObjectStore,
+  ObjectNotFoundError,
+  ObjectStoreUnavailableError,
+  ObjectTooLargeError,
+  openObjectStore,
+  openSignedObject,
+  signedObjectPath,
+  StorageConfig,
+  verifySignedObjectUrl,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+  type SignedObjectRead,
+  type SignedUrlCheck,
+} from './storage/index.ts';
 export { requireRecentMfa, STEP_UP_MAX_AGE_MS } from './auth/step-up.ts';

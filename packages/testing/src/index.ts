@@ -13,3 +13,4 @@ export * from './stand-ins/fcm-stand-in.ts';
 export * from './wait-for.ts';
 export * from './fixtures.ts';
 export * from './use-platform.ts';
+export * from './stand-ins/s3-stand-in.ts';

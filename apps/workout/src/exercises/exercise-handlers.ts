@@ -1,15 +1,18 @@
-import { workout } from '@nxg/contracts';
-import { bind, decodeCursor, type Binding, toPage } from '@nxg/platform';
+import { CommonErrorCodes, workout } from '@nxg/contracts';
+import { AppError, bind, decodeCursor, type Binding, toPage } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
-import { exercisesPage } from './exercise-store.ts';
 
-/** The exercise library, filterable by muscle group, equipment and machine type. */
-export function exerciseBindings({ db }: WorkoutDeps): Binding[] {
+/** The exercise library: search by name, filter by muscle, group, equipment, level and machine type. */
+export function exerciseBindings({ library }: WorkoutDeps): Binding[] {
   return [
-    bind(workout.listExercises, async ({ muscleGroup, equipment, machineType, limit = 20, cursor }) => {
-      const [afterId] = cursor ? (decodeCursor(cursor, 1) as [string]) : [];
-      const rows = await exercisesPage(db, { muscleGroup, equipment, machineType }, limit + 1, afterId);
-      return toPage(rows, limit, (last) => [last.id]);
+    bind(workout.listExercises, async ({ limit = 20, cursor, ...filter }) => {
+      // The library is fixed in memory, so a position in its (deterministic) order is a stable cursor.
+      const [offset] = cursor ? decodeCursor(cursor, 1) : [0];
+      if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0)
+        throw new AppError(400, CommonErrorCodes.INVALID_CURSOR, 'The cursor is not one this list gave out');
+      const found = library().find(filter);
+      const rows = found.slice(offset, offset + limit + 1);
+      return toPage(rows, limit, () => [offset + limit]);
     }),
   ];
 }

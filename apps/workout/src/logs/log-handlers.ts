@@ -10,18 +10,16 @@ import {
   type Binding,
 } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
-import { exerciseFinder } from '../exercises/exercise-store.ts';
 import { insertLogs, logsPage, toLog } from './log-store.ts';
 
 /** Sets logged by hand, and the member's log by date range. */
-export function logBindings({ db, outbox }: WorkoutDeps): Binding[] {
-  const findExercise = exerciseFinder(db);
+export function logBindings({ db, outbox, library }: WorkoutDeps): Binding[] {
   // Sets logged at the same moment share a transaction (group commit): see createWriteBatcher.
   const writeLog = createWriteBatcher({ db, write: insertLogs });
   return [
     bind(workout.logWorkout, async (input, ctx) => {
       const userId = requireUser(ctx);
-      const exercise = await findExercise(input.exerciseId);
+      const exercise = library().get(input.exerciseId);
       if (!exercise)
         throw new AppError(400, WorkoutErrors.UNKNOWN_EXERCISE, 'No such exercise in the library');
       const performedAt = input.performedAt ? new Date(input.performedAt) : new Date();

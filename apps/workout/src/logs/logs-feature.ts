@@ -11,12 +11,10 @@ import { insertLog } from './log-store.ts';
 export const logsFeature = defineFeature<WorkoutDeps>({
   name: 'logs',
   operations: logBindings,
-  consumers: ({ db, outbox }) => [
+  consumers: ({ db, outbox, library }) => [
     consume('workout_set_completed', machineEvents.machineSetCompleted, async ({ data }) => {
-      const [exercise] = await db.query<{ id: string; name: string }>(
-        'SELECT id, name FROM exercises WHERE lower(name) = lower($1) OR id = $1 LIMIT 1',
-        [data.exercise],
-      );
+      // Machines name the exercise by our id or its name; an unknown one is logged by its name alone.
+      const exercise = library().named(data.exercise);
       const saved = await db.transaction((tx) =>
         insertLog(tx, {
           userId: data.userId,

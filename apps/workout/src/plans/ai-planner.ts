@@ -1,4 +1,5 @@
 import type { Exercise, WorkoutDay } from '@nxg/contracts';
+import type { ExerciseLibrary } from '../exercises/exercise-library.ts';
 import { cacheKeyOf, type ExternalClient } from '@nxg/external';
 import Type from 'typebox';
 import type { PlanRequest } from './rule-planner.ts';
@@ -43,7 +44,7 @@ export type AiPlanner = (
  * Plans from the workout planning service (seed: POST /plans/generate, cached 24 h). Its exercises
  * are mapped onto our library by id or name, so logs and machines refer to the same exercises.
  */
-export function createAiPlanner(client: ExternalClient, library: () => Promise<Exercise[]>): AiPlanner {
+export function createAiPlanner(client: ExternalClient, library: () => ExerciseLibrary): AiPlanner {
   return async (userId, request) => {
     const body = {
       userId,
@@ -63,14 +64,13 @@ export function createAiPlanner(client: ExternalClient, library: () => Promise<E
       cacheTtlS: 24 * 3600,
       operation: 'plans.generate',
     });
-    const exercises = await library();
-    const byId = new Map(exercises.map((e) => [e.id, e]));
-    const byName = new Map(exercises.map((e) => [e.name.toLowerCase(), e]));
+    const { all, get } = library();
+    const byName = new Map<string, Exercise>(all.map((e) => [e.name.toLowerCase(), e]));
     const days: WorkoutDay[] = result.data.plan.workoutDays.map((day) => ({
       dayOrder: day.dayOrder,
       muscleGroup: day.muscleGroup,
       exercises: day.exercises.map((e) => {
-        const ours = byId.get(e.exerciseId) ?? byName.get(e.exerciseName.toLowerCase());
+        const ours = get(e.exerciseId) ?? byName.get(e.exerciseName.toLowerCase());
         return {
           exerciseId: ours?.id ?? e.exerciseId,
           exerciseName: ours?.name ?? e.exerciseName,

@@ -1,6 +1,7 @@
-import { workout, type Exercise, type WorkoutDay, WorkoutErrors } from '@nxg/contracts';
+import { workout, type WorkoutDay, WorkoutErrors } from '@nxg/contracts';
 import { AppError, bind, requireUser, type Binding } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
+import type { ExerciseLibrary } from '../exercises/exercise-library.ts';
 import type { AiPlanner } from './ai-planner.ts';
 import { activatePlan, activePlanRow, lastAiPlan, toPlan } from './plan-store.ts';
 import { planByRules, type Focus, type Goal, type Level, type PlanRequest } from './rule-planner.ts';
@@ -10,11 +11,11 @@ const defaultDays: Record<Level, number> = { beginner: 3, intermediate: 4, advan
 /** Plans: from the AI service, else the member's last AI plan, else the built-in rules. */
 export function planBindings(
   deps: WorkoutDeps,
-  exercises: () => Promise<Exercise[]>,
+  library: () => ExerciseLibrary,
   aiPlanner: AiPlanner | undefined,
 ): Binding[] {
   const { db, outbox, logger } = deps;
-  const names = async () => new Map((await exercises()).map((e) => [e.id, e.name]));
+  const names = async () => new Map(library().all.map((e) => [e.id, e.name]));
 
   return [
     bind(workout.generatePlan, async (input, ctx) => {
@@ -48,7 +49,8 @@ export function planBindings(
           }
         }
       }
-      days ??= planByRules(request, await exercises());
+      // The rules plan from the gym's own exercises: those its machines and staff know.
+      days ??= planByRules(request, [...library().curated]);
       const name = `${request.daysPerWeek}-day ${request.goal.replaceAll('_', ' ')} plan`;
       const row = await db.transaction((tx) =>
         activatePlan(tx, {
@@ -96,7 +98,9 @@ export function planBindings(
       const row = await activePlanRow(db, userId);
       if (!row) return { exercises: [] };
       const onMachine = new Set(
-        (await exercises()).filter((e) => e.machineType === machineType).map((e) => e.id),
+        library()
+          .all.filter((e) => e.machineType === machineType)
+          .map((e) => e.id),
       );
       const plan = toPlan(row, await names());
       return {

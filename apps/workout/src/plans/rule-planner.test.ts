@@ -15,6 +15,12 @@ const ex = (
   equipment,
   machineType: equipment === 'machine' ? 'strength' : null,
   kind,
+  level: 'beginner',
+  category: kind === 'mobility' ? 'stretching' : kind,
+  primaryMuscles: [],
+  secondaryMuscles: [],
+  instructions: [],
+  sourceId: null,
 });
 
 const library: Exercise[] = [

@@ -2,7 +2,18 @@ import Type from 'typebox';
 import { defineOperation } from '../operation.ts';
 import { WorkoutErrors as E } from './errors.ts';
 import { Id, page, Pagination } from '../identity/schemas.ts';
-import { Customizations, Exercise, GymSession, PlannedExercise, WorkoutLog, WorkoutPlan } from './schemas.ts';
+import {
+  Customizations,
+  Equipment,
+  Exercise,
+  ExerciseLevel,
+  GymSession,
+  Muscle,
+  MuscleGroup,
+  PlannedExercise,
+  WorkoutLog,
+  WorkoutPlan,
+} from './schemas.ts';
 
 const humans = ['member'] as const;
 const at = Type.String({ format: 'date-time' });
@@ -80,13 +91,18 @@ export const customizePlan = defineOperation('workout', 'plans.customize', {
 });
 
 export const listExercises = defineOperation('workout', 'exercises.list', {
-  summary: 'The exercise library',
+  summary:
+    'The exercise library: search by name (words or their beginnings, best match first), filter by muscle, group, equipment, level and machine',
   http: { method: 'GET', path: '/v1/workouts/exercises', status: 200 },
   access: humans,
   query: Type.Object(
     {
-      muscleGroup: Type.Optional(Type.String({ maxLength: 30 })),
-      equipment: Type.Optional(Type.String({ maxLength: 30 })),
+      q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      /** Exercises whose primary muscles include this one. */
+      muscle: Type.Optional(Muscle),
+      muscleGroup: Type.Optional(MuscleGroup),
+      equipment: Type.Optional(Equipment),
+      level: Type.Optional(ExerciseLevel),
       machineType: Type.Optional(
         Type.Union([Type.Literal('cardio'), Type.Literal('strength'), Type.Literal('functional')]),
       ),

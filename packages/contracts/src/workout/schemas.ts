@@ -2,20 +2,64 @@ import Type, { type Static } from 'typebox';
 
 const at = Type.String({ format: 'date-time' });
 
-export const Equipment = Type.Union(
-  [
-    'bodyweight',
-    'dumbbell',
-    'barbell',
-    'kettlebell',
-    'cable',
-    'machine',
-    'treadmill',
-    'bike',
-    'rower',
-    'bench',
-  ].map((e) => Type.Literal(e)),
-);
+export const equipmentKinds = [
+  'bodyweight',
+  'dumbbell',
+  'barbell',
+  'kettlebell',
+  'cable',
+  'machine',
+  'treadmill',
+  'bike',
+  'rower',
+  'bench',
+  'bands',
+  'ez_bar',
+  'exercise_ball',
+  'medicine_ball',
+  'foam_roll',
+  'other',
+] as const;
+export const Equipment = Type.Enum(equipmentKinds);
+
+/** The muscles of the exercise library (free-exercise-db's, in snake_case). */
+export const muscleNames = [
+  'abdominals',
+  'abductors',
+  'adductors',
+  'biceps',
+  'calves',
+  'chest',
+  'forearms',
+  'glutes',
+  'hamstrings',
+  'lats',
+  'lower_back',
+  'middle_back',
+  'neck',
+  'quadriceps',
+  'shoulders',
+  'traps',
+  'triceps',
+] as const;
+export const Muscle = Type.Enum(muscleNames);
+
+/** The coarse groups plans are built from. */
+export const muscleGroups = [
+  'legs',
+  'chest',
+  'back',
+  'shoulders',
+  'arms',
+  'core',
+  'full_body',
+  'cardio',
+  'mobility',
+] as const;
+export const MuscleGroup = Type.Enum(muscleGroups);
+
+export const exerciseLevels = ['beginner', 'intermediate', 'advanced'] as const;
+export const ExerciseLevel = Type.Enum(exerciseLevels);
 
 export const Exercise = Type.Object({
   id: Type.String(),
@@ -30,6 +74,14 @@ export const Exercise = Type.Object({
     Type.Null(),
   ]),
   kind: Type.Union([Type.Literal('strength'), Type.Literal('cardio'), Type.Literal('mobility')]),
+  level: ExerciseLevel,
+  /** free-exercise-db's category: strength, stretching, plyometrics, cardio, powerlifting… */
+  category: Type.String(),
+  primaryMuscles: Type.Array(Muscle),
+  secondaryMuscles: Type.Array(Muscle),
+  instructions: Type.Array(Type.String()),
+  /** The free-exercise-db exercise it is (its id there), or null for the gym's own. */
+  sourceId: Type.Union([Type.String(), Type.Null()]),
 });
 export type Exercise = Static<typeof Exercise>;
 
