@@ -3,6 +3,7 @@ import {
   buckets,
   identityEvents,
   machineEvents,
+  notificationEvents,
   streams,
   workoutEvents,
   type EventDefinition,
@@ -14,6 +15,7 @@ export const events: EventDefinition[] = [
   ...machineEvents.all,
   ...workoutEvents.all,
   ...analyticsEvents.all,
+  ...notificationEvents.all,
 ];
 
 const code = (value: unknown) => '`' + String(value) + '`';

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { analytics, CommonErrorCodes, identity, machines, workout } from '@nxg/contracts';
+import { analytics, CommonErrorCodes, identity, machines, notification, workout } from '@nxg/contracts';
 import { AppError, defineFeature, defineService, type Kit } from '@nxg/platform';
 import { GatewayConfigSchema, type GatewayConfig } from './config.ts';
 import { docsPlugin } from './docs/docs-plugin.ts';
@@ -9,7 +9,13 @@ import { clientKey, ipKey } from './routes/client-key.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
-export const operations = [...identity.all, ...machines.all, ...workout.all, ...analytics.all];
+export const operations = [
+  ...identity.all,
+  ...machines.all,
+  ...workout.all,
+  ...analytics.all,
+  ...notification.all,
+];
 
 type GatewayDeps = Kit<GatewayConfig>;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { errorCatalog, errorCatalogs, isErrorCode } from './error-codes.ts';
-import { identity, machines, workout } from './index.ts';
+import { identity, machines, notification, workout } from './index.ts';
 import { problemCodesOf, problemsOf } from './operation-problems.ts';
 
-const operations = [...identity.all, ...machines.all, ...workout.all];
+const operations = [...identity.all, ...machines.all, ...workout.all, ...notification.all];
 
 describe('error catalogs', () => {
   it('declare each code once, whoever owns it', () => {

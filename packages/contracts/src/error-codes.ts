@@ -3,6 +3,7 @@ import { identityErrorCatalog } from './identity/errors.ts';
 import { hubErrorCatalog } from './machines/errors.ts';
 import { workoutErrorCatalog } from './workout/errors.ts';
 import { analyticsErrorCatalog } from './analytics/errors.ts';
+import { notificationErrorCatalog } from './notification/errors.ts';
 
 /** Every declared error catalog, by owner. A new service adds its catalog here. */
 export const errorCatalogs = {
@@ -12,6 +13,7 @@ export const errorCatalogs = {
   'machine-hub': hubErrorCatalog,
   workout: workoutErrorCatalog,
   analytics: analyticsErrorCatalog,
+  notification: notificationErrorCatalog,
 } as const satisfies Record<string, ErrorCatalog>;
 
 /** All declared codes in one catalog (a test checks no two owners declare the same code). */
@@ -22,6 +24,7 @@ export const errorCatalog = {
   ...hubErrorCatalog,
   ...workoutErrorCatalog,
   ...analyticsErrorCatalog,
+  ...notificationErrorCatalog,
 } as const satisfies ErrorCatalog;
 
 /** A code some catalog declares: the only codes an AppError or an operation's `errors` may name. */

@@ -68,6 +68,11 @@ export const consumers: ConsumerDefinition[] = [
   analyticsConsumer('MACHINES', 'analytics_machine_unlinked', 'machines.*.*.unlinked'),
   analyticsConsumer('MACHINES', 'analytics_points_set_completed', 'machines.*.*.set_completed'),
   consumer('IDENTITY', 'machine_hub_user_deleted', 'identity.user.deleted'),
+  // Notification: one durable per trigger (apps/notification/src/triggers/triggers.ts) and erasure.
+  consumer('WORKOUT', 'notification_session_ended', 'workout.session.ended'),
+  consumer('WORKOUT', 'notification_plan_generated', 'workout.plan.generated'),
+  consumer('MACHINES', 'notification_machine_unlinked', 'machines.*.*.unlinked'),
+  consumer('IDENTITY', 'notification_user_deleted', 'identity.user.deleted'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

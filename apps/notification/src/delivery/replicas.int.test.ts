@@ -1,0 +1,147 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
+import type { Notification } from '@nxg/contracts';
+import { readEvents, registerMember, startFcmStandIn, usePlatform, waitFor } from '@nxg/testing';
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// Real processes: two notification replicas sharing one database, killed with SIGKILL mid-batch.
+// Replicas share one database, which needs a PostgreSQL server (PGlite is one process's).
+const withServer = Boolean(process.env.DATABASE_URL);
+const fcm = await startFcmStandIn();
+afterAll(() => fcm.close());
+
+const { platform, api } = usePlatform(
+  {
+    processes: true,
+    replicas: { notification: 2 },
+    env: {
+      notification: {
+        FCM_PROJECT_ID: fcm.projectId,
+        FCM_STAND_IN_URL: fcm.url,
+        PUSH_DRAIN_INTERVAL_MS: '100',
+        PUSH_BATCH_SIZE: '4',
+        PUSH_RETRY_BASE_MS: '200',
+        // A killed replica's claims lapse after this; the other replica (or its restart) takes them.
+        PUSH_LEASE_S: '3',
+      },
+    },
+  },
+  { when: withServer },
+);
+const startedAt = new Date();
+
+const fcmToken = () =>
+  `${randomBytes(11).toString('base64url')}:APA91b${randomBytes(100).toString('base64url')}`;
+
+/** `count` members with two phones each, and an idle session end for each of them. */
+async function notifyMembers(count: number) {
+  const members = [];
+  for (let i = 0; i < count; i++) {
+    const member = await registerMember(api);
+    const tokens = [fcmToken(), fcmToken()];
+    for (const token of tokens) {
+      const answer = await api.post(
+        '/v1/notifications/devices',
+        { token, platform: 'ios' },
+        member.accessToken,
+      );
+      expect(answer.status).toBe(201);
+    }
+    members.push({ member, tokens });
+  }
+  const js = jetstream(platform.nc);
+  for (const { member } of members) {
+    const userId = member.user.id;
+    await js.publish(
+      'workout.session.ended',
+      JSON.stringify({
+        id: uuidv7(),
+        type: 'workout.session.ended',
+        source: 'test',
+        time: new Date().toISOString(),
+        subject: userId,
+        dataVersion: 1,
+        data: {
+          userId,
+          sessionId: randomUUID(),
+          branchId: randomUUID(),
+          reason: 'branch_closed',
+          durationMinutes: 60,
+          at: new Date().toISOString(),
+        },
+      }),
+      { msgID: randomUUID() },
+    );
+  }
+  return members;
+}
+
+type Members = Awaited<ReturnType<typeof notifyMembers>>;
+
+const everyDeviceGotOne = (members: Members) =>
+  waitFor(
+    async () =>
+      members.every(({ tokens }) => tokens.every((t) => fcm.delivered(t).length >= 1)) ? true : undefined,
+    60_000,
+  );
+
+/** Each member's inbox holds their one notification, pushed, and notification.sent said so once. */
+async function expectSettledOnce(members: Members) {
+  const ids: string[] = [];
+  for (const { member } of members) {
+    const items: Notification[] = await waitFor(async () => {
+      const page = (await api.get('/v1/notifications', member.accessToken)).body.items as Notification[];
+      return page[0]?.push === 'sent' ? page : undefined;
+    }, 30_000);
+    expect(items).toHaveLength(1);
+    ids.push(items[0]!.id);
+  }
+  const sent = await readEvents(platform.nc, {
+    stream: 'NOTIFICATION',
+    subject: 'notification.sent',
+    since: startedAt,
+    where: (e) => ids.includes((e.data as { notificationId: string }).notificationId),
+    quietMs: 1500,
+  });
+  expect(sent.map((e) => (e.data as { notificationId: string }).notificationId).sort()).toEqual(ids.sort());
+}
+
+describe.skipIf(!withServer)('several replicas', () => {
+  it('send each push once between them', async () => {
+    const members = await notifyMembers(8);
+    await everyDeviceGotOne(members);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const { tokens } of members) for (const t of tokens) expect(fcm.delivered(t)).toHaveLength(1);
+    await expectSettledOnce(members);
+  });
+
+  it('lose nothing when killed mid-batch, and repeat only what was in flight, under its collapse key', async () => {
+    // FCM answers slowly, so both replicas are in the middle of a round when they die.
+    fcm.stall(4000);
+    const members = await notifyMembers(6);
+    const tokens = members.flatMap((m) => m.tokens);
+    await waitFor(async () =>
+      fcm.requests().filter((r) => tokens.includes(tokenOf(r))).length ? true : undefined,
+    );
+    const [a, b] = platform.services.notification!;
+    await Promise.all([a!.kill(), b!.kill()]);
+    fcm.heal();
+    await Promise.all([a!.restart(), b!.restart()]);
+
+    await everyDeviceGotOne(members);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const token of tokens) {
+      const got = fcm.delivered(token);
+      // A push FCM took just before the kill may go again after the restart: the phone shows one,
+      // since both carry the notification's id as collapse key.
+      expect(new Set(got.map((d) => d.collapseKey)).size, token).toBe(1);
+      expect(got[0]!.collapseKey).toBe(got[0]!.data.notificationId);
+    }
+    await expectSettledOnce(members);
+  }, 120_000);
+});
+
+function tokenOf(request: { body: unknown }): string {
+  return (request.body as { message?: { token?: string } })?.message?.token ?? '';
+}

@@ -1,0 +1,14 @@
+import type { Database, OutboxRelay } from '@nxg/platform';
+import type { Logger } from 'pino';
+import type { NotificationConfig } from './config.ts';
+import type { PushTransport } from './delivery/push-transport.ts';
+
+/** What notification's features work with, assembled once by the service's context. */
+export interface NotificationDeps {
+  config: NotificationConfig;
+  db: Database;
+  outbox: OutboxRelay;
+  logger: Logger;
+  /** FCM (or its stand-in) through firebase-admin, or the log when no FCM is configured. */
+  push: PushTransport;
+}
