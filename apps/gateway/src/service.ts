@@ -50,6 +50,7 @@ const apiFeature = defineFeature<GatewayDeps>({
         timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
         bodyLimit: config.BODY_LIMIT_BYTES,
         authRateLimit,
+        cache,
       });
     });
   },
