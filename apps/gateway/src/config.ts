@@ -14,8 +14,11 @@ export const GatewayConfigSchema = {
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
   /** How long to wait for a service's reply before answering 504. */
   NATS_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
-  /** Trust X-Forwarded-For from the load balancer in front (true behind an ALB). */
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  /**
+   * The load balancers whose X-Forwarded-For is believed: comma-separated addresses or CIDRs
+   * (behind an ALB: the VPC's CIDR). Empty trusts none; `true` is refused (trusted-proxies.ts).
+   */
+  TRUST_PROXY: Type.String({ default: '' }),
   JWT_ISSUER: Type.String({ default: 'nxg-identity' }),
   JWT_AUDIENCE: Type.String({ default: 'nxg' }),
 };

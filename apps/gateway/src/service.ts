@@ -7,6 +7,7 @@ import { docsPlugin } from './docs/docs-plugin.ts';
 import { liveFeedPlugin } from './live/live-feed.ts';
 import { clientKey, ipKey } from './routes/client-key.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
+import { parseTrustedProxies } from './trusted-proxies.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
 export const operations = [...identity.all, ...machines.all, ...workout.all];
@@ -62,12 +63,14 @@ export default defineService({
   config: GatewayConfigSchema,
   port: 'GATEWAY_PORT',
   auth: true,
+  checkConfig: (config) => parseTrustedProxies(config.TRUST_PROXY).problems,
   http: (config) => ({
     corsOrigins: config.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    // Only the configured load balancers' X-Forwarded-For hop is believed (finding 2).
+    trustProxy: parseTrustedProxies(config.TRUST_PROXY).proxies,
   }),
   context: (kit) => kit,
   features: [docsFeature, apiFeature],
