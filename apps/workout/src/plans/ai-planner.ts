@@ -1,5 +1,5 @@
 import type { Exercise, WorkoutDay } from '@nxg/contracts';
-import { cacheKeyOf, type ExternalClient } from '@nxg/external';
+import { cacheKeyOf, type ExternalClient, type MemberQuota } from '@nxg/external';
 import Type from 'typebox';
 import type { PlanRequest } from './rule-planner.ts';
 
@@ -42,8 +42,14 @@ export type AiPlanner = (
 /**
  * Plans from the workout planning service (seed: POST /plans/generate, cached 24 h). Its exercises
  * are mapped onto our library by id or name, so logs and machines refer to the same exercises.
+ * Each call that reaches the service takes one from the member's allowance (`perMember`); a cached
+ * plan does not.
  */
-export function createAiPlanner(client: ExternalClient, library: () => Promise<Exercise[]>): AiPlanner {
+export function createAiPlanner(
+  client: ExternalClient,
+  library: () => Promise<Exercise[]>,
+  perMember: MemberQuota,
+): AiPlanner {
   return async (userId, request) => {
     const body = {
       userId,
@@ -62,6 +68,7 @@ export function createAiPlanner(client: ExternalClient, library: () => Promise<E
       cacheKey: cacheKeyOf('workout-plan', body),
       cacheTtlS: 24 * 3600,
       operation: 'plans.generate',
+      beforeNetwork: () => perMember.take(userId),
     });
     const exercises = await library();
     const byId = new Map(exercises.map((e) => [e.id, e]));
