@@ -8,6 +8,8 @@ export const GatewayConfigSchema = {
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   /** Login, register and refresh per IP per minute. */
   AUTH_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 30 }),
+  /** Live feed sockets one member may hold open on one gateway replica. */
+  LIVE_SOCKETS_PER_MEMBER: Type.Integer({ minimum: 1, default: 5 }),
   /** Comma-separated origins allowed to call from browsers; empty allows none. */
   CORS_ORIGINS: Type.String({ default: '' }),
   /** Largest JSON body accepted unless an operation says otherwise. */

@@ -42,7 +42,12 @@ const apiFeature = defineFeature<GatewayDeps>({
       // Login, register and refresh share one stricter budget per client address.
       const authRateLimit = api.rateLimit({ max: config.AUTH_RATE_LIMIT_MAX, keyGenerator: ipKey });
       const { verifier, revocations } = api.auth;
-      await api.register(liveFeedPlugin, { nc, verifier, revocations });
+      await api.register(liveFeedPlugin, {
+        nc,
+        verifier,
+        revocations,
+        socketsPerMember: config.LIVE_SOCKETS_PER_MEMBER,
+      });
       registerOperationRoutes(api, {
         nc,
         verifier,

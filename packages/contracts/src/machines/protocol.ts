@@ -92,4 +92,6 @@ export const MachineCloseCodes = {
   HEARTBEAT_TIMEOUT: 4408,
   FLOODING: 4429,
   MACHINE_REMOVED: 4410,
+  /** Live feed: the member already holds as many live sockets as allowed. */
+  TOO_MANY_SOCKETS: 4431,
 } as const;
