@@ -27,3 +27,5 @@ export { decodeCursor, toPage } from './cursor.ts';
 export type { RevocationWatch } from './auth/revocation-watch.ts';
 export type { Caller, TokenVerifier } from './auth/token-verifier.ts';
 export { requireUser } from './context.ts';
+export { createLogger, loggerOptions, type Logger } from './logger.ts';
+export { healthKey, isSecretKey, isSensitiveKey, REDACTED, scrub, scrubString } from './log-redaction.ts';
