@@ -12,3 +12,5 @@ export * from './stand-ins/workout-planning-stand-in.ts';
 export * from './wait-for.ts';
 export * from './fixtures.ts';
 export * from './use-platform.ts';
+export * from './log-scan/log-scanner.ts';
+export * from './log-scan/test-logs.ts';
