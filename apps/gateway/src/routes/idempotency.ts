@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { CommonErrorCodes, type Operation } from '@nxg/contracts';
 import { AppError, type Cache } from '@nxg/platform';
 import type {
@@ -40,10 +40,14 @@ function scopeOf(op: Operation, request: FastifyRequest): string {
   return request.caller ? `user:${request.caller.userId}:${op.name}` : `anon:${op.name}`;
 }
 
-/** Same input, same fingerprint, whatever the order of its keys. */
-function fingerprintOf(request: FastifyRequest): string {
+/**
+ * Same input, same fingerprint, whatever the order of its keys. Keyed by the Idempotency-Key
+ * itself (kept only hashed): a stored fingerprint of a body holding a password cannot be
+ * brute-forced without the client's key.
+ */
+function fingerprintOf(request: FastifyRequest, key: string): string {
   const input = { params: request.params, query: request.query, body: request.body };
-  return createHash('sha256')
+  return createHmac('sha256', key)
     .update(stringify(input) ?? '')
     .digest('hex');
 }
@@ -90,7 +94,7 @@ export function idempotencyHooks(
     async preHandler(request, reply) {
       const key = keyOf(request);
       if (key === undefined) return;
-      const fingerprint = fingerprintOf(request);
+      const fingerprint = fingerprintOf(request, key);
       const cacheKey = `idem:${scopeOf(op, request)}:${createHash('sha256').update(key).digest('hex')}`;
       const pending: Pending = { state: 'pending', fingerprint };
       // Two rounds: the stored answer may expire between a failed claim and the read.
