@@ -1,4 +1,5 @@
 import {
+  analyticsEvents,
   buckets,
   identityEvents,
   machineEvents,
@@ -8,7 +9,12 @@ import {
 } from '@nxg/contracts';
 
 /** Every event type declared in contracts; services add theirs here as they land. */
-export const events: EventDefinition[] = [...identityEvents.all, ...machineEvents.all, ...workoutEvents.all];
+export const events: EventDefinition[] = [
+  ...identityEvents.all,
+  ...machineEvents.all,
+  ...workoutEvents.all,
+  ...analyticsEvents.all,
+];
 
 const code = (value: unknown) => '`' + String(value) + '`';
 

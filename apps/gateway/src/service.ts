@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { CommonErrorCodes, identity, machines, workout } from '@nxg/contracts';
+import { analytics, CommonErrorCodes, identity, machines, workout } from '@nxg/contracts';
 import { AppError, defineFeature, defineService, type Kit } from '@nxg/platform';
 import { GatewayConfigSchema, type GatewayConfig } from './config.ts';
 import { docsPlugin } from './docs/docs-plugin.ts';
@@ -10,7 +10,7 @@ import { registerOperationRoutes } from './routes/operation-routes.ts';
 import { parseTrustedProxies } from './trusted-proxies.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
-export const operations = [...identity.all, ...machines.all, ...workout.all];
+export const operations = [...identity.all, ...machines.all, ...workout.all, ...analytics.all];
 
 type GatewayDeps = Kit<GatewayConfig>;
 

@@ -21,6 +21,10 @@ export const IdentityConfigSchema = {
   /** Failed logins per client IP (any account) before a cool-down. */
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 100 }),
   LOGIN_COOLDOWN_S: Type.Integer({ minimum: 1, default: 900 }),
+  /** Wrong second-factor codes per account before a cool-down (LOGIN_COOLDOWN_S). */
+  MFA_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  /** The issuer name authenticator apps show beside the account. */
+  MFA_ISSUER: Type.String({ minLength: 1, default: 'NXG Connect' }),
   /** Holds events in the outbox (maintenance of the event bus). */
   OUTBOX_RELAY_PAUSED: Type.Boolean({ default: false }),
 };

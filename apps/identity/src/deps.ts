@@ -2,6 +2,9 @@ import type { Cache, Database, OutboxRelay } from '@nxg/platform';
 import type { Logger } from 'pino';
 import type { LoginGuard } from './accounts/login-guard.ts';
 import type { FieldCipher } from './crypto/field-cipher.ts';
+import type { MfaChallenges } from './mfa/mfa-challenges.ts';
+import type { MfaStore } from './mfa/mfa-store.ts';
+import type { MfaVerifier } from './mfa/mfa-verifier.ts';
 import type { RevocationList } from './tokens/revocations.ts';
 import type { SessionStore } from './tokens/session-store.ts';
 import type { SigningKeys } from './tokens/signing-keys.ts';
@@ -20,5 +23,11 @@ export interface IdentityDeps {
   revocations: RevocationList;
   guard: LoginGuard;
   users: UserViewCache;
+  mfaStore: MfaStore;
+  /** Checks second-factor codes (throttled, single use). */
+  mfa: MfaVerifier;
+  /** The `mfaToken`s of sign-ins waiting for their code. */
+  mfaChallenges: MfaChallenges;
+  config: { mfaIssuer: string };
   logger: Logger;
 }

@@ -3,11 +3,16 @@ import { defineService } from '@nxg/platform';
 import { accountsFeature } from './accounts/accounts-feature.ts';
 import { LoginGuard } from './accounts/login-guard.ts';
 import { ensurePlatformAdmin } from './accounts/platform-admin.ts';
+import { auditFeature } from './audit/audit-feature.ts';
 import { branchesFeature } from './branches/branches-feature.ts';
 import { identityConfigProblems, IdentityConfigSchema } from './config.ts';
 import { loadDataKey } from './crypto/data-key.ts';
 import { FieldCipher } from './crypto/field-cipher.ts';
 import type { IdentityDeps } from './deps.ts';
+import { MfaChallenges } from './mfa/mfa-challenges.ts';
+import { mfaFeature } from './mfa/mfa-feature.ts';
+import { MfaStore } from './mfa/mfa-store.ts';
+import { MfaVerifier } from './mfa/mfa-verifier.ts';
 import { profileFeature } from './profile/profile-feature.ts';
 import { UserViewCache } from './profile/user-view-cache.ts';
 import { RevocationList } from './tokens/revocations.ts';
@@ -16,7 +21,10 @@ import { SigningKeys } from './tokens/signing-keys.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
 import { tokensFeature } from './tokens/tokens-feature.ts';
 
-/** Identity: accounts, tokens and the JWKS, profiles and sealed health data, branches and roles. */
+/**
+ * Identity: accounts, two-step sign-in, tokens and the JWKS, profiles and sealed health data,
+ * branches and roles, and the security audit log.
+ */
 export default defineService({
   name: 'identity',
   config: IdentityConfigSchema,
@@ -30,6 +38,7 @@ export default defineService({
     if (config.PLATFORM_ADMIN_EMAIL && config.PLATFORM_ADMIN_PASSWORD) {
       await ensurePlatformAdmin(db, config.PLATFORM_ADMIN_EMAIL, config.PLATFORM_ADMIN_PASSWORD, logger);
     }
+    const mfaStore = new MfaStore(cipher);
     const users = new UserViewCache(nc);
     users.start();
     onStop(() => users.stop());
@@ -53,7 +62,14 @@ export default defineService({
       }),
       logger,
       users,
+      mfaStore,
+      mfa: new MfaVerifier(db, cache, mfaStore, {
+        maxFailures: config.MFA_MAX_FAILURES,
+        cooldownS: config.LOGIN_COOLDOWN_S,
+      }),
+      mfaChallenges: new MfaChallenges(cache),
+      config: { mfaIssuer: config.MFA_ISSUER },
     };
   },
-  features: [accountsFeature, profileFeature, branchesFeature, tokensFeature],
+  features: [accountsFeature, mfaFeature, profileFeature, branchesFeature, tokensFeature, auditFeature],
 });

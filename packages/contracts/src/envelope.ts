@@ -9,6 +9,11 @@ export const RequestContext = Type.Object({
   branchRoles: Type.Record(Type.String(), Type.String()),
   traceparent: Type.Optional(Type.String()),
   ip: Type.Optional(Type.String()),
+  /**
+   * The second factor, from the access token: whether the account has MFA and when it last proved
+   * it (epoch seconds), so a service can ask for a recent proof (platform's requireRecentMfa).
+   */
+  mfa: Type.Optional(Type.Object({ enrolled: Type.Boolean(), provenAt: Type.Optional(Type.Number()) })),
   /** The access token behind the call, so logout can revoke it. */
   token: Type.Optional(
     Type.Object({ id: Type.String(), sessionId: Type.String(), expiresAt: Type.Number() }),
@@ -23,6 +28,8 @@ export const ErrorBody = Type.Object({
   details: Type.Optional(Type.Unknown()),
   /** Response headers the caller should pass on, e.g. Retry-After. */
   headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  /** Extension members of the problem document (RFC 9457 §3.2), e.g. MFA_REQUIRED's `mfaToken`. */
+  extensions: Type.Optional(Type.Record(Type.String(), Type.String())),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
 

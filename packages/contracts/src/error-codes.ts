@@ -2,6 +2,7 @@ import { commonErrorCatalog, externalErrorCatalog, type ErrorCatalog } from './e
 import { identityErrorCatalog } from './identity/errors.ts';
 import { hubErrorCatalog } from './machines/errors.ts';
 import { workoutErrorCatalog } from './workout/errors.ts';
+import { analyticsErrorCatalog } from './analytics/errors.ts';
 
 /** Every declared error catalog, by owner. A new service adds its catalog here. */
 export const errorCatalogs = {
@@ -10,6 +11,7 @@ export const errorCatalogs = {
   identity: identityErrorCatalog,
   'machine-hub': hubErrorCatalog,
   workout: workoutErrorCatalog,
+  analytics: analyticsErrorCatalog,
 } as const satisfies Record<string, ErrorCatalog>;
 
 /** All declared codes in one catalog (a test checks no two owners declare the same code). */
@@ -19,6 +21,7 @@ export const errorCatalog = {
   ...identityErrorCatalog,
   ...hubErrorCatalog,
   ...workoutErrorCatalog,
+  ...analyticsErrorCatalog,
 } as const satisfies ErrorCatalog;
 
 /** A code some catalog declares: the only codes an AppError or an operation's `errors` may name. */

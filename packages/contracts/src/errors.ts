@@ -9,6 +9,11 @@ export const Problem = Type.Object({
   code: Type.String(),
   requestId: Type.String(),
   errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  mfaToken: Type.Optional(
+    Type.String({
+      description: 'With MFA_REQUIRED: send it with a code to POST /v1/auth/mfa (5 minutes, once)',
+    }),
+  ),
 });
 
 /** What an error code tells a client: the HTTP status it always comes with, and when it is answered. */
@@ -41,6 +46,15 @@ export const commonErrorCatalog = {
   TOKEN_EXPIRED: { status: 401, description: 'The access token has expired; refresh it' },
   TOKEN_REVOKED: { status: 401, description: 'The access token was revoked (logout); sign in again' },
   FORBIDDEN: { status: 403, description: 'The caller’s role may not do this' },
+  STEP_UP_REQUIRED: {
+    status: 403,
+    description:
+      'This needs a recent second factor: prove it with POST /v1/auth/mfa/step-up, then retry with the new access token',
+  },
+  MFA_ENROLMENT_REQUIRED: {
+    status: 403,
+    description: 'Platform admins must enrol a second factor (POST /v1/me/mfa/totp) before admin operations',
+  },
   RATE_LIMITED: { status: 429, description: 'Too many requests; wait for `Retry-After` seconds' },
   MEMBER_QUOTA_EXHAUSTED: {
     status: 429,

@@ -7,5 +7,6 @@ export * from './streams.ts';
 export * from './identity/index.ts';
 export * from './machines/index.ts';
 export * from './workout/index.ts';
+export * from './analytics/index.ts';
 export * from './services.ts';
 export * from './operation-problems.ts';

@@ -28,6 +28,8 @@ const idempotent: readonly ErrorCode[] = [
   C.IDEMPOTENCY_KEY_IN_PROGRESS,
   C.IDEMPOTENCY_KEY_REUSED,
 ];
+/** Platform admins without MFA are refused on admin operations in production (the service kit). */
+const adminOperation: readonly ErrorCode[] = [C.MFA_ENROLMENT_REQUIRED];
 /** Keyset pages decode the cursor they gave out. */
 const paged: readonly ErrorCode[] = [C.INVALID_CURSOR];
 
@@ -42,6 +44,8 @@ export function problemCodesOf(op: Operation): ErrorCode[] {
   } else {
     codes.add(C.MALFORMED_JSON); // a NATS request that is not JSON
   }
+  if (op.access !== 'public' && op.access.includes('platform_admin'))
+    adminOperation.forEach((code) => codes.add(code));
   if (op.query?.properties && 'cursor' in op.query.properties) paged.forEach((code) => codes.add(code));
   return [...codes];
 }

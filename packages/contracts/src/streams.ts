@@ -27,15 +27,24 @@ export const streamPurges: StreamPurge[] = [
   { stream: 'IDENTITY', filterSubject: 'identity.cache.>', why: 'cache invalidations are core NATS only' },
 ];
 
-const consumer = (stream: string, durable: string, filterSubject: string): ConsumerDefinition => ({
+const consumer = (
+  stream: string,
+  durable: string,
+  filterSubject: string,
+  // A workout deployed after the hub has no use for past links and sets: start from now.
+  deliverPolicy: ConsumerDefinition['deliverPolicy'] = 'new',
+): ConsumerDefinition => ({
   stream,
   durable,
   filterSubject,
   ackWaitS: 30,
   maxDeliver: 50,
-  // A workout deployed after the hub has no use for past links and sets: start from now.
-  deliverPolicy: 'new',
+  deliverPolicy,
 });
+
+/** Analytics' read models are built from everything the streams still hold, not only from now on. */
+const analyticsConsumer = (stream: string, durable: string, filterSubject: string) =>
+  consumer(stream, durable, filterSubject, 'all');
 
 /** Durable consumers, declared here so one provisioning step creates them. Services add theirs as they land. */
 export const consumers: ConsumerDefinition[] = [
@@ -43,6 +52,21 @@ export const consumers: ConsumerDefinition[] = [
   consumer('MACHINES', 'workout_set_completed', 'machines.*.*.set_completed'),
   consumer('IDENTITY', 'workout_user_updated', 'identity.user.updated'),
   consumer('IDENTITY', 'workout_user_deleted', 'identity.user.deleted'),
+  // Identity's audit log records staff actions on machines.
+  consumer('MACHINES', 'identity_machine_secret_rotated', 'machines.*.*.secret_rotated'),
+  consumer('MACHINES', 'identity_machine_decommissioned', 'machines.*.*.decommissioned'),
+  analyticsConsumer('IDENTITY', 'analytics_user_registered', 'identity.user.registered'),
+  analyticsConsumer('IDENTITY', 'analytics_user_updated', 'identity.user.updated'),
+  analyticsConsumer('IDENTITY', 'analytics_user_deleted', 'identity.user.deleted'),
+  analyticsConsumer('WORKOUT', 'analytics_session_started', 'workout.session.started'),
+  analyticsConsumer('WORKOUT', 'analytics_session_ended', 'workout.session.ended'),
+  analyticsConsumer('WORKOUT', 'analytics_plan_generated', 'workout.plan.generated'),
+  analyticsConsumer('WORKOUT', 'analytics_exercise_logged', 'workout.exercise.logged'),
+  analyticsConsumer('WORKOUT', 'analytics_records_exercise_logged', 'workout.exercise.logged'),
+  analyticsConsumer('WORKOUT', 'analytics_points_exercise_logged', 'workout.exercise.logged'),
+  analyticsConsumer('MACHINES', 'analytics_machine_linked', 'machines.*.*.linked'),
+  analyticsConsumer('MACHINES', 'analytics_machine_unlinked', 'machines.*.*.unlinked'),
+  analyticsConsumer('MACHINES', 'analytics_points_set_completed', 'machines.*.*.set_completed'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {
@@ -56,7 +80,8 @@ export const revocationBucket: BucketDefinition = {
   bucket: 'auth_revocations',
   owner: 'identity',
   ttlS: 60 * 60,
-  description: 'jti.<tokenId> and sid.<sessionId> keys of revoked access tokens, watched by every gateway',
+  description:
+    'jti.<tokenId> and sid.<sessionId> keys of revoked access tokens, usr.<userId> {notBefore} for an account whose roles changed; watched by every gateway',
 };
 
 export const buckets: BucketDefinition[] = [revocationBucket];

@@ -12,6 +12,8 @@ export interface Cache {
   setIfAbsent(key: string, value: string, ttlS: number): Promise<boolean>;
   /** Adds one and returns the new count; the first increment starts the `ttlS` window. */
   increment(key: string, ttlS: number): Promise<number>;
+  /** Takes one back from a live counter (never creates one, keeps its expiry); returns the new count. */
+  decrement(key: string): Promise<number>;
   /** Seconds left before `key` expires, or -1 if it does not exist. */
   ttl(key: string): Promise<number>;
   ping(): Promise<boolean>;
@@ -46,6 +48,16 @@ function redisCache(url: string, prefix: string): Cache {
         .expire(prefix + key, Math.max(1, Math.ceil(ttlS)), 'NX')
         .exec()) as [[Error | null, number]];
       return count;
+    },
+    async decrement(key) {
+      // DECR on a missing key would create one without expiry: only a live counter is touched.
+      return Number(
+        await redis.eval(
+          "if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) else return 0 end",
+          1,
+          prefix + key,
+        ),
+      );
     },
     async ttl(key) {
       const left = await redis.ttl(prefix + key);
@@ -102,6 +114,12 @@ function memoryCache(prefix: string): Cache {
         expiresAt: entry?.expiresAt ?? Date.now() + ttlS * 1000,
       });
       return count;
+    },
+    async decrement(key) {
+      const entry = live(key);
+      if (!entry) return 0;
+      entry.value = String(Number(entry.value) - 1);
+      return Number(entry.value);
     },
     async ttl(key) {
       const entry = live(key);

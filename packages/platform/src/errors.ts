@@ -13,18 +13,26 @@ export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   readonly details: unknown;
   /** Extra response headers, e.g. Retry-After on 429. */
   readonly headers: Record<string, string> | undefined;
+  /** Extra members of the problem document, e.g. MFA_REQUIRED's `mfaToken`. */
+  readonly extensions: Record<string, string> | undefined;
 
   constructor(
     status: ErrorStatus<C>,
     code: C,
     message: string,
-    options: { details?: unknown; headers?: Record<string, string>; cause?: unknown } = {},
+    options: {
+      details?: unknown;
+      headers?: Record<string, string>;
+      extensions?: Record<string, string>;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.status = status;
     this.code = code;
     this.details = options.details;
     this.headers = options.headers;
+    this.extensions = options.extensions;
   }
 
   toBody(): ErrorBody {
@@ -34,6 +42,7 @@ export class AppError<C extends ErrorCode = ErrorCode> extends Error {
       message: this.message,
       details: this.details,
       headers: this.headers,
+      extensions: this.extensions,
     };
   }
 
@@ -42,6 +51,7 @@ export class AppError<C extends ErrorCode = ErrorCode> extends Error {
     return new AppError(body.status, body.code as ErrorCode, body.message, {
       details: body.details,
       headers: body.headers,
+      extensions: body.extensions,
     });
   }
 }
@@ -79,6 +89,7 @@ export interface ProblemDocument {
   code: string;
   requestId: string;
   errors?: FieldError[];
+  [extension: string]: unknown;
 }
 
 /** problem+json for an error; 5xx details are hidden behind the request id to quote. */
@@ -93,6 +104,8 @@ export function toProblem(error: AppError, requestId: string): ProblemDocument {
     requestId,
   };
   if (Array.isArray(error.details)) problem.errors = error.details as FieldError[];
+  // Extensions never replace the standard members.
+  if (error.extensions) return { ...error.extensions, ...problem };
   return problem;
 }
 

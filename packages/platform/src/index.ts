@@ -29,3 +29,4 @@ export type { Caller, TokenVerifier } from './auth/token-verifier.ts';
 export { requireUser } from './context.ts';
 export { createLogger, loggerOptions, type Logger } from './logger.ts';
 export { healthKey, isSecretKey, isSensitiveKey, REDACTED, scrub, scrubString } from './log-redaction.ts';
+export { requireRecentMfa, STEP_UP_MAX_AGE_MS } from './auth/step-up.ts';

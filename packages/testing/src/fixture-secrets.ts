@@ -14,4 +14,7 @@ export const typedPasswords = [
   'another long password',
   'hunter2 hunter2',
   'not the password',
+  'a brand new password',
+  'production admin password',
+  'the real admin password',
 ] as const;

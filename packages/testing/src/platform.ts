@@ -76,7 +76,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const ns = namespace(`t${tag}`);
   const root = await connect({ servers: backends.natsUrl, name: `test-${tag}` });
   const nc = inNamespace(root, ns);
-  await provisionMessaging(nc, messaging);
+  // A small telemetry stream: JetStream reserves each stream's byte limit on disk, and the
+  // production 10 GiB times every test platform running at once exhausts the server's storage.
+  await provisionMessaging(nc, messaging, { limits: { TELEMETRY: { maxBytes: 64 * 2 ** 20 } } });
   const dataDir = mkdtempSync(join(tmpdir(), 'nxg-test-'));
   const replicas = { identity: 1, gateway: 1, ...options.replicas };
   const common: Record<string, string> = {

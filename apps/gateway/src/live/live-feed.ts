@@ -102,7 +102,9 @@ export async function liveFeedPlugin(
         recheck = setInterval(() => {
           if (Date.now() / 1000 >= caller.token.expiresAt)
             close(MachineCloseCodes.UNAUTHORIZED, 'token expired');
-          else if (revocations.isRevoked(caller.token.id, caller.token.sessionId))
+          else if (
+            revocations.isRevoked(caller.token.id, caller.token.sessionId, caller.userId, caller.issuedAtMs)
+          )
             close(MachineCloseCodes.UNAUTHORIZED, 'token revoked');
         }, RECHECK_MS);
         recheck.unref();

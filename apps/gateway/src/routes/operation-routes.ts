@@ -86,6 +86,14 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
       },
       ...(preHandler.length ? { preHandler } : {}),
       ...(idempotency ? { onSend: idempotency.onSend } : {}),
+      // A DELETE whose body is all optional (`DELETE /v1/me/mfa {code?}`) may come with none at all.
+      ...(http.method === 'DELETE' && op.body && !op.body.required?.length
+        ? {
+            preValidation: async (request: { body: unknown }) => {
+              request.body ??= {};
+            },
+          }
+        : {}),
       onRequest: isPublic
         ? undefined
         : async (request) => {
@@ -100,7 +108,7 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
           roles: caller?.roles ?? [],
           branchRoles: caller?.branchRoles ?? {},
           ip: request.ip,
-          ...(caller ? { userId: caller.userId, token: caller.token } : {}),
+          ...(caller ? { userId: caller.userId, token: caller.token, mfa: caller.mfa } : {}),
         };
         const input = {
           ...(request.params as object),

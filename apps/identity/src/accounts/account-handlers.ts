@@ -2,38 +2,20 @@ import { identity, identityEvents, CommonErrorCodes, IdentityErrors } from '@nxg
 import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
-import {
-  findUserById,
-  findUserByLogin,
-  rolesOf,
-  staffRolesOf,
-  toUser,
-  type UserRow,
-} from './account-store.ts';
+import { recordAudit } from '../audit/audit-store.ts';
+import { findUserById, findUserByLogin, rolesOf, toUser, type UserRow } from './account-store.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { memberSubject, startSession } from './sign-in.ts';
 
 const invalidCredentials = () =>
   new AppError(401, IdentityErrors.INVALID_CREDENTIALS, 'The login or password is not right');
 
 /** Register, log in, refresh, log out, and the JWKS that verifies what they issue. */
 export function accountBindings(deps: IdentityDeps): Binding[] {
-  const { db, cipher, issuer, sessions, revocations, guard, keys, outbox } = deps;
-
-  const signIn = async (row: UserRow) => {
-    const staff = await staffRolesOf(db, row.id);
-    const session = await db.transaction((tx) => sessions.create(tx, row.id));
-    const access = await issuer.issue({ id: row.id, ...rolesOf(row, staff) }, session.sessionId);
-    return {
-      user: toUser(row, staff, cipher),
-      accessToken: access.token,
-      refreshToken: session.refreshToken,
-      tokenType: 'Bearer' as const,
-      expiresIn: access.expiresIn,
-    };
-  };
+  const { db, cipher, issuer, sessions, revocations, guard, keys, outbox, mfa, mfaChallenges } = deps;
 
   return [
-    bind(identity.register, async (input) => {
+    bind(identity.register, async (input, ctx) => {
       const passwordHash = await hashPassword(input.password);
       const id = uuidv7();
       let created: { row: UserRow; refreshToken: string; sessionId: string };
@@ -44,6 +26,12 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
             [id, input.email, input.username, passwordHash, input.name],
           );
           const session = await sessions.create(tx, id);
+          await recordAudit(tx, {
+            type: 'sign_in',
+            userId: id,
+            ip: ctx.ip,
+            details: { sessionId: session.sessionId, method: 'register' },
+          });
           await enqueueEvent(tx, {
             event: identityEvents.userRegistered,
             subject: id,
@@ -60,7 +48,10 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
         throw uniqueViolation(error) ?? error;
       }
       outbox.kick();
-      const access = await issuer.issue({ id, ...rolesOf(created.row, []) }, created.sessionId);
+      const access = await issuer.issue(
+        { id, ...rolesOf(created.row, []), mfa: { enrolled: false, provenAt: null } },
+        created.sessionId,
+      );
       return {
         user: toUser(created.row, [], cipher),
         accessToken: access.token,
@@ -71,14 +62,39 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
     }),
 
     bind(identity.login, async (input, ctx) => {
-      await guard.assertAllowed(input.login, ctx.ip);
       const row = await findUserByLogin(db, input.login);
+      // Counted before the (slow) password check, per account whether named by email or username.
+      const attempt = await guard.begin(row?.id ?? input.login, ctx.ip);
       if (!(await verifyPassword(row?.password_hash, input.password)) || !row) {
-        await guard.recordFailure(input.login, ctx.ip);
+        const { locked } = await attempt.failed();
+        if (row) {
+          await recordAudit(db, { type: 'sign_in_failed', userId: row.id, ip: ctx.ip });
+          if (locked) await recordAudit(db, { type: 'login_locked', userId: row.id, ip: ctx.ip });
+        }
         throw invalidCredentials();
       }
-      await guard.recordSuccess(input.login);
-      return signIn(row);
+      await attempt.succeeded();
+      if (await deps.mfaStore.isEnrolled(db, row.id)) {
+        throw new AppError(
+          401,
+          IdentityErrors.MFA_REQUIRED,
+          'Enter the code from your authenticator app (or a recovery code)',
+          { extensions: { mfaToken: await mfaChallenges.issue(row.id) } },
+        );
+      }
+      return startSession(deps, row, { ip: ctx.ip, method: 'password', mfaAt: null });
+    }),
+
+    bind(identity.mfaLogin, async (input, ctx) => {
+      const invalidToken = () =>
+        new AppError(401, IdentityErrors.MFA_TOKEN_INVALID, 'The sign-in has expired; sign in again');
+      const userId = await mfaChallenges.userOf(input.mfaToken);
+      if (!userId) throw invalidToken();
+      const method = await mfa.verify(userId, input.code, ctx.ip);
+      await mfaChallenges.spend(input.mfaToken);
+      const row = await findUserById(db, userId);
+      if (!row) throw invalidToken();
+      return startSession(deps, row, { ip: ctx.ip, method, mfaAt: new Date() });
     }),
 
     bind(identity.refresh, async (input) => {
@@ -105,8 +121,7 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
       }
       const row = await findUserById(db, result.userId);
       if (!row) throw new AppError(401, IdentityErrors.SESSION_REVOKED, 'The account no longer exists');
-      const staff = await staffRolesOf(db, row.id);
-      const access = await issuer.issue({ id: row.id, ...rolesOf(row, staff) }, result.sessionId);
+      const access = await issuer.issue(await memberSubject(deps, db, row, result.mfaAt), result.sessionId);
       return {
         accessToken: access.token,
         refreshToken: result.refreshToken,

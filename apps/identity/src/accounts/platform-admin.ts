@@ -6,8 +6,9 @@ import { hashPassword } from './password.ts';
 const ADMIN_LOCK = 72_020_002;
 
 /**
- * The first platform admin, from PLATFORM_ADMIN_EMAIL / PLATFORM_ADMIN_PASSWORD: created if absent,
- * promoted if the account exists. An existing password is never overwritten.
+ * The first platform admin, from PLATFORM_ADMIN_EMAIL / PLATFORM_ADMIN_PASSWORD: created if absent.
+ * An existing account with that email is never promoted (whoever registered it first would become
+ * platform admin) nor changed: a warning says so, and an admin promotes it by hand if it is theirs.
  */
 export async function ensurePlatformAdmin(
   db: Database,
@@ -29,10 +30,10 @@ export async function ensurePlatformAdmin(
     );
     if (existing) {
       if (!existing.is_platform_admin) {
-        await tx.query('UPDATE users SET is_platform_admin = true, updated_at = now() WHERE id = $1', [
-          existing.id,
-        ]);
-        logger.info({ userId: existing.id }, 'existing account promoted to platform admin');
+        logger.warn(
+          { userId: existing.id },
+          'PLATFORM_ADMIN_EMAIL names an existing member account: it is NOT promoted; choose another email',
+        );
       }
       return;
     }

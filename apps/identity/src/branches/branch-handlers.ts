@@ -1,5 +1,16 @@
-import { identity, type Branch, IdentityErrors } from '@nxg/contracts';
-import { AppError, bind, decodeCursor, toPage, forbidden, type Binding } from '@nxg/platform';
+import { identity, type Branch, IdentityErrors, type RequestContext } from '@nxg/contracts';
+import {
+  AppError,
+  bind,
+  decodeCursor,
+  toPage,
+  forbidden,
+  requireUser,
+  type Binding,
+  type Queryable,
+} from '@nxg/platform';
+import { recordAudit } from '../audit/audit-store.ts';
+import { requireRecentMfaOf } from '../mfa/recent-mfa.ts';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
 
@@ -30,8 +41,39 @@ function assertTimeZone(timezone: string): void {
   }
 }
 
-/** Branches and who runs them. */
-export function branchBindings({ db, users }: IdentityDeps): Binding[] {
+/**
+ * A branch admin runs their branch's trainers but may not demote or remove a fellow admin (only a
+ * platform admin may, or the admin themselves).
+ */
+async function assertMayChangeStaff(
+  tx: Queryable,
+  ctx: RequestContext,
+  branchId: string,
+  userId: string,
+): Promise<string | undefined> {
+  const [current] = await tx.query<{ role: string }>(
+    'SELECT role FROM branch_staff WHERE branch_id = $1 AND user_id = $2 FOR UPDATE',
+    [branchId, userId],
+  );
+  const isPlatformAdmin = ctx.roles.includes('platform_admin');
+  if (current?.role === 'branch_admin' && !isPlatformAdmin && userId !== ctx.userId) {
+    throw new AppError(
+      403,
+      IdentityErrors.CO_ADMIN_PROTECTED,
+      'Only a platform admin may demote or remove an admin of this branch',
+    );
+  }
+  return current?.role;
+}
+
+/** Branches and who runs them. A role change takes effect at once: the account's tokens are revoked. */
+export function branchBindings({ db, users, mfaStore, revocations }: IdentityDeps): Binding[] {
+  const rolesChanged = async (userId: string) => {
+    // Tokens signed before now carry the old roles: the app refreshes and gets the new ones.
+    await revocations.revokeUserTokensBefore(userId, Date.now());
+    users.invalidate(userId);
+  };
+
   return [
     bind(identity.createBranch, async (input) => {
       const timezone = input.timezone ?? 'UTC';
@@ -81,17 +123,55 @@ export function branchBindings({ db, users }: IdentityDeps): Binding[] {
       if (!isPlatformAdmin && !(adminsBranch && input.role === 'trainer')) {
         throw forbidden('Only platform admins, or this branch’s admins for trainers, may assign staff');
       }
+      await requireRecentMfaOf(db, mfaStore, ctx, requireUser(ctx));
       const [branch] = await db.query('SELECT 1 FROM branches WHERE id = $1', [input.branchId]);
       if (!branch) throw new AppError(404, IdentityErrors.BRANCH_NOT_FOUND, 'No such branch');
       const [user] = await db.query('SELECT 1 FROM users WHERE id = $1', [input.userId]);
       if (!user) throw new AppError(404, IdentityErrors.USER_NOT_FOUND, 'No such account');
-      await db.query(
-        `INSERT INTO branch_staff (branch_id, user_id, role) VALUES ($1, $2, $3)
-         ON CONFLICT (branch_id, user_id) DO UPDATE SET role = EXCLUDED.role, granted_at = now()`,
-        [input.branchId, input.userId, input.role],
-      );
-      users.invalidate(input.userId); // their roles changed
+      const changed = await db.transaction(async (tx) => {
+        const before = await assertMayChangeStaff(tx, ctx, input.branchId, input.userId);
+        if (before === input.role) return false;
+        await tx.query(
+          `INSERT INTO branch_staff (branch_id, user_id, role) VALUES ($1, $2, $3)
+           ON CONFLICT (branch_id, user_id) DO UPDATE SET role = EXCLUDED.role, granted_at = now()`,
+          [input.branchId, input.userId, input.role],
+        );
+        await recordAudit(tx, {
+          type: 'role_granted',
+          userId: input.userId,
+          actorId: ctx.userId,
+          ip: ctx.ip,
+          details: {
+            branchId: input.branchId,
+            role: input.role,
+            ...(before ? { previousRole: before } : {}),
+          },
+        });
+        return true;
+      });
+      if (changed) await rolesChanged(input.userId);
       return { branchId: input.branchId, userId: input.userId, role: input.role };
+    }),
+
+    bind(identity.removeBranchRole, async ({ branchId, userId }, ctx) => {
+      const isPlatformAdmin = ctx.roles.includes('platform_admin');
+      if (!isPlatformAdmin && ctx.branchRoles[branchId] !== 'branch_admin') {
+        throw forbidden('Only platform admins, or this branch’s admins, may remove its staff');
+      }
+      await requireRecentMfaOf(db, mfaStore, ctx, requireUser(ctx));
+      await db.transaction(async (tx) => {
+        const role = await assertMayChangeStaff(tx, ctx, branchId, userId);
+        if (!role) throw new AppError(404, IdentityErrors.STAFF_ROLE_NOT_FOUND, 'Not staff of this branch');
+        await tx.query('DELETE FROM branch_staff WHERE branch_id = $1 AND user_id = $2', [branchId, userId]);
+        await recordAudit(tx, {
+          type: 'role_removed',
+          userId,
+          actorId: ctx.userId,
+          ip: ctx.ip,
+          details: { branchId, role },
+        });
+      });
+      await rolesChanged(userId);
     }),
   ];
 }

@@ -2,14 +2,16 @@ import { identity, identityEvents, IdentityErrors } from '@nxg/contracts';
 import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import { findUserWithStaff, toUser, type UserRow } from '../accounts/account-store.ts';
+import { recordAudit } from '../audit/audit-store.ts';
 import type { IdentityDeps } from '../deps.ts';
+import { requireRecentMfaOf } from '../mfa/recent-mfa.ts';
 import { BodyStore } from './body-store.ts';
 
 const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');
 
 /** The member's own account: profile, body composition, export and erasure. */
 export function profileBindings(deps: IdentityDeps): Binding[] {
-  const { db, cipher, outbox, revocations, sessions, users } = deps;
+  const { db, cipher, outbox, revocations, sessions, users, mfaStore } = deps;
   const bodies = new BodyStore(cipher);
 
   const currentUser = async (userId: string) => {
@@ -102,11 +104,13 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
 
     bind(identity.deleteMe, async (_input, ctx) => {
       const userId = requireUser(ctx);
+      await requireRecentMfaOf(db, mfaStore, ctx, userId);
       // Sign out everywhere first: if the erasure then fails, the member is signed out, nothing worse.
       await revocations.revokeSessions(await sessions.activeIds(db, userId));
       await db.transaction(async (tx) => {
         const deleted = await tx.query('DELETE FROM users WHERE id = $1 RETURNING id', [userId]);
         if (deleted.length === 0) throw userGone();
+        await recordAudit(tx, { type: 'account_erased', userId, ip: ctx.ip });
         await enqueueEvent(tx, {
           event: identityEvents.userDeleted,
           subject: userId,

@@ -5,7 +5,8 @@ import { namespaceOf } from '@nxg/platform';
 
 /**
  * Writes revocations to the KV bucket every gateway watches: `jti.<tokenId>` for one access
- * token, `sid.<sessionId>` for every access token of a session. Entries expire with the bucket's TTL,
+ * token, `sid.<sessionId>` for every access token of a session, `usr.<userId>` {notBefore} for an
+ * account's tokens signed before a role change. Entries expire with the bucket's TTL,
  * which outlives any access token.
  */
 export class RevocationList {
@@ -29,6 +30,11 @@ export class RevocationList {
 
   async revokeToken(tokenId: string, expiresAt: number): Promise<void> {
     await (await this.bucket()).put(`jti.${tokenId}`, JSON.stringify({ expiresAt }));
+  }
+
+  /** Every access token of the account signed before `atMs` (its roles changed): `usr.<userId>`. */
+  async revokeUserTokensBefore(userId: string, atMs: number): Promise<void> {
+    await (await this.bucket()).put(`usr.${userId}`, JSON.stringify({ notBefore: atMs }));
   }
 
   async revokeSessions(sessionIds: string[]): Promise<void> {

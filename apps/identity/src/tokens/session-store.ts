@@ -6,7 +6,7 @@ const hash = (token: string) => createHash('sha256').update(token).digest('base6
 const newRefreshToken = () => randomBytes(32).toString('base64url');
 
 export type RotateResult =
-  | { outcome: 'rotated'; userId: string; sessionId: string; refreshToken: string }
+  | { outcome: 'rotated'; userId: string; sessionId: string; refreshToken: string; mfaAt: Date | null }
   | { outcome: 'unknown' | 'expired' | 'revoked' }
   | { outcome: 'reused'; sessionId: string };
 
@@ -20,12 +20,17 @@ export class SessionStore {
     this.ttlS = ttlS;
   }
 
-  async create(tx: Queryable, userId: string): Promise<{ sessionId: string; refreshToken: string }> {
+  /** `mfaAt`: when the sign-in proved the second factor, if it did. */
+  async create(
+    tx: Queryable,
+    userId: string,
+    mfaAt: Date | null = null,
+  ): Promise<{ sessionId: string; refreshToken: string }> {
     const sessionId = uuidv7();
     const refreshToken = newRefreshToken();
     await tx.query(
-      `INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + ($3::int * interval '1 second'))`,
-      [sessionId, userId, this.ttlS],
+      `INSERT INTO sessions (id, user_id, expires_at, mfa_at) VALUES ($1, $2, now() + ($3::int * interval '1 second'), $4)`,
+      [sessionId, userId, this.ttlS, mfaAt],
     );
     await tx.query('INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)', [
       hash(refreshToken),
@@ -45,9 +50,10 @@ export class SessionStore {
         user_id: string;
         used_at: Date | null;
         revoked_at: Date | null;
+        mfa_at: Date | null;
         expired: boolean;
       }>(
-        `SELECT t.session_id, t.used_at, s.user_id, s.revoked_at, s.expires_at < now() AS expired
+        `SELECT t.session_id, t.used_at, s.user_id, s.revoked_at, s.mfa_at, s.expires_at < now() AS expired
          FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
          WHERE t.token_hash = $1 FOR UPDATE OF t, s`,
         [hash(refreshToken)],
@@ -68,7 +74,13 @@ export class SessionStore {
         hash(next),
         row.session_id,
       ]);
-      return { outcome: 'rotated', userId: row.user_id, sessionId: row.session_id, refreshToken: next };
+      return {
+        outcome: 'rotated',
+        userId: row.user_id,
+        sessionId: row.session_id,
+        refreshToken: next,
+        mfaAt: row.mfa_at,
+      };
     });
   }
 
@@ -77,6 +89,31 @@ export class SessionStore {
       'UPDATE sessions SET revoked_at = now(), revoked_reason = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL',
       [sessionId, userId, reason],
     );
+  }
+
+  /** The session proved the second factor again (step-up); false when it is ended. */
+  async proveMfa(tx: Queryable, sessionId: string, userId: string, at: Date): Promise<boolean> {
+    const rows = await tx.query(
+      `UPDATE sessions SET mfa_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()
+       RETURNING 1`,
+      [sessionId, userId, at],
+    );
+    return rows.length > 0;
+  }
+
+  /** Ends every live session of the account but `keep`; returns the ended ones. */
+  async revokeOthers(
+    tx: Queryable,
+    userId: string,
+    keep: string | undefined,
+    reason: string,
+  ): Promise<string[]> {
+    const rows = await tx.query<{ id: string }>(
+      `UPDATE sessions SET revoked_at = now(), revoked_reason = $3
+       WHERE user_id = $1 AND id IS DISTINCT FROM $2::uuid AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
+      [userId, keep ?? null, reason],
+    );
+    return rows.map((r) => r.id);
   }
 
   async activeIds(tx: Queryable, userId: string): Promise<string[]> {

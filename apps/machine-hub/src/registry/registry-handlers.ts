@@ -8,6 +8,7 @@ import {
   forbidden,
   type Binding,
   type Queryable,
+  requireRecentMfa,
   requireUser,
   toPage,
 } from '@nxg/platform';
@@ -52,6 +53,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
   return [
     bind(machines.createMachine, async ({ branchId, name, type, location }, ctx) => {
       assertBranchAdmin(ctx, branchId);
+      requireRecentMfa(ctx);
       const id = uuidv7();
       const secret = randomBytes(24).toString('base64url');
       await db.query(
@@ -76,6 +78,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
 
     bind(machines.updateMachine, async ({ machineId, status, name, location }, ctx) => {
       await administeredMachine(db, ctx, machineId);
+      requireRecentMfa(ctx);
       const result = await db.transaction(async (tx) => {
         await tx.query(
           `UPDATE machines SET admin_status = coalesce($2, admin_status), name = coalesce($3, name),
@@ -101,6 +104,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
     bind(machines.logMaintenance, async ({ machineId, type, notes }, ctx) => {
       const userId = requireUser(ctx);
       await administeredMachine(db, ctx, machineId);
+      requireRecentMfa(ctx);
       const [row] = await db.query<{ id: string; at: Date }>(
         `INSERT INTO maintenance_log (id, machine_id, type, notes, by_user_id) VALUES ($1, $2, $3, $4, $5) RETURNING id, at`,
         [uuidv7(), machineId, type, notes, userId],

@@ -89,6 +89,10 @@ export async function activatePlan(
       planId: row!.id,
       source: plan.source,
       daysPerWeek: plan.daysPerWeek,
+      plannedSetsPerWeek: plan.days.reduce(
+        (sets, day) => sets + day.exercises.reduce((n, exercise) => n + exercise.sets, 0),
+        0,
+      ),
       at: new Date(row!.created_at).toISOString(),
     },
   });

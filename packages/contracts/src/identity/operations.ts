@@ -1,7 +1,16 @@
 import Type from 'typebox';
 import { defineOperation } from '../operation.ts';
+import { CommonErrorCodes as C } from '../errors.ts';
 import { IdentityErrors as E } from './errors.ts';
 import {
+  AccessTokenResult,
+  AuditEntry,
+  AuditQuery,
+  MfaCode,
+  MfaLoginBody,
+  PasswordChangeBody,
+  RecoveryCodes,
+  TotpEnrolment,
   AuthResult,
   BodyComposition,
   BodyMetrics,
@@ -39,7 +48,26 @@ export const login = defineOperation('identity', 'login', {
   access: 'public',
   body: Type.Object(LoginBody, { additionalProperties: false }),
   output: AuthResult,
-  errors: [E.INVALID_CREDENTIALS, E.LOGIN_LOCKED],
+  errors: [E.INVALID_CREDENTIALS, E.LOGIN_LOCKED, E.MFA_REQUIRED],
+});
+
+export const mfaLogin = defineOperation('identity', 'mfa.login', {
+  summary: 'Finish a sign-in that answered MFA_REQUIRED: its `mfaToken` and a TOTP or recovery code',
+  http: { method: 'POST', path: '/v1/auth/mfa', status: 200, rateLimit: 'auth' },
+  access: 'public',
+  body: Type.Object(MfaLoginBody, { additionalProperties: false }),
+  output: AuthResult,
+  errors: [E.MFA_TOKEN_INVALID, E.MFA_CODE_INVALID, E.MFA_LOCKED],
+});
+
+export const stepUp = defineOperation('identity', 'mfa.step-up', {
+  summary:
+    'Prove the second factor again while signed in: a fresh access token for sensitive operations (10 minutes)',
+  http: { method: 'POST', path: '/v1/auth/mfa/step-up', status: 200 },
+  access: humans,
+  body: Type.Object({ code: MfaCode }, { additionalProperties: false }),
+  output: AccessTokenResult,
+  errors: [E.MFA_NOT_ENROLLED, E.MFA_CODE_INVALID, E.MFA_LOCKED, E.SESSION_REVOKED],
 });
 
 export const refresh = defineOperation('identity', 'refresh', {
@@ -112,7 +140,50 @@ export const deleteMe = defineOperation('identity', 'me.delete', {
   http: { method: 'DELETE', path: '/v1/me', status: 204 },
   access: humans,
   output: null,
-  errors: [E.USER_NOT_FOUND],
+  errors: [E.USER_NOT_FOUND, C.STEP_UP_REQUIRED],
+});
+
+export const enrolTotp = defineOperation('identity', 'me.mfa.totp.enrol', {
+  summary: 'Start TOTP enrolment: a secret for an authenticator app, pending until its first code',
+  http: { method: 'POST', path: '/v1/me/mfa/totp', status: 201 },
+  access: humans,
+  output: TotpEnrolment,
+  errors: [E.MFA_ALREADY_ENROLLED, E.USER_NOT_FOUND],
+});
+
+export const confirmTotp = defineOperation('identity', 'me.mfa.totp.confirm', {
+  summary: 'Confirm TOTP enrolment with a first code: ten recovery codes, shown once',
+  http: { method: 'POST', path: '/v1/me/mfa/totp/verify', status: 200 },
+  access: humans,
+  body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false }),
+  output: RecoveryCodes,
+  errors: [E.MFA_NOT_PENDING, E.MFA_CODE_INVALID, E.MFA_LOCKED],
+});
+
+export const disableMfa = defineOperation('identity', 'me.mfa.disable', {
+  summary: 'Turn two-step sign-in off: with a current code, or after a recent step-up',
+  http: { method: 'DELETE', path: '/v1/me/mfa', status: 204 },
+  access: humans,
+  body: Type.Object({ code: Type.Optional(MfaCode) }, { additionalProperties: false }),
+  output: null,
+  errors: [E.MFA_NOT_ENROLLED, E.MFA_CODE_INVALID, E.MFA_LOCKED, C.STEP_UP_REQUIRED],
+});
+
+export const changePassword = defineOperation('identity', 'me.password.change', {
+  summary: 'Change the password; every other session of the account is signed out',
+  http: { method: 'POST', path: '/v1/me/password', status: 204 },
+  access: humans,
+  body: Type.Object(PasswordChangeBody, { additionalProperties: false }),
+  output: null,
+  errors: [E.CURRENT_PASSWORD_WRONG, E.LOGIN_LOCKED, E.USER_NOT_FOUND, C.STEP_UP_REQUIRED],
+});
+
+export const listAudit = defineOperation('identity', 'admin.audit.list', {
+  summary: 'Security events (sign-ins, MFA, passwords, roles, erasures, machine actions), newest first',
+  http: { method: 'GET', path: '/v1/admin/audit', status: 200 },
+  access: ['platform_admin'],
+  query: Type.Object(AuditQuery, { additionalProperties: false }),
+  output: page(AuditEntry),
 });
 
 export const createBranch = defineOperation('identity', 'branches.create', {
@@ -148,7 +219,16 @@ export const assignBranchRole = defineOperation('identity', 'branches.staff.assi
   params: Type.Object({ branchId: Id, userId: Id }, { additionalProperties: false }),
   body: Type.Object({ role: BranchRoleSchema }, { additionalProperties: false }),
   output: Type.Object({ branchId: Type.String(), userId: Type.String(), role: Type.String() }),
-  errors: [E.BRANCH_NOT_FOUND, E.USER_NOT_FOUND],
+  errors: [E.BRANCH_NOT_FOUND, E.USER_NOT_FOUND, E.CO_ADMIN_PROTECTED, C.STEP_UP_REQUIRED],
+});
+
+export const removeBranchRole = defineOperation('identity', 'branches.staff.remove', {
+  summary: "Remove an account's staff role at a branch; its access tokens stop carrying it at once",
+  http: { method: 'DELETE', path: '/v1/branches/{branchId}/staff/{userId}', status: 204 },
+  access: ['platform_admin', 'branch_admin'],
+  params: Type.Object({ branchId: Id, userId: Id }, { additionalProperties: false }),
+  output: null,
+  errors: [E.STAFF_ROLE_NOT_FOUND, E.CO_ADMIN_PROTECTED, C.STEP_UP_REQUIRED],
 });
 
 /** Internal (NATS only): machine-hub asks for a machine token once it has checked the machine's secret. */
@@ -164,6 +244,8 @@ export const issueMachineToken = defineOperation('identity', 'tokens.machine', {
 export const all = [
   register,
   login,
+  mfaLogin,
+  stepUp,
   refresh,
   logout,
   jwks,
@@ -173,9 +255,15 @@ export const all = [
   bodyCompositionHistory,
   exportMe,
   deleteMe,
+  enrolTotp,
+  confirmTotp,
+  disableMfa,
+  changePassword,
+  listAudit,
   createBranch,
   listBranches,
   getBranch,
   assignBranchRole,
+  removeBranchRole,
   issueMachineToken,
 ] as const;

@@ -194,3 +194,73 @@ export const DataExport = Type.Object({
     Type.Object({ id: Type.String(), createdAt: Timestamp, revokedAt: Type.Union([Timestamp, Type.Null()]) }),
   ),
 });
+
+/** A TOTP code (six digits) or a recovery code (`xxxxx-xxxxx`); which one it is, the server tells. */
+export const MfaCode = Type.String({ minLength: 6, maxLength: 32, pattern: '^[0-9A-Za-z-]+$' });
+
+export const TotpEnrolment = Type.Object({
+  secret: Type.String({ description: 'base32, for apps that cannot scan the QR code' }),
+  otpauthUri: Type.String({ description: 'otpauth://totp/… for a QR code' }),
+});
+
+export const RecoveryCodes = Type.Object({
+  recoveryCodes: Type.Array(Type.String(), {
+    description: 'Ten single-use codes, shown this once: each signs in once in place of a TOTP code',
+  }),
+});
+
+export const MfaLoginBody = {
+  mfaToken: Type.String({ minLength: 20, maxLength: 200 }),
+  code: MfaCode,
+};
+
+/** A fresh access token in the same session, carrying the new proof of the second factor. */
+export const AccessTokenResult = Type.Object({
+  accessToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer({ description: 'seconds until the access token expires' }),
+});
+
+export const PasswordChangeBody = {
+  currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+  newPassword: Password,
+};
+
+/** The kinds of security event the audit log records. */
+export const AuditType = Type.Union([
+  Type.Literal('sign_in'),
+  Type.Literal('sign_in_failed'),
+  Type.Literal('login_locked'),
+  Type.Literal('mfa_enrolled'),
+  Type.Literal('mfa_disabled'),
+  Type.Literal('mfa_failed'),
+  Type.Literal('mfa_recovery_code_used'),
+  Type.Literal('step_up'),
+  Type.Literal('password_changed'),
+  Type.Literal('role_granted'),
+  Type.Literal('role_removed'),
+  Type.Literal('account_erased'),
+  Type.Literal('machine_secret_rotated'),
+  Type.Literal('machine_decommissioned'),
+]);
+
+/** A security event: who, what, from where. Ids only: never a secret, token, code or health figure. */
+export const AuditEntry = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  at: Timestamp,
+  userId: Type.Union([Type.String(), Type.Null()], { description: 'the account it concerns' }),
+  actorId: Type.Union([Type.String(), Type.Null()], { description: 'who did it, when not the account' }),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Record(Type.String(), Type.String(), {
+    description: 'ids of what it touched (branchId, machineId, role, sessionId)',
+  }),
+});
+
+export const AuditQuery = {
+  ...Pagination,
+  userId: Type.Optional(Id),
+  type: Type.Optional(AuditType),
+  from: Type.Optional(Timestamp),
+  to: Type.Optional(Timestamp),
+};

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { CommonErrorCodes as C } from '../errors.ts';
 import { defineOperation } from '../operation.ts';
 import { HubErrors as E } from './errors.ts';
 import { Id, page, Pagination } from '../identity/schemas.ts';
@@ -18,6 +19,7 @@ export const createMachine = defineOperation('machine-hub', 'machines.create', {
     { additionalProperties: false },
   ),
   output: Type.Object({ machine: Machine, credentials: MachineCredentials }),
+  errors: [C.STEP_UP_REQUIRED],
 });
 
 export const listMachines = defineOperation('machine-hub', 'machines.list', {
@@ -43,7 +45,7 @@ export const updateMachine = defineOperation('machine-hub', 'machines.update', {
     { additionalProperties: false, minProperties: 1 },
   ),
   output: Machine,
-  errors: [E.MACHINE_NOT_FOUND],
+  errors: [E.MACHINE_NOT_FOUND, C.STEP_UP_REQUIRED],
 });
 
 export const logMaintenance = defineOperation('machine-hub', 'machines.maintenance.log', {
@@ -56,7 +58,7 @@ export const logMaintenance = defineOperation('machine-hub', 'machines.maintenan
     { additionalProperties: false },
   ),
   output: MaintenanceEntry,
-  errors: [E.MACHINE_NOT_FOUND],
+  errors: [E.MACHINE_NOT_FOUND, C.STEP_UP_REQUIRED],
 });
 
 export const listMaintenance = defineOperation('machine-hub', 'machines.maintenance.list', {

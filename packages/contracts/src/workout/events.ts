@@ -14,6 +14,8 @@ export const planGenerated = defineEvent({
     planId: Type.String(),
     source: Type.String(),
     daysPerWeek: Type.Integer(),
+    /** Sets the plan asks for in a week (all its days), for plan completion; absent in older events. */
+    plannedSetsPerWeek: Type.Optional(Type.Integer({ minimum: 0 })),
     at,
   }),
 });

@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
  */
 export class RevocationWatch {
   private readonly revoked = new Map<string, number>();
+  /** `usr.<userId>` → epoch ms: the account's tokens issued before then are revoked (role changes). */
+  private readonly notBefore = new Map<string, number>();
   private ready = false;
   private stopWatch: (() => void) | undefined;
 
@@ -17,13 +19,27 @@ export class RevocationWatch {
     return this.ready;
   }
 
-  isRevoked(tokenId: string, sessionId: string): boolean {
-    return this.revoked.has(`jti.${tokenId}`) || this.revoked.has(`sid.${sessionId}`);
+  /** `issuedAtMs`: when the token was signed, checked against the account's "not before". */
+  isRevoked(tokenId: string, sessionId: string, userId?: string, issuedAtMs?: number): boolean {
+    if (this.revoked.has(`jti.${tokenId}`) || this.revoked.has(`sid.${sessionId}`)) return true;
+    const notBefore = userId === undefined ? undefined : this.notBefore.get(`usr.${userId}`);
+    return notBefore !== undefined && (issuedAtMs === undefined || issuedAtMs < notBefore);
   }
 
-  /** For the replica that handled a logout: effective here before the watch echoes it. */
-  add(key: string): void {
+  /**
+   * For the replica that handled a logout: effective here before the watch echoes it. A `usr.`
+   * key carries its "not before" (epoch ms) as `{ notBefore }`.
+   */
+  add(key: string, value?: { notBefore?: number }): void {
     this.revoked.set(key, Date.now() + revocationBucket.ttlS * 1000);
+    if (key.startsWith('usr.') && typeof value?.notBefore === 'number') {
+      this.notBefore.set(key, Math.max(value.notBefore, this.notBefore.get(key) ?? 0));
+    }
+  }
+
+  private forget(key: string): void {
+    this.revoked.delete(key);
+    this.notBefore.delete(key);
   }
 
   async start(nc: NatsConnection, logger: Logger): Promise<void> {
@@ -34,14 +50,14 @@ export class RevocationWatch {
     this.stopWatch = () => entries.stop();
     void (async () => {
       for await (const entry of entries) {
-        if (entry.operation === 'PUT') this.add(entry.key);
-        else this.revoked.delete(entry.key);
+        if (entry.operation === 'PUT') this.add(entry.key, parseValue(entry.string()));
+        else this.forget(entry.key);
         if (entry.delta === 0) this.ready = true;
       }
     })().catch((err: unknown) => logger.error({ err }, 'revocation watch ended'));
     const sweep = setInterval(() => {
       const now = Date.now();
-      for (const [key, until] of this.revoked) if (until < now) this.revoked.delete(key);
+      for (const [key, until] of this.revoked) if (until < now) this.forget(key);
     }, 60_000);
     sweep.unref();
     const stop = this.stopWatch;
@@ -53,5 +69,13 @@ export class RevocationWatch {
 
   stop(): void {
     this.stopWatch?.();
+  }
+}
+
+function parseValue(text: string): { notBefore?: number } | undefined {
+  try {
+    return JSON.parse(text) as { notBefore?: number };
+  } catch {
+    return undefined;
   }
 }

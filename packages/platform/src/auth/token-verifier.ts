@@ -12,6 +12,10 @@ export interface Caller {
   roles: string[];
   branchRoles: Record<string, string>;
   token: NonNullable<RequestContext['token']>;
+  /** Whether the account has MFA and when it last proved it (epoch seconds). */
+  mfa: NonNullable<RequestContext['mfa']>;
+  /** When the token was signed (epoch ms), for the account's "not before" revocation. */
+  issuedAtMs?: number;
 }
 
 interface AccessClaims {
@@ -23,6 +27,11 @@ interface AccessClaims {
   bid?: string;
   roles?: unknown;
   br?: unknown;
+  /** When it was signed, in ms: role changes revoke tokens signed before a moment (`usr.` revocations). */
+  iat_ms?: number;
+  /** The account has MFA; `mfa_at`: when it was last proved (epoch seconds). */
+  mfa?: boolean;
+  mfa_at?: number;
 }
 
 const unauthenticated = (
@@ -80,7 +89,7 @@ export class TokenVerifier {
     if (claims.typ !== 'access' || !Array.isArray(claims.roles)) {
       throw unauthenticated(CommonErrorCodes.TOKEN_INVALID, 'This is not an access token');
     }
-    if (this.revocations.isRevoked(claims.jti, claims.sid)) {
+    if (this.revocations.isRevoked(claims.jti, claims.sid, claims.sub, claims.iat_ms)) {
       throw unauthenticated(CommonErrorCodes.TOKEN_REVOKED, 'The access token was revoked; sign in again');
     }
     return {
@@ -88,6 +97,11 @@ export class TokenVerifier {
       roles: claims.roles as string[],
       branchRoles: (claims.br ?? {}) as Record<string, string>,
       token: { id: claims.jti, sessionId: claims.sid, expiresAt: claims.exp },
+      ...(typeof claims.iat_ms === 'number' ? { issuedAtMs: claims.iat_ms } : {}),
+      mfa: {
+        enrolled: claims.mfa === true,
+        ...(typeof claims.mfa_at === 'number' ? { provenAt: claims.mfa_at } : {}),
+      },
       ...(claims.bid ? { machineBranchId: claims.bid } : {}),
     };
   }

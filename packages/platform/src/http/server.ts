@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import Fastify, {
   LogController,
   type FastifyError,
@@ -11,6 +10,7 @@ import { CommonErrorCodes } from '@nxg/contracts';
 import type { Logger } from 'pino';
 import { AppError, internalError, toProblem } from '../errors.ts';
 import { describeErrors } from '../validation.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export interface HttpServerOptions {
   /** Logger options, or a pino instance the process already made. */
@@ -64,7 +64,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     );
   });
 
-  void app.register(helmet, { global: true });
+  const headers = securityHeaders();
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    done();
+  });
   void app.register(cors, {
     origin: options.corsOrigins?.length ? options.corsOrigins : false,
     credentials: true,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Static, TObject, TProperties } from 'typebox';
 import { authPlugin } from '../auth/auth-plugin.ts';
+import { requireAdminMfa } from '../auth/step-up.ts';
 import { connectBus, type Bus } from '../bus/connection.ts';
 import { runConsumer, type ConsumerRunner } from '../bus/consumer.ts';
 import { startOutboxRelay, type OutboxRelay } from '../bus/outbox.ts';
@@ -138,7 +139,9 @@ export function buildService<P extends TProperties, D>(
     const deps = await definition.context(kit);
     for (const feature of definition.features) {
       const bindings = feature.operations?.(deps) ?? [];
-      if (bindings.length) operations.push(serveOperations(kit.nc, bindings, logger));
+      const production = config.NODE_ENV === 'production';
+      if (bindings.length)
+        operations.push(serveOperations(kit.nc, requireAdminMfa(bindings, { production, logger }), logger));
       for (const binding of feature.consumers?.(deps) ?? []) {
         consumers.push(await runConsumer(kit.nc, { ...binding, logger }));
       }

@@ -1,0 +1,31 @@
+import type { Database, Queryable } from '@nxg/platform';
+
+/** The first key of analytics' per-member advisory locks (the second is a hash of the user id). */
+const MEMBER_LOCK_SPACE = 8084;
+
+/**
+ * Runs `work` in a transaction that holds the member's lock, unless identity erased the member:
+ * then nothing is written and it resolves to undefined. The lock makes an erasure and an event
+ * about the same member take turns (no row written after the erasure), and serialises the rules
+ * that read what earlier events of the member left (days, streaks, records) across replicas.
+ */
+export async function memberTransaction<T>(
+  db: Database,
+  userId: string,
+  work: (tx: Queryable) => Promise<T>,
+): Promise<T | undefined> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MEMBER_LOCK_SPACE, userId]);
+    const erased = await tx.query('SELECT 1 FROM erased_members WHERE user_id = $1', [userId]);
+    if (erased.length) return undefined;
+    return work(tx);
+  });
+}
+
+/** The time zone the member's days are counted in (UTC until identity keeps one per member). */
+export async function memberTimeZone(tx: Queryable, userId: string): Promise<string> {
+  const [row] = await tx.query<{ time_zone: string }>('SELECT time_zone FROM members WHERE user_id = $1', [
+    userId,
+  ]);
+  return row?.time_zone ?? 'UTC';
+}

@@ -1,0 +1,72 @@
+import type { Achievement, PointsAward } from '@nxg/contracts';
+import type { Queryable } from '@nxg/platform';
+import { allAchievements } from './rules.ts';
+
+interface LedgerRow {
+  id: string;
+  rule_id: string;
+  rule_version: number;
+  points: number;
+  reason: string;
+  source_event_id: string;
+  occurred_at: Date;
+  awarded_at: Date;
+  [key: string]: unknown;
+}
+
+const toAward = (r: LedgerRow): PointsAward => ({
+  id: r.id,
+  ruleId: r.rule_id,
+  ruleVersion: r.rule_version,
+  points: r.points,
+  reason: r.reason,
+  sourceEventId: r.source_event_id,
+  occurredAt: new Date(r.occurred_at).toISOString(),
+  awardedAt: new Date(r.awarded_at).toISOString(),
+});
+
+export async function pointsTotal(db: Queryable, userId: string): Promise<number> {
+  const [row] = await db.query<{ total: number }>(
+    'SELECT COALESCE(sum(points), 0)::int AS total FROM points_ledger WHERE user_id = $1',
+    [userId],
+  );
+  return row?.total ?? 0;
+}
+
+/**
+ * The ledger newest first (award ids are UUIDv7: they sort by when they were made); `after` is
+ * the id of the last award of the page before.
+ */
+export async function ledgerPage(
+  db: Queryable,
+  userId: string,
+  limit: number,
+  after?: string,
+): Promise<PointsAward[]> {
+  const rows = await db.query<LedgerRow>(
+    `SELECT * FROM points_ledger WHERE user_id = $1 AND ($3::text IS NULL OR id < $3)
+     ORDER BY id DESC LIMIT $2`,
+    [userId, limit, after ?? null],
+  );
+  return rows.map(toAward);
+}
+
+/** Every achievement, in catalog order, with when and by which event the member unlocked it. */
+export async function achievementsOf(db: Queryable, userId: string): Promise<Achievement[]> {
+  const rows = await db.query<{ code: string; source_event_id: string; unlocked_at: Date }>(
+    'SELECT code, source_event_id, unlocked_at FROM achievements WHERE user_id = $1',
+    [userId],
+  );
+  const unlocked = new Map(rows.map((r) => [r.code, r]));
+  return allAchievements.map((a) => {
+    const row = unlocked.get(a.code);
+    return {
+      code: a.code,
+      name: a.name,
+      description: a.description,
+      unlocked: Boolean(row),
+      unlockedAt: row ? new Date(row.unlocked_at).toISOString() : null,
+      sourceEventId: row?.source_event_id ?? null,
+    };
+  });
+}

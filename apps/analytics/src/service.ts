@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { defineService } from '@nxg/platform';
+import { activityFeature } from './activity/activity-feature.ts';
+import { AnalyticsConfigSchema } from './config.ts';
+import { leaderboardsFeature } from './leaderboards/leaderboards-feature.ts';
+import { membersFeature } from './members/members-feature.ts';
+import { pointsFeature } from './points/points-feature.ts';
+import { recordsFeature } from './records/records-feature.ts';
+
+/**
+ * Analytics: read models built from identity's, workout's and machine-hub's events (progress,
+ * personal records, points, achievements, branch leaderboards).
+ */
+export default defineService({
+  name: 'analytics',
+  config: AnalyticsConfigSchema,
+  port: 'ANALYTICS_PORT',
+  migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
+  context: (kit) => ({
+    config: kit.config,
+    db: kit.db,
+    nc: kit.nc,
+    outbox: kit.outbox,
+    logger: kit.logger,
+  }),
+  features: [membersFeature, activityFeature, recordsFeature, pointsFeature, leaderboardsFeature],
+});

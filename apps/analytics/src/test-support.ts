@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { consumers, type EventDefinition, type EventEnvelope } from '@nxg/contracts';
+import { namespaceOf } from '@nxg/platform';
+import type { Static } from 'typebox';
+
+/** An event as its owning service would put it on its stream (tests inject them). */
+export function envelopeOf<E extends EventDefinition>(
+  event: E,
+  data: Static<E['data']>,
+  options: { id?: string; source?: string; subject?: string } = {},
+): EventEnvelope<Static<E['data']>> {
+  return {
+    id: options.id ?? randomUUID(),
+    type: event.type,
+    source: options.source ?? event.stream.toLowerCase(),
+    time: new Date().toISOString(),
+    subject: options.subject ?? (data as { userId?: string }).userId ?? '',
+    dataVersion: event.dataVersion,
+    data,
+  };
+}
+
+/**
+ * Publishes an envelope on JetStream under `natsSubject` (the event type unless given), with
+ * `Nats-Msg-Id` = the event id unless `msgId` says otherwise (a replay under a new message id).
+ */
+export async function publishEnvelope(
+  nc: NatsConnection,
+  envelope: EventEnvelope,
+  options: { natsSubject?: string; msgId?: string } = {},
+): Promise<{ duplicate: boolean }> {
+  const ack = await jetstream(nc).publish(options.natsSubject ?? envelope.type, JSON.stringify(envelope), {
+    msgID: options.msgId ?? envelope.id,
+  });
+  return { duplicate: ack.duplicate };
+}
+
+/** Every durable consumer analytics reads. */
+export const analyticsDurables = () => consumers.filter((c) => c.durable.startsWith('analytics_'));
+
+/**
+ * True once every analytics consumer has been handed all its stream holds and acknowledged it:
+ * what was published before has been applied (or deliberately dropped) by then.
+ */
+export async function analyticsCaughtUp(nc: NatsConnection): Promise<boolean> {
+  const jsm = await jetstreamManager(nc);
+  const ns = namespaceOf(nc);
+  for (const c of analyticsDurables()) {
+    const info = await jsm.consumers.info(ns.stream(c.stream), c.durable);
+    if (info.num_pending > 0 || info.num_ack_pending > 0) return false;
+  }
+  return true;
+}
