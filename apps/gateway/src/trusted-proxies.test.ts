@@ -21,3 +21,12 @@ describe('TRUST_PROXY', () => {
     );
   });
 });
+
+describe('the gateway configuration', () => {
+  it('does not start with TRUST_PROXY=true', async () => {
+    const { loadServiceConfig } = await import('@nxg/platform');
+    const { default: gateway } = await import('./service.ts');
+    expect(() => loadServiceConfig(gateway, { TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY=true/);
+    expect(loadServiceConfig(gateway, { TRUST_PROXY: '10.0.0.0/16' }).TRUST_PROXY).toBe('10.0.0.0/16');
+  });
+});
