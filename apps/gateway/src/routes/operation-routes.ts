@@ -45,7 +45,8 @@ function assertAllowed(op: Operation, caller: Caller): void {
 
 /**
  * One Fastify route per contract operation: validation from its schemas, authentication and
- * role check, its rate limit, then one NATS request to the owning service.
+ * role check, its rate limit, `Idempotency-Key` on critical writes, then one NATS request to the
+ * owning service.
  */
 export function registerOperationRoutes(app: FastifyInstance, options: OperationRouteOptions): void {
   const { nc, verifier, revocations } = options;
