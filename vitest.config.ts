@@ -14,5 +14,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // Services' logs of the whole run are written to files and searched for secrets at the end.
+    globalSetup: ['packages/testing/src/log-scan/global-log-scan.ts'],
   },
 });

@@ -16,8 +16,9 @@ const NATS_URL = ['nats-1', 'nats-2', 'nats-3'].map((host) => `nats://${host}.nx
  * variable keeps its default. A service that needs none has no line here.
  */
 export const productionSettings: Record<string, Record<string, string>> = {
-  // Behind the load balancer: client addresses (rate limits, logs) come from X-Forwarded-For.
-  gateway: { TRUST_PROXY: 'true' },
+  // Behind the load balancer: client addresses (rate limits, logs) come from X-Forwarded-For, as
+  // written by the ALB only (its addresses are in the VPC's CIDR: set yours), never by a client.
+  gateway: { TRUST_PROXY: '10.0.0.0/16' },
 };
 
 /** The same size for every service: Node runs JavaScript on one core, so more tasks beat bigger ones. */

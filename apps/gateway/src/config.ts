@@ -8,14 +8,19 @@ export const GatewayConfigSchema = {
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   /** Login, register and refresh per IP per minute. */
   AUTH_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 30 }),
+  /** Live feed sockets one member may hold open on one gateway replica. */
+  LIVE_SOCKETS_PER_MEMBER: Type.Integer({ minimum: 1, default: 5 }),
   /** Comma-separated origins allowed to call from browsers; empty allows none. */
   CORS_ORIGINS: Type.String({ default: '' }),
   /** Largest JSON body accepted unless an operation says otherwise. */
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
   /** How long to wait for a service's reply before answering 504. */
   NATS_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
-  /** Trust X-Forwarded-For from the load balancer in front (true behind an ALB). */
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  /**
+   * The load balancers whose X-Forwarded-For is believed: comma-separated addresses or CIDRs
+   * (behind an ALB: the VPC's CIDR). Empty trusts none; `true` is refused (trusted-proxies.ts).
+   */
+  TRUST_PROXY: Type.String({ default: '' }),
   JWT_ISSUER: Type.String({ default: 'nxg-identity' }),
   JWT_AUDIENCE: Type.String({ default: 'nxg' }),
 };

@@ -7,6 +7,7 @@ import { docsPlugin } from './docs/docs-plugin.ts';
 import { liveFeedPlugin } from './live/live-feed.ts';
 import { clientKey, ipKey } from './routes/client-key.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
+import { parseTrustedProxies } from './trusted-proxies.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
 export const operations = [
@@ -47,7 +48,12 @@ const apiFeature = defineFeature<GatewayDeps>({
       // Login, register and refresh share one stricter budget per client address.
       const authRateLimit = api.rateLimit({ max: config.AUTH_RATE_LIMIT_MAX, keyGenerator: ipKey });
       const { verifier, revocations } = api.auth;
-      await api.register(liveFeedPlugin, { nc, verifier, revocations });
+      await api.register(liveFeedPlugin, {
+        nc,
+        verifier,
+        revocations,
+        socketsPerMember: config.LIVE_SOCKETS_PER_MEMBER,
+      });
       registerOperationRoutes(api, {
         nc,
         verifier,
@@ -56,6 +62,7 @@ const apiFeature = defineFeature<GatewayDeps>({
         timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
         bodyLimit: config.BODY_LIMIT_BYTES,
         authRateLimit,
+        cache,
       });
     });
   },
@@ -67,12 +74,14 @@ export default defineService({
   config: GatewayConfigSchema,
   port: 'GATEWAY_PORT',
   auth: true,
+  checkConfig: (config) => parseTrustedProxies(config.TRUST_PROXY).problems,
   http: (config) => ({
     corsOrigins: config.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    // Only the configured load balancers' X-Forwarded-For hop is believed (finding 2).
+    trustProxy: parseTrustedProxies(config.TRUST_PROXY).proxies,
   }),
   context: (kit) => kit,
   features: [docsFeature, apiFeature],

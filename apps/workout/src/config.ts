@@ -21,6 +21,8 @@ export const WorkoutConfigSchema = {
   WORKOUT_AI_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 10_000 }),
   /** Calls per hour allowed by the service's plan, shared by all replicas (seed: 1000/h). */
   WORKOUT_AI_QUOTA_PER_HOUR: Type.Integer({ minimum: 1, default: 1000 }),
+  /** AI plans one member may have generated in any 24 hours (cached answers do not count). */
+  PLAN_GENERATIONS_PER_MEMBER_PER_DAY: Type.Integer({ minimum: 1, default: 10 }),
 };
 
 export type WorkoutConfig = Static<ReturnType<typeof Type.Object<typeof WorkoutConfigSchema>>>;

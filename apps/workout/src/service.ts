@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { apiKeyHeader, createExternalClient } from '@nxg/external';
+import { apiKeyHeader, createExternalClient, createMemberQuota } from '@nxg/external';
 import { defineService } from '@nxg/platform';
 import { WorkoutConfigSchema } from './config.ts';
 import { exercisesFeature } from './exercises/exercises-feature.ts';
@@ -42,7 +42,20 @@ export default defineService({
       outbox: kit.outbox,
       logger: kit.logger,
       library,
-      planner: planning ? createAiPlanner(planning, library) : undefined,
+      planner: planning
+        ? createAiPlanner(
+            planning,
+            library,
+            // One member's varied requests cannot spend the quota every member shares (finding 6).
+            createMemberQuota({
+              cache: kit.cache,
+              name: 'workout-plans',
+              limit: config.PLAN_GENERATIONS_PER_MEMBER_PER_DAY,
+              windowS: 86_400,
+              what: 'AI plan generations of the day',
+            }),
+          )
+        : undefined,
     };
   },
   features: [sessionsFeature, logsFeature, exercisesFeature, plansFeature, membersFeature],

@@ -56,6 +56,22 @@ export const commonErrorCatalog = {
     description: 'Platform admins must enrol a second factor (POST /v1/me/mfa/totp) before admin operations',
   },
   RATE_LIMITED: { status: 429, description: 'Too many requests; wait for `Retry-After` seconds' },
+  MEMBER_QUOTA_EXHAUSTED: {
+    status: 429,
+    description: 'You have used your allowance of this costly operation for now; wait `Retry-After` seconds',
+  },
+  IDEMPOTENCY_KEY_INVALID: {
+    status: 400,
+    description: 'The `Idempotency-Key` header must be 1 to 200 visible ASCII characters',
+  },
+  IDEMPOTENCY_KEY_IN_PROGRESS: {
+    status: 409,
+    description: 'A request with this `Idempotency-Key` is still being answered; retry in a moment',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    description: 'This `Idempotency-Key` was used with another request body; use a new key',
+  },
   SERVICE_UNAVAILABLE: { status: 503, description: 'The service behind this route is not running' },
   UPSTREAM_TIMEOUT: { status: 504, description: 'The service behind this route did not answer in time' },
   INTERNAL: { status: 500, description: 'Something went wrong on our side; quote the `requestId`' },

@@ -22,6 +22,12 @@ const authenticated: readonly ErrorCode[] = [
   C.TOKEN_REVOKED,
   C.FORBIDDEN,
 ];
+/** Critical writes honour `Idempotency-Key` at the gateway (apps/gateway/src/routes/idempotency.ts). */
+const idempotent: readonly ErrorCode[] = [
+  C.IDEMPOTENCY_KEY_INVALID,
+  C.IDEMPOTENCY_KEY_IN_PROGRESS,
+  C.IDEMPOTENCY_KEY_REUSED,
+];
 /** Platform admins without MFA are refused on admin operations in production (the service kit). */
 const adminOperation: readonly ErrorCode[] = [C.MFA_ENROLMENT_REQUIRED];
 /** Keyset pages decode the cursor they gave out. */
@@ -34,6 +40,7 @@ export function problemCodesOf(op: Operation): ErrorCode[] {
     anyRoute.forEach((code) => codes.add(code));
     if (bodyMethods.has(op.http.method)) withBody.forEach((code) => codes.add(code));
     if (op.access !== 'public') authenticated.forEach((code) => codes.add(code));
+    if (op.critical && op.http.method !== 'GET') idempotent.forEach((code) => codes.add(code));
   } else {
     codes.add(C.MALFORMED_JSON); // a NATS request that is not JSON
   }

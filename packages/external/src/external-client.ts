@@ -78,6 +78,11 @@ export interface ExternalRequest<S extends TSchema = TSchema> {
   operation?: string;
   /** Cancels the call, retries included. */
   signal?: AbortSignal;
+  /**
+   * Runs once when the call will go out (no fresh cached answer), before any attempt: a per-member
+   * allowance (createMemberQuota). What it throws is thrown as it is, and nothing is sent.
+   */
+  beforeNetwork?: () => Promise<void>;
 }
 
 export interface ExternalResult<T> {
@@ -285,6 +290,7 @@ export function createExternalClient(options: ExternalClientOptions): ExternalCl
       }
     }
 
+    await request.beforeNetwork?.();
     const idempotent = request.idempotent ?? idempotentMethods.has(request.method);
     const path = pathOf(request);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);

@@ -30,6 +30,7 @@ export {
   isExternalError,
   type ExternalErrorCode,
 } from './external-errors.ts';
+export { createMemberQuota, type MemberQuota } from './member-quota.ts';
 export { PublishedLimits, type QuotaOptions, type QuotaUsage } from './outbound-quota.ts';
 export { MAX_RETRIES, type BreakerOptions, type RetryOptions } from './resilience.ts';
 export type { BreakerStateName, ExternalMetricsSnapshot } from './external-metrics.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { createCache, type Cache } from '@nxg/platform';
+import { createCache, loggerOptions, type Cache } from '@nxg/platform';
 import pino from 'pino';
 
 // Helpers for this package's tests only; the stand-ins themselves come from @nxg/testing.
@@ -45,7 +45,7 @@ export function replicaCaches(url: string | undefined) {
   };
 }
 
-/** A logger whose JSON lines are kept for assertions. */
+/** A logger like a service's (redaction and serializers included) whose JSON lines are kept for assertions. */
 export function capturingLogger() {
   const lines: string[] = [];
   const stream = new Writable({
@@ -54,5 +54,9 @@ export function capturingLogger() {
       done();
     },
   });
-  return { logger: pino({ level: 'debug' }, stream), lines, text: () => lines.join('\n') };
+  return {
+    logger: pino(loggerOptions('external-test', 'debug', { pretty: false }), stream),
+    lines,
+    text: () => lines.join('\n'),
+  };
 }

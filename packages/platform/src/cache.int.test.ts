@@ -49,6 +49,19 @@ describe.concurrent.each(kinds)('$kind cache', ({ kind, url }) => {
     await cache.del('key');
   });
 
+  it.skipIf(unavailable)(
+    'stores a value only when the key is absent, once among racing callers',
+    async () => {
+      const claims = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => cache.setIfAbsent('claimed', `caller-${i}`, 30)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await cache.get('claimed')).toBe(`caller-${claims.indexOf(true)}`);
+      await cache.del('claimed');
+      expect(await cache.setIfAbsent('claimed', 'again', 30)).toBe(true);
+    },
+  );
+
   it.skipIf(unavailable)('keeps keys of another prefix apart', async () => {
     const other = createCache({ url, prefix: `${prefix}other:` });
     try {

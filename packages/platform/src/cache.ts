@@ -8,6 +8,8 @@ export interface Cache {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlS: number): Promise<void>;
   del(key: string): Promise<void>;
+  /** Stores `value` only when `key` is absent (Redis SET NX); true when this call stored it. */
+  setIfAbsent(key: string, value: string, ttlS: number): Promise<boolean>;
   /** Adds one and returns the new count; the first increment starts the `ttlS` window. */
   increment(key: string, ttlS: number): Promise<number>;
   /** Takes one back from a live counter (never creates one, keeps its expiry); returns the new count. */
@@ -35,6 +37,9 @@ function redisCache(url: string, prefix: string): Cache {
     },
     async del(key) {
       await redis.del(prefix + key);
+    },
+    async setIfAbsent(key, value, ttlS) {
+      return (await redis.set(prefix + key, value, 'EX', Math.max(1, Math.ceil(ttlS)), 'NX')) === 'OK';
     },
     async increment(key, ttlS) {
       const [[, count]] = (await redis
@@ -95,6 +100,11 @@ function memoryCache(prefix: string): Cache {
     },
     async del(key) {
       entries.delete(prefix + key);
+    },
+    async setIfAbsent(key, value, ttlS) {
+      if (live(key)) return false;
+      entries.set(prefix + key, { value, expiresAt: Date.now() + ttlS * 1000 });
+      return true;
     },
     async increment(key, ttlS) {
       const entry = live(key);

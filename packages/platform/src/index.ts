@@ -44,6 +44,8 @@ export {
   type SignedObjectRead,
   type SignedUrlCheck,
 } from './storage/index.ts';
+export { createLogger, loggerOptions, type Logger } from './logger.ts';
+export { healthKey, isSecretKey, isSensitiveKey, REDACTED, scrub, scrubString } from './log-redaction.ts';
 export { requireRecentMfa, STEP_UP_MAX_AGE_MS } from './auth/step-up.ts';
 export { DataKeyring, dataKeyId } from './crypto/keyring.ts';
 export { SealedValues } from './crypto/sealed-values.ts';

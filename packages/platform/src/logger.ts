@@ -1,35 +1,38 @@
 import pino, { type LoggerOptions } from 'pino';
+import { scrub, scrubString } from './log-redaction.ts';
+import { serializeError, serializeOutbound, serializeRequest, serializeResponse } from './log-serializers.ts';
 
-/** Paths never written to logs: secrets, tokens and health data (seed: "no PII, passwords or tokens"). */
-export const redactedPaths = [
-  'password',
-  '*.password',
-  'secret',
-  '*.secret',
-  'accessToken',
-  '*.accessToken',
-  'refreshToken',
-  '*.refreshToken',
-  'token',
-  '*.token',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["sec-websocket-protocol"]',
-  'res.headers["set-cookie"]',
-  '*.healthConditions',
-  '*.bodyComposition',
-  'email',
-  '*.email',
-];
-
-/** Options for Fastify's pino logger or a standalone one; pretty output only on a TTY (or LOG_PRETTY=true). */
-export function loggerOptions(service: string, level: string): LoggerOptions {
+/**
+ * Options for Fastify's pino logger or a standalone one. Nothing secret, personal or medical is
+ * written (seed: "no PII, passwords or tokens"): requests, responses, errors and outbound calls go
+ * through allow-list serializers, every other object has its sensitive keys redacted at any depth,
+ * and tokens are masked inside messages and strings. Pretty output only on a TTY (or LOG_PRETTY=true),
+ * never when `pretty: false` (a test writing lines to a file).
+ */
+export function loggerOptions(
+  service: string,
+  level: string,
+  { pretty = true }: { pretty?: boolean } = {},
+): LoggerOptions {
   return {
     level,
     base: { service },
-    redact: { paths: redactedPaths, censor: '[redacted]' },
+    serializers: {
+      err: serializeError,
+      error: serializeError,
+      req: serializeRequest,
+      res: serializeResponse,
+      outbound: serializeOutbound,
+    },
+    formatters: { log: (object) => scrub(object) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubString(arg) : arg)) as never);
+      },
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
-    ...((process.stdout.isTTY || process.env.LOG_PRETTY === 'true') &&
+    ...(pretty &&
+    (process.stdout.isTTY || process.env.LOG_PRETTY === 'true') &&
     process.env.LOG_PRETTY !== 'false' &&
     process.env.NODE_ENV !== 'production'
       ? {

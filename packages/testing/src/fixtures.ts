@@ -2,8 +2,12 @@ import { apiClient, type ApiClient } from './http-client.ts';
 import type { TestPlatform } from './platform.ts';
 import { connectMachine, type SocketClient } from './socket-client.ts';
 
+import { fixtureSecrets } from './fixture-secrets.ts';
+
+export { fixtureSecrets, typedPasswords } from './fixture-secrets.ts';
+
 /** The platform admin identity creates at start when given `adminEnv`. */
-export const platformAdmin = { email: 'root@nxg.test', password: 'platform admin password' };
+export const platformAdmin = { email: 'root@nxg.test', password: fixtureSecrets.adminPassword };
 
 /** Identity's variables that create `platformAdmin`: `startPlatform({ env: { identity: adminEnv } })`. */
 export const adminEnv = {

@@ -1,3 +1,5 @@
+import { fixtureSecrets } from './fixture-secrets.ts';
+
 // Tests read arbitrary JSON bodies: `any` keeps assertions short, the status and schema checks keep them honest.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ApiResponse<T = any> {
@@ -52,7 +54,7 @@ export async function registerMember(
   const body = {
     email: `member-${unique}@example.test`,
     username: `m_${unique}`,
-    password: 'correct horse battery',
+    password: fixtureSecrets.memberPassword,
     name: 'Test Member',
     ...overrides,
   };

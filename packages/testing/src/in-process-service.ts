@@ -1,9 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
-import { buildService, loadServiceConfig, type ServiceDefinition } from '@nxg/platform';
+import { buildService, loadServiceConfig, loggerOptions, type ServiceDefinition } from '@nxg/platform';
 import type { ServiceManifestEntry } from '@nxg/contracts';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { testLogDestination } from './log-scan/test-logs.ts';
 import type { RunningService } from './running-service.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -45,9 +46,22 @@ export async function startInProcess(
   let app: FastifyInstance | undefined;
   const launch = async () => {
     const config = loadServiceConfig(definition, currentEnv);
+    // Warnings and errors are kept for a failing test's message; with a run's log file, every
+    // line from debug up (info, and the one line per request) is also written there for the log
+    // scan (log-scan/).
+    const kept = { write: (line: string) => void (output = (output + line).slice(-20_000)) };
+    const file = testLogDestination();
+    const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+    const level =
+      file && levels.indexOf(config.LOG_LEVEL) > levels.indexOf('debug') ? 'debug' : config.LOG_LEVEL;
     const logger = pino(
-      { level: config.LOG_LEVEL, base: { service: entry.name } },
-      { write: (line: string) => void (output = (output + line).slice(-20_000)) },
+      loggerOptions(entry.name, level, { pretty: false }),
+      file
+        ? pino.multistream([
+            { level: config.LOG_LEVEL === 'silent' ? 'fatal' : config.LOG_LEVEL, stream: kept },
+            { level: 'debug', stream: file },
+          ])
+        : kept,
     );
     const built = buildService(definition, config, logger);
     try {

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { resolveBackends, type Backends } from './backends.ts';
 import { freePort } from './free-port.ts';
 import { startInProcess } from './in-process-service.ts';
+import { recordTestSecret } from './log-scan/test-logs.ts';
 import type { RunningService } from './running-service.ts';
 import { startServiceProcess } from './service-process.ts';
 
@@ -49,7 +50,13 @@ const testDefaults: Record<
   string,
   { shared?: () => Record<string, string>; replica?: (i: number) => Record<string, string> }
 > = {
-  identity: { shared: () => ({ IDENTITY_DATA_KEY: randomBytes(32).toString('base64') }) },
+  identity: {
+    shared: () => {
+      const key = randomBytes(32).toString('base64');
+      recordTestSecret(key); // the log scan looks for it
+      return { IDENTITY_DATA_KEY: key };
+    },
+  },
   'machine-hub': {
     shared: () => ({ HEARTBEAT_INTERVAL_S: '2', HUB_DATA_KEY: randomBytes(32).toString('base64') }),
     replica: (i) => ({ HUB_INSTANCE_ID: `hub-${i}` }),

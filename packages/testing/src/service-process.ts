@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { appendTestLog, testLogDir } from './log-scan/test-logs.ts';
 import type { RunningService } from './running-service.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -46,11 +47,19 @@ export async function startServiceProcess(
   const launch = async () => {
     child = spawn(process.execPath, [main], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...currentEnv },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        LOG_LEVEL: 'warn',
+        ...currentEnv,
+        // A run's log scan reads every line from info up (log-scan/).
+        ...(testLogDir() ? { LOG_LEVEL: 'info' } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
+      appendTestLog(chunk.toString());
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);

@@ -12,6 +12,7 @@ interface ProblemResponse {
 }
 interface OpenApiOperation {
   operationId: string;
+  parameters?: { in: string; name: string; required?: boolean; schema: { maxLength?: number } }[];
   responses: Record<string, ProblemResponse>;
 }
 interface OpenApiDocument {
@@ -78,6 +79,31 @@ describe('the OpenAPI document lists the problems each operation may answer', ()
         listed.push(...codes);
       }
       expect(listed.sort(), op.name).toEqual(problemCodesOf(op).sort());
+    }
+  });
+
+  it('documents the Idempotency-Key header on critical writes only', () => {
+    const critical = operations.filter((o) => o.http && o.critical).map((o) => o.name);
+    expect(critical).toEqual(
+      expect.arrayContaining([
+        'identity.register',
+        'machine-hub.machines.link',
+        'workout.logs.create',
+        'workout.plans.generate',
+      ]),
+    );
+    for (const op of operations.filter((o) => o.http)) {
+      const header = documented(op.name).parameters?.find(
+        (p) => p.in === 'header' && p.name === 'Idempotency-Key',
+      );
+      expect(Boolean(header), op.name).toBe(critical.includes(op.name));
+      if (header) {
+        expect(header.required ?? false).toBe(false);
+        expect(header.schema.maxLength).toBe(200);
+        const problems = documented(op.name).responses;
+        expect(codesOf(problems['422'])).toContain('IDEMPOTENCY_KEY_REUSED');
+        expect(codesOf(problems['409'])).toContain('IDEMPOTENCY_KEY_IN_PROGRESS');
+      }
     }
   });
 

@@ -33,6 +33,24 @@ export function problemResponses(op: Operation): Record<number, object> {
   return responses;
 }
 
+/** The `Idempotency-Key` request header of critical writes (routes/idempotency.ts). */
+export const idempotencyKeyHeader = {
+  type: 'object',
+  properties: {
+    'Idempotency-Key': {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[\\x21-\\x7E]+$',
+      description:
+        'A key of your choosing (a UUID) that makes a retry safe: the same key and body within 24 h ' +
+        'answer the first answer again, with `Idempotent-Replayed: true`, and do nothing twice. The ' +
+        'same key with another body answers 422 `IDEMPOTENCY_KEY_REUSED`; while the first request ' +
+        'is still running, 409 `IDEMPOTENCY_KEY_IN_PROGRESS`. 5xx answers are not kept.',
+    },
+  },
+} as const;
+
 /**
  * Adds the problem responses to an operation's route in the OpenAPI document only: declared as
  * route response schemas, they would also change how Fastify serialises the errors themselves.
@@ -44,5 +62,7 @@ export const documentProblems =
     const success =
       op.output === null ? { [op.http!.status]: { description: 'No Content', type: 'null' } } : {};
     const response = { ...success, ...(schema.response as object | undefined), ...problemResponses(op) };
-    return { url, schema: { ...schema, response } };
+    // Documented only: the gateway checks the header itself, to answer IDEMPOTENCY_KEY_INVALID.
+    const headers = op.critical && op.http!.method !== 'GET' ? { headers: idempotencyKeyHeader } : {};
+    return { url, schema: { ...schema, ...headers, response } };
   };

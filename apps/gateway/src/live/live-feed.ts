@@ -4,27 +4,28 @@ import { liveSubjects, MachineCloseCodes } from '@nxg/contracts';
 import type { Caller, RevocationWatch, TokenVerifier } from '@nxg/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { MemberSockets } from './member-sockets.ts';
 
 /** A socket whose client stopped reading gets no more than this buffered; newer messages are dropped. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 const RECHECK_MS = 5000;
 
+// No `?access_token=`: a token in the URL ends up in proxies' access logs.
 const LiveQuery = Type.Object(
   {
-    access_token: Type.Optional(Type.String({ maxLength: 4096 })),
     /** Staff: also follow this branch's machine status. */
     branchId: Type.Optional(Type.String({ format: 'uuid' })),
   },
   { additionalProperties: false },
 );
 
-/** The access token from `Sec-WebSocket-Protocol: bearer, <token>` or `?access_token=`. */
-function tokenOf(request: FastifyRequest<{ Querystring: { access_token?: string } }>): string | undefined {
+/** The access token from `Sec-WebSocket-Protocol: bearer, <token>` (browsers cannot set headers on a WebSocket). */
+function tokenOf(request: FastifyRequest): string | undefined {
   const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
     .split(',')
     .map((p) => p.trim());
   if (protocols[0]?.toLowerCase() === 'bearer' && protocols[1]) return protocols[1];
-  return request.query.access_token;
+  return undefined;
 }
 
 const followsBranch = (caller: Caller, branchId: string) =>
@@ -33,13 +34,20 @@ const followsBranch = (caller: Caller, branchId: string) =>
 /**
  * `GET /v1/live`: the member's own live events (linked, unlinked, telemetry, sets) relayed from
  * NATS, whichever gateway and hub replicas are involved; staff may add one branch's machine status.
- * Closed with 4401 when the token is missing, expires or is revoked, 4403 for a wrong role.
+ * Closed with 4401 when the token is missing, expires or is revoked, 4403 for a wrong role, 4431
+ * when the member already holds `socketsPerMember` live sockets on this replica.
  */
 export async function liveFeedPlugin(
   app: FastifyInstance,
-  options: { nc: NatsConnection; verifier: TokenVerifier; revocations: RevocationWatch },
+  options: {
+    nc: NatsConnection;
+    verifier: TokenVerifier;
+    revocations: RevocationWatch;
+    socketsPerMember: number;
+  },
 ): Promise<void> {
   const { nc, verifier, revocations } = options;
+  const sockets = new MemberSockets(options.socketsPerMember);
   await app.register(websocket, {
     options: {
       maxPayload: 4096, // members only listen
@@ -47,16 +55,18 @@ export async function liveFeedPlugin(
     },
   });
 
-  app.get<{ Querystring: { access_token?: string; branchId?: string } }>(
+  app.get<{ Querystring: { branchId?: string } }>(
     '/v1/live',
     { websocket: true, schema: { querystring: LiveQuery, hide: true } as object },
     (socket, request) => {
       const subscriptions: Subscription[] = [];
       let recheck: NodeJS.Timeout | undefined;
+      let counted: string | undefined;
       const close = (code: number, reason: string) => socket.close(code, reason);
       socket.on('close', () => {
         clearInterval(recheck);
         for (const s of subscriptions) s.unsubscribe();
+        if (counted) sockets.closed(counted);
       });
       void (async () => {
         let caller: Caller;
@@ -67,6 +77,13 @@ export async function liveFeedPlugin(
           return;
         }
         if (!caller.roles.includes('member')) return close(MachineCloseCodes.FORBIDDEN, 'members only');
+        if (socket.readyState !== socket.OPEN) return;
+        if (!sockets.tryOpen(caller.userId))
+          return close(
+            MachineCloseCodes.TOO_MANY_SOCKETS,
+            `at most ${sockets.max} live sockets per member; close another first`,
+          );
+        counted = caller.userId;
         const branchId = request.query.branchId;
         if (branchId && !followsBranch(caller, branchId))
           return close(MachineCloseCodes.FORBIDDEN, 'not staff of this branch');

@@ -4,6 +4,7 @@ import { CommonErrorCodes, type Operation, type RequestContext } from '@nxg/cont
 import {
   AppError,
   callOperation,
+  type Cache,
   currentTraceparent,
   type Caller,
   type RevocationWatch,
@@ -11,6 +12,7 @@ import {
 } from '@nxg/platform';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { documentProblems } from '../docs/problem-responses.ts';
+import { idempotencyHooks } from './idempotency.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,6 +29,8 @@ export interface OperationRouteOptions {
   bodyLimit: number;
   /** The limiter of login, register and refresh (`fastify.rateLimit`), shared by the three. */
   authRateLimit: preHandlerAsyncHookHandler;
+  /** Where critical operations keep their Idempotency-Key answers (Redis, or this process). */
+  cache: Cache;
 }
 
 /** `/v1/branches/{branchId}` (OpenAPI, contracts) → `/v1/branches/:branchId` (Fastify). */
@@ -41,7 +45,8 @@ function assertAllowed(op: Operation, caller: Caller): void {
 
 /**
  * One Fastify route per contract operation: validation from its schemas, authentication and
- * role check, its rate limit, then one NATS request to the owning service.
+ * role check, its rate limit, `Idempotency-Key` on critical writes, then one NATS request to the
+ * owning service.
  */
 export function registerOperationRoutes(app: FastifyInstance, options: OperationRouteOptions): void {
   const { nc, verifier, revocations } = options;
@@ -49,6 +54,18 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
     const http = op.http;
     if (!http) continue; // internal: NATS only
     const isPublic = op.access === 'public';
+    // A claimed key outlives the longest wait for the service, plus a margin for a crashed replica.
+    const idempotency =
+      op.critical && http.method !== 'GET'
+        ? idempotencyHooks(op, {
+            cache: options.cache,
+            inFlightTtlS: Math.ceil(options.timeoutMs / 1000) + 30,
+          })
+        : undefined;
+    const preHandler = [
+      ...(http.rateLimit === 'auth' ? [options.authRateLimit] : []),
+      ...(idempotency ? [idempotency.preHandler] : []),
+    ];
     app.route({
       method: http.method,
       url: fastifyPath(http.path),
@@ -68,7 +85,8 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
         ...(http.rateLimit === 'auth' ? { rateLimit: false } : {}),
         swaggerTransform: documentProblems(op),
       },
-      ...(http.rateLimit === 'auth' ? { preHandler: options.authRateLimit } : {}),
+      ...(preHandler.length ? { preHandler } : {}),
+      ...(idempotency ? { onSend: idempotency.onSend } : {}),
       // A DELETE whose body is all optional (`DELETE /v1/me/mfa {code?}`) may come with none at all.
       ...(http.method === 'DELETE' && op.body && !op.body.required?.length
         ? {

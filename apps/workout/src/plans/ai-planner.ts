@@ -1,6 +1,6 @@
 import type { Exercise, WorkoutDay } from '@nxg/contracts';
 import type { ExerciseLibrary } from '../exercises/exercise-library.ts';
-import { cacheKeyOf, type ExternalClient } from '@nxg/external';
+import { cacheKeyOf, type ExternalClient, type MemberQuota } from '@nxg/external';
 import Type from 'typebox';
 import type { PlanRequest } from './rule-planner.ts';
 
@@ -43,8 +43,14 @@ export type AiPlanner = (
 /**
  * Plans from the workout planning service (seed: POST /plans/generate, cached 24 h). Its exercises
  * are mapped onto our library by id or name, so logs and machines refer to the same exercises.
+ * Each call that reaches the service takes one from the member's allowance (`perMember`); a cached
+ * plan does not.
  */
-export function createAiPlanner(client: ExternalClient, library: () => ExerciseLibrary): AiPlanner {
+export function createAiPlanner(
+  client: ExternalClient,
+  library: () => ExerciseLibrary,
+  perMember: MemberQuota,
+): AiPlanner {
   return async (userId, request) => {
     const body = {
       userId,
@@ -63,6 +69,7 @@ export function createAiPlanner(client: ExternalClient, library: () => ExerciseL
       cacheKey: cacheKeyOf('workout-plan', body),
       cacheTtlS: 24 * 3600,
       operation: 'plans.generate',
+      beforeNetwork: () => perMember.take(userId),
     });
     const { all, get } = library();
     const byName = new Map<string, Exercise>(all.map((e) => [e.name.toLowerCase(), e]));

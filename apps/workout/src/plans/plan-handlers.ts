@@ -1,4 +1,4 @@
-import { workout, type WorkoutDay, WorkoutErrors } from '@nxg/contracts';
+import { CommonErrorCodes, workout, type WorkoutDay, WorkoutErrors } from '@nxg/contracts';
 import { AppError, bind, requireUser, type Binding } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
 import type { ExerciseLibrary } from '../exercises/exercise-library.ts';
@@ -38,6 +38,9 @@ export function planBindings(
         try {
           ({ days, source } = await aiPlanner(userId, request));
         } catch (error) {
+          // The member's own allowance is spent: say so, rather than hand out a lesser plan.
+          if (error instanceof AppError && error.code === CommonErrorCodes.MEMBER_QUOTA_EXHAUSTED)
+            throw error;
           logger.warn(
             { err: error, userId },
             'AI planner unavailable; using the last good plan or the rules',

@@ -36,6 +36,7 @@ export const register = defineOperation('identity', 'register', {
   summary: 'Create a member account and sign in',
   http: { method: 'POST', path: '/v1/auth/register', status: 201, rateLimit: 'auth' },
   access: 'public',
+  critical: true,
   body: Type.Object(RegisterBody, { additionalProperties: false }),
   output: AuthResult,
   errors: [E.EMAIL_TAKEN, E.USERNAME_TAKEN],

@@ -91,6 +91,7 @@ export const link = defineOperation('machine-hub', 'machines.link', {
   summary: 'Link to the machine whose QR code was scanned (one machine per member, one member per machine)',
   http: { method: 'POST', path: '/v1/machines/link', status: 200 },
   access: humans,
+  critical: true,
   body: Type.Object(
     { qrToken: Type.String({ minLength: 10, maxLength: 2000 }) },
     { additionalProperties: false },

@@ -103,6 +103,8 @@ export const MachineCloseCodes = {
   MACHINE_REMOVED: 4410,
   TOKEN_EXPIRED: 4419,
   CREDENTIALS_REVOKED: 4412,
+  /** Live feed: the member already holds as many live sockets as allowed. */
+  TOO_MANY_SOCKETS: 4431,
 } as const;
 
 /**

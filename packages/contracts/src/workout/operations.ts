@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { defineOperation } from '../operation.ts';
+import { CommonErrorCodes as C } from '../errors.ts';
 import { WorkoutErrors as E } from './errors.ts';
 import { Id, page, Pagination } from '../identity/schemas.ts';
 import {
@@ -56,6 +57,7 @@ export const generatePlan = defineOperation('workout', 'plans.generate', {
     'A new workout plan from the member’s profile and goal (AI, else the last good plan, else built-in rules)',
   http: { method: 'POST', path: '/v1/workouts/plans/generate', status: 201 },
   access: humans,
+  critical: true,
   body: Type.Object(
     {
       daysPerWeek: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
@@ -69,6 +71,7 @@ export const generatePlan = defineOperation('workout', 'plans.generate', {
     { additionalProperties: false },
   ),
   output: WorkoutPlan,
+  errors: [C.MEMBER_QUOTA_EXHAUSTED],
 });
 
 export const activePlan = defineOperation('workout', 'plans.active', {
@@ -117,6 +120,7 @@ export const logWorkout = defineOperation('workout', 'logs.create', {
   summary: 'Log a set done by hand',
   http: { method: 'POST', path: '/v1/workouts/logs', status: 201 },
   access: humans,
+  critical: true,
   body: Type.Object(
     {
       exerciseId: Type.String({ minLength: 1, maxLength: 100 }),

@@ -18,7 +18,8 @@ export interface HttpServerOptions {
   /** Origins allowed to call from a browser; empty → no cross-origin access. */
   corsOrigins?: string[];
   bodyLimit?: number;
-  trustProxy?: boolean;
+  /** Addresses or CIDRs of the proxies whose X-Forwarded-For is believed; false trusts none. */
+  trustProxy?: false | string[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -34,7 +35,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       ? { loggerInstance: options.logger as Logger }
       : { logger: options.logger as FastifyServerOptions['logger'] }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
     // Not 'x-request-id': Fastify would then take the header as it comes and skip genReqId's check.
     requestIdHeader: false,
     genReqId: (req) => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fixtureSecrets } from '../fixture-secrets.ts';
 import { startStandIn, type StandIn } from './stand-in-server.ts';
 
 // The workout planning service of the seed ("External APIs"): API key in a header, 1000
@@ -300,7 +301,7 @@ export interface WorkoutPlanningStandIn extends StandIn {
 export async function startWorkoutPlanningStandIn(
   options: { apiKey?: string; apiKeyHeader?: string; rateLimit?: { limit: number; windowS: number } } = {},
 ): Promise<WorkoutPlanningStandIn> {
-  const apiKey = options.apiKey ?? 'wps-test-key';
+  const apiKey = options.apiKey ?? fixtureSecrets.planningApiKey;
   const apiKeyHeader = options.apiKeyHeader ?? 'X-Api-Key';
   const standIn = await startStandIn({
     auth: { kind: 'api-key', header: apiKeyHeader, key: apiKey },
