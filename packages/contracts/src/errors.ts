@@ -41,6 +41,15 @@ export const commonErrorCatalog = {
   TOKEN_EXPIRED: { status: 401, description: 'The access token has expired; refresh it' },
   TOKEN_REVOKED: { status: 401, description: 'The access token was revoked (logout); sign in again' },
   FORBIDDEN: { status: 403, description: 'The caller’s role may not do this' },
+  // Service to service (NATS): never answered to a client, since the gateway's own calls are signed.
+  UNTRUSTED_CALLER: {
+    status: 401,
+    description: 'A NATS request without a valid, current signature of a platform service',
+  },
+  CALLER_NOT_ALLOWED: {
+    status: 403,
+    description: 'The calling service may not call this operation, or not for a user',
+  },
   RATE_LIMITED: { status: 429, description: 'Too many requests; wait for `Retry-After` seconds' },
   SERVICE_UNAVAILABLE: { status: 503, description: 'The service behind this route is not running' },
   UPSTREAM_TIMEOUT: { status: 504, description: 'The service behind this route did not answer in time' },

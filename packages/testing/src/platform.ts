@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { messaging, serviceManifest } from '@nxg/contracts';
-import { inNamespace, namespace, provisionMessaging, type Namespace } from '@nxg/platform';
+import {
+  actingAs,
+  BusIdentity,
+  inNamespace,
+  namespace,
+  provisionMessaging,
+  type Namespace,
+} from '@nxg/platform';
 import pg from 'pg';
 import { resolveBackends, type Backends } from './backends.ts';
 import { freePort } from './free-port.ts';
@@ -36,8 +43,15 @@ export interface TestPlatform {
   hubUrls: string[];
   /** What was started, by service name. */
   services: Record<string, RunningService[]>;
-  /** A NATS connection of the test's own, inside the platform's namespace. */
+  /**
+   * A NATS connection of the test's own, inside the platform's namespace. It holds no bus key: a
+   * service refuses its requests, as it would an intruder's.
+   */
   nc: NatsConnection;
+  /** This platform's SERVICE_KEY (random per platform), as its services were given it. */
+  serviceKey: string;
+  /** The test's connection signing as `service` would (to call operations the way a service does). */
+  busAs(service: string): NatsConnection;
   stop(): Promise<void>;
 }
 
@@ -71,6 +85,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const nc = inNamespace(root, ns);
   await provisionMessaging(nc, messaging);
   const dataDir = mkdtempSync(join(tmpdir(), 'nxg-test-'));
+  const serviceKey = randomBytes(32).toString('base64');
   const replicas = { identity: 1, gateway: 1, ...options.replicas };
   const common: Record<string, string> = {
     NATS_URL: backends.natsUrl,
@@ -81,6 +96,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     LOG_LEVEL: 'warn',
     // Rate-limit counters and cached state of one test platform never meet another's.
     REDIS_PREFIX: `t${tag}:`,
+    SERVICE_KEY: serviceKey,
     ...(backends.redisUrl ? { REDIS_URL: backends.redisUrl } : {}),
     ...options.env?.all,
   };
@@ -136,6 +152,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     hubUrls: urls('machine-hub'),
     services,
     nc,
+    serviceKey,
+    busAs: (service) => actingAs(nc, new BusIdentity(Buffer.from(serviceKey, 'base64'), service)),
     stop,
   };
 }

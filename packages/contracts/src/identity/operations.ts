@@ -135,6 +135,8 @@ export const getBranch = defineOperation('identity', 'branches.get', {
   summary: 'One branch, with its time zone and opening hours',
   http: { method: 'GET', path: '/v1/branches/{branchId}', status: 200 },
   access: humans,
+  // workout's session sweep reads a branch's hours on its own behalf (no member behind it).
+  callers: ['workout'],
   params: Type.Object({ branchId: Id }, { additionalProperties: false }),
   output: Branch,
   errors: [E.BRANCH_NOT_FOUND],
