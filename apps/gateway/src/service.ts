@@ -60,7 +60,7 @@ export default defineService({
   name: 'gateway',
   config: GatewayConfigSchema,
   port: 'GATEWAY_PORT',
-  auth: true,
+  auth: 'member',
   http: (config) => ({
     corsOrigins: config.CORS_ORIGINS.split(',')
       .map((o) => o.trim())

@@ -15,7 +15,7 @@ export default defineService({
   config: HubConfigSchema,
   port: 'MACHINE_HUB_PORT',
   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
-  auth: true,
+  auth: 'machine',
   async context({ config, db, nc, cache, outbox, logger }): Promise<HubDeps> {
     return {
       config,

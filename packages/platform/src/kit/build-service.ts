@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Static, TObject, TProperties } from 'typebox';
+import { tokenAudience } from '../auth/audience.ts';
 import { authPlugin } from '../auth/auth-plugin.ts';
 import { BusIdentity } from '../bus/bus-identity.ts';
 import { connectBus, type Bus } from '../bus/connection.ts';
@@ -131,7 +132,7 @@ export function buildService<P extends TProperties, D>(
     void app.register(authPlugin, () => ({
       nc: bus!.nc,
       issuer: cfg.JWT_ISSUER ?? '',
-      audience: cfg.JWT_AUDIENCE ?? '',
+      audience: tokenAudience(cfg.JWT_AUDIENCE ?? '', definition.auth!),
     }));
   }
   void app.register(async function health(scope) {
