@@ -134,7 +134,8 @@ describe('token verification', () => {
   it('takes keys only from identity: a rogue responder’s key verifies nothing', async () => {
     const rogueKey = newKey();
     const rogue = raw.subscribe(identity.jwks.subject, {
-      callback: (_error, msg) => void msg.respond(JSON.stringify({ ok: true, data: { keys: [rogueKey.jwk] } })),
+      callback: (_error, msg) =>
+        void msg.respond(JSON.stringify({ ok: true, data: { keys: [rogueKey.jwk] } })),
     });
     try {
       await raw.flush();
