@@ -199,7 +199,10 @@ function parseEnvelope(msg: Msg): RequestEnvelope {
     !envelope ||
     typeof envelope.ctx !== 'object' ||
     envelope.ctx === null ||
-    typeof envelope.ctx.requestId !== 'string'
+    typeof envelope.ctx.requestId !== 'string' ||
+    !Array.isArray(envelope.ctx.roles) ||
+    typeof envelope.ctx.branchRoles !== 'object' ||
+    envelope.ctx.branchRoles === null
   ) {
     throw new AppError(400, CommonErrorCodes.VALIDATION_FAILED, 'The request envelope has no context');
   }
