@@ -3,6 +3,9 @@ import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-
 export class NoRespondersError extends Error {
   override name = 'NoRespondersError';
 }
+export class ConnectionClosedError extends Error {
+  override name = 'ConnectionClosedError';
+}
 export class ReplyTimeoutError extends Error {
   override name = 'TimeoutError';
 }
@@ -33,6 +36,13 @@ export class ReplyInbox {
       callback: (error, msg) => {
         if (!error) this.deliver(msg);
       },
+    });
+    // A closed connection answers nothing more: fail what waits now rather than at its timeout.
+    void nc.closed().then(() => {
+      for (const [token, pending] of this.pending) {
+        this.settle(token);
+        pending.reject(new ConnectionClosedError('the NATS connection is closed'));
+      }
     });
   }
 

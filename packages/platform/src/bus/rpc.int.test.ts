@@ -192,6 +192,15 @@ describe('NATS request/reply operations', () => {
     });
   });
 
+  it('fails a call in flight with 503 when its own connection closes, without waiting for the timeout', async () => {
+    const closing = signedAs(await connect({ servers: testBackends.natsUrl }), 'gateway');
+    const call = callOperation(closing, slow, { ms: 1_000 }, ctx(), { timeoutMs: 20_000 });
+    await sleep(100);
+    await closing.close();
+    const error = await failure(call);
+    expect(error).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+  });
+
   it('shares the calls between replicas of the service', async () => {
     const shareService = `rpcshare${uniqueSuffix()}`;
     const whoami = defineOperation(shareService, 'whoami', {
