@@ -1,7 +1,15 @@
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { identity, workout, type RequestContext } from '@nxg/contracts';
-import { callOperation } from '@nxg/platform';
-import { adminEnv, openGym, platformAdmin, registerMember, usePlatform } from '@nxg/testing';
+import { hubMachineSubject, identity, liveSubjects, workout, type RequestContext } from '@nxg/contracts';
+import { callOperation, publishSigned } from '@nxg/platform';
+import {
+  adminEnv,
+  connectLive,
+  onlineMachine,
+  openGym,
+  platformAdmin,
+  registerMember,
+  usePlatform,
+} from '@nxg/testing';
 import { describe, expect, it } from 'vitest';
 
 const { platform, api } = usePlatform({
@@ -55,6 +63,49 @@ describe('a NATS client without the platform key', () => {
       body: { machineId: randomUUID(), branchId: randomUUID() },
     });
     expect(reply).toMatchObject({ ok: false, error: { status: 401, code: 'UNTRUSTED_CALLER' } });
+  });
+});
+
+describe('the live feed', () => {
+  it('relays what a platform service signed, never a message a NATS client forged', async () => {
+    const member = await registerMember(api);
+    const live = connectLive(platform.gatewayUrl, member.accessToken);
+    try {
+      await live.next((m) => m.type === 'ready');
+      const subject = liveSubjects.user(member.user.id);
+      const message = (text: string) =>
+        JSON.stringify({ type: 'linked', at: new Date().toISOString(), data: { text } });
+      platform.nc.publish(subject, message('forged'));
+      publishSigned(platform.busAs('machine-hub'), subject, message('genuine'));
+      await live.next((m) => m.type === 'linked');
+      const texts = live.received
+        .filter((m) => m.type === 'linked')
+        .map((m) => (m.data as { text: string }).text);
+      expect(texts).toEqual(['genuine']);
+    } finally {
+      live.close();
+    }
+  });
+});
+
+describe('commands between hub replicas', () => {
+  it('reach a machine only when a hub replica signed them', async () => {
+    const { machine, machineId } = await onlineMachine(platform, await openGym(platform));
+    try {
+      const linked = (userId: string, displayName: string) =>
+        JSON.stringify({ type: 'linked', linkId: randomUUID(), userId, displayName });
+      // A forged link would have the machine's sets logged for whoever the intruder names.
+      platform.nc.publish(hubMachineSubject(machineId), linked(randomUUID(), 'Intruder'));
+      publishSigned(
+        platform.busAs('machine-hub'),
+        hubMachineSubject(machineId),
+        linked(randomUUID(), 'Grace'),
+      );
+      const frame = await machine.next((m) => m.type === 'linked');
+      expect(frame.member).toEqual({ displayName: 'Grace' });
+    } finally {
+      machine.close();
+    }
   });
 });
 

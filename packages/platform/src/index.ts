@@ -11,7 +11,7 @@ export { createWriteBatcher } from './db/write-batcher.ts';
 export { activeTrace, currentTraceparent, type TraceContext } from './bus/trace.ts';
 export { bind, callOperation, signRequest, SIGNATURE_WINDOW_MS, type Binding } from './bus/rpc.ts';
 export { actingAs, BusIdentity, deriveServiceKey } from './bus/bus-identity.ts';
-export { signedEventHeaders, signEvent } from './bus/event-signature.ts';
+export { messageSender, publishSigned, signedEventHeaders, signEvent } from './bus/event-signature.ts';
 export { parseServiceKey } from './bus/service-key.ts';
 export { assertRolesAllow, rolesAllow } from './access.ts';
 export { limitsFromEnv, provisionMessaging } from './bus/streams.ts';

@@ -3,6 +3,8 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { busIdentityOf, CALLER_HEADER, SIGNATURE_HEADER, type BusIdentity } from './bus-identity.ts';
 import { namespaceOf } from './namespace.ts';
 
+// Core NATS messages (live pushes, commands between replicas) are signed the same way as events.
+
 /** An event signature covers its NATS subject (outside any namespace) and its exact payload bytes. */
 const eventLabel = (subject: string) => `evt\n${subject}\n`;
 
@@ -38,3 +40,16 @@ export function eventSigner(nc: NatsConnection, identity: BusIdentity, msg: JsMs
     prefix && msg.subject.startsWith(`${prefix}.`) ? msg.subject.slice(prefix.length + 1) : msg.subject;
   return identity.verify(caller, eventLabel(subject), msg.data, signature) ? caller : undefined;
 }
+
+/** The platform service that signed a core NATS message to this connection, or undefined. */
+export function messageSender(nc: NatsConnection, msg: Msg): string | undefined {
+  const identity = busIdentityOf(nc);
+  return identity ? eventSigner(nc, identity, msg) : undefined;
+}
+
+/** Publishes a core NATS message signed as the connection's service. */
+export function publishSigned(nc: NatsConnection, subject: string, text: string): void {
+  const payload = encoder.encode(text);
+  nc.publish(subject, payload, { headers: signedEventHeaders(nc, subject, payload) });
+}
+const encoder = new TextEncoder();
