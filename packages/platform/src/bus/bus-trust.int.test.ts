@@ -4,14 +4,8 @@ import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedAs, silentLogger, testBackends, testServiceKey, uniqueSuffix } from '../test-support.ts';
 import { BusIdentity, SIGNATURE_HEADER } from './bus-identity.ts';
-import {
-  bind,
-  callOperation,
-  serveOperations,
-  SIGNATURE_WINDOW_MS,
-  signRequest,
-  type ServedOperations,
-} from './rpc.ts';
+import { SIGNATURE_WINDOW_MS, signRequest } from './request-signature.ts';
+import { bind, callOperation, serveOperations, type ServedOperations } from './rpc.ts';
 
 const service = `trust${uniqueSuffix()}`;
 const http = { method: 'POST', path: '/trust', status: 200 } as const;

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
 import { signedAs, silentLogger, testBackends, testServiceKey, uniqueSuffix } from '../test-support.ts';
 import { BusIdentity } from './bus-identity.ts';
-import { bind, callOperation, serveOperations, signRequest, type ServedOperations } from './rpc.ts';
+import { signRequest } from './request-signature.ts';
+import { bind, callOperation, serveOperations, type ServedOperations } from './rpc.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const service = `rpctest${uniqueSuffix()}`;

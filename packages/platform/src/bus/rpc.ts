@@ -1,11 +1,5 @@
 import { context } from '@opentelemetry/api';
-import {
-  headers as natsHeaders,
-  type Msg,
-  type MsgHdrs,
-  type NatsConnection,
-  type Subscription,
-} from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   CommonErrorCodes,
   operationInputSchema,
@@ -20,14 +14,9 @@ import type { Logger } from 'pino';
 import { authorizeCall } from '../access.ts';
 import { AppError, internalError, validationError } from '../errors.ts';
 import { describeErrors, validatorFor } from '../validation.ts';
-import {
-  busIdentityOf,
-  CALLER_HEADER,
-  ISSUED_AT_HEADER,
-  SIGNATURE_HEADER,
-  type BusIdentity,
-} from './bus-identity.ts';
+import { busIdentityOf, CALLER_HEADER, SIGNATURE_HEADER, type BusIdentity } from './bus-identity.ts';
 import { NoRespondersError, replyInboxOf } from './reply-inbox.ts';
+import { replySignedBy, signReply, signRequest, verifiedCaller } from './request-signature.ts';
 import { contextFromHeaders, inSpan, SpanKind, traceHeaders } from './trace.ts';
 
 export type OperationHandler<Op extends Operation> = (
@@ -48,48 +37,6 @@ export const bind = <Op extends Operation>(op: Op, handle: OperationHandler<Op>)
 
 const encoder = new TextEncoder();
 const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
-
-/** How far a request's `issuedAt` may be from the serving replica's clock (replays, clock skew). */
-export const SIGNATURE_WINDOW_MS = 30_000;
-
-/** What a request signature covers besides the payload bytes; a reply's also names the request's. */
-const requestLabel = (subject: string, caller: string, issuedAt: string) =>
-  `req\n${subject}\n${caller}\n${issuedAt}\n`;
-const replyLabel = (subject: string, requestSignature: string) => `rep\n${subject}\n${requestSignature}\n`;
-
-const untrusted = (message: string) => new AppError(401, CommonErrorCodes.UNTRUSTED_CALLER, message);
-
-/**
- * Signs a request's exact payload bytes as `identity` for `subject` (the operation's subject,
- * outside any namespace): caller, time and signature go in the headers given (or new ones).
- */
-export function signRequest(
-  identity: BusIdentity,
-  subject: string,
-  payload: Uint8Array,
-  headers: MsgHdrs = natsHeaders(),
-  issuedAt: number = Date.now(),
-): MsgHdrs {
-  const at = String(issuedAt);
-  headers.set(CALLER_HEADER, identity.service);
-  headers.set(ISSUED_AT_HEADER, at);
-  headers.set(SIGNATURE_HEADER, identity.sign(requestLabel(subject, identity.service, at), payload));
-  return headers;
-}
-
-/** The service that signed a request, if its signature is valid and current; a 401 otherwise. */
-function verifiedCaller(identity: BusIdentity, subject: string, msg: Msg): string {
-  const caller = msg.headers?.get(CALLER_HEADER);
-  const issuedAt = msg.headers?.get(ISSUED_AT_HEADER);
-  const signature = msg.headers?.get(SIGNATURE_HEADER);
-  if (!caller || !issuedAt || !signature) throw untrusted('The request is not signed by a platform service');
-  const age = Date.now() - Number(issuedAt);
-  if (!(Math.abs(age) <= SIGNATURE_WINDOW_MS)) throw untrusted('The request signature is not current');
-  if (!identity.verify(caller, requestLabel(subject, caller, issuedAt), msg.data, signature)) {
-    throw untrusted('The request signature is not valid');
-  }
-  return caller;
-}
 
 /**
  * Subscribes each operation on its subject in the service's queue group, so replicas share the
@@ -170,13 +117,7 @@ async function answer(
   }
   if (!msg.reply) return;
   const payload = encode(reply);
-  const headers = natsHeaders();
-  headers.set(CALLER_HEADER, identity.service);
-  headers.set(
-    SIGNATURE_HEADER,
-    identity.sign(replyLabel(op.subject, msg.headers?.get(SIGNATURE_HEADER) ?? ''), payload),
-  );
-  msg.respond(payload, { headers });
+  msg.respond(payload, { headers: signReply(identity, op.subject, msg, payload) });
 }
 
 /** PostgreSQL's class 22 (bad data: malformed uuid, date out of range) comes from input: a 400, not a 500. */
@@ -231,12 +172,11 @@ export async function callOperation<Op extends Operation>(
     throw new Error('callOperation needs a connection with a bus identity (buildService gives one)');
   const payload = encode({ ctx, body } satisfies RequestEnvelope);
   const headers = signRequest(identity, op.subject, payload, traceHeaders(context.active()));
-  const label = replyLabel(op.subject, headers.get(SIGNATURE_HEADER));
+  const requestSignature = headers.get(SIGNATURE_HEADER);
   let reply: ReplyEnvelope<OperationOutput<Op>>;
   try {
     reply = await replyInboxOf(nc).request(op.subject, payload, headers, options.timeoutMs, (msg) => {
-      const replySignature = msg.headers?.get(SIGNATURE_HEADER);
-      if (!replySignature || !identity.verify(op.service, label, msg.data, replySignature)) return undefined;
+      if (!replySignedBy(identity, op.service, op.subject, requestSignature, msg)) return undefined;
       return JSON.parse(msg.string()) as ReplyEnvelope<OperationOutput<Op>>;
     });
   } catch (error) {
