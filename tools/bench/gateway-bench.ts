@@ -377,6 +377,9 @@ async function benchPlatform(): Promise<Measurement[]> {
         NATS_URL: platform.backends.natsUrl,
         BENCH_SUBJECT: platform.ns.subject(identity.getMe.subject),
         BENCH_REQUEST: JSON.stringify(envelope),
+        // Signed as the gateway signs, or identity refuses it (401 UNTRUSTED_CALLER).
+        SERVICE_KEY: platform.serviceKey,
+        BENCH_SIGN_SUBJECT: identity.getMe.subject,
       },
     ]);
     const routeUrl = `http://127.0.0.1:${route!.port}/floor`;

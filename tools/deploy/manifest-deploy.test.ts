@@ -154,10 +154,11 @@ describe('docker-compose.yml', () => {
       expect(given).toEqual(expect.arrayContaining(['REDIS_URL', ...secrets]));
     });
 
-    it('starts with only IDENTITY_DATA_KEY and HUB_DATA_KEY exported, as deploy/README.md says', () => {
+    it('starts with only IDENTITY_DATA_KEY, HUB_DATA_KEY and SERVICE_KEY exported, as deploy/README.md says', () => {
       const shell = {
         IDENTITY_DATA_KEY: randomBytes(32).toString('base64'),
         HUB_DATA_KEY: randomBytes(32).toString('base64'),
+        SERVICE_KEY: randomBytes(32).toString('base64'),
       };
       const env = Object.fromEntries(
         Object.entries(composeService().environment ?? {}).map(([k, v]) => [

@@ -3,6 +3,7 @@
  * set; otherwise a local NATS (started from PATH under DATA_DIR if none answers), embedded PGlite
  * per service and in-process caches. Crashed services are restarted; Ctrl-C stops everything.
  */
+import { randomBytes } from 'node:crypto';
 import { serviceManifest } from '@nxg/contracts';
 import { devAdmin, devAdminFile } from './dev-admin.ts';
 import { ensureNats } from './nats.ts';
@@ -22,6 +23,8 @@ const supervisor = new Supervisor({
     : {}),
   NATS_URL: nats.url,
   DATA_DIR: dataDir,
+  // One bus key for the services of this run (they sign NATS messages with keys derived from it).
+  SERVICE_KEY: env.SERVICE_KEY || randomBytes(32).toString('base64'),
   LOG_PRETTY: process.stdout.isTTY ? 'true' : 'false',
 });
 const stop = async () => {

@@ -127,7 +127,7 @@ describe('erasure', () => {
     });
 
     // JetStream hands analytics a set of the erased member again (a replay): nothing comes back.
-    await publishEnvelope(platform.nc, logged[0]!, { msgId: randomUUID() });
+    await publishEnvelope(platform, logged[0]!, { msgId: randomUUID() });
     await waitFor(() => analyticsCaughtUp(platform.nc));
     const db = platform.services.analytics![0]!.app!.kit.db;
     const tables = [

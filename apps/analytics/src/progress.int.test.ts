@@ -171,7 +171,7 @@ describe('events delivered twice, replayed or out of order', () => {
 
     // The session's end and the machine's unlink come before their start and link.
     await publishEnvelope(
-      platform.nc,
+      platform,
       envelopeOf(workoutEvents.sessionEnded, {
         userId,
         sessionId,
@@ -182,7 +182,7 @@ describe('events delivered twice, replayed or out of order', () => {
       }),
     );
     await publishEnvelope(
-      platform.nc,
+      platform,
       envelopeOf(machineEvents.machineUnlinked, {
         machineId,
         branchId,
@@ -195,17 +195,17 @@ describe('events delivered twice, replayed or out of order', () => {
     );
     // A set before its session started, published twice with one message id (JetStream drops
     // the second), replayed under a new message id, and announced again under a new event id.
-    expect(await publishEnvelope(platform.nc, first)).toEqual({ duplicate: false });
-    expect(await publishEnvelope(platform.nc, first)).toEqual({ duplicate: true });
-    await publishEnvelope(platform.nc, first, { msgId: randomUUID() });
+    expect(await publishEnvelope(platform, first)).toEqual({ duplicate: false });
+    expect(await publishEnvelope(platform, first)).toEqual({ duplicate: true });
+    await publishEnvelope(platform, first, { msgId: randomUUID() });
     const reannounced = { ...first, id: randomUUID() };
-    await publishEnvelope(platform.nc, reannounced);
+    await publishEnvelope(platform, reannounced);
     // The first set is judged before the second (records follow the order sets are judged in).
     await waitFor(
       async () => (await api.get('/v1/analytics/records', member.accessToken)).body.items.length > 0,
     );
     await publishEnvelope(
-      platform.nc,
+      platform,
       envelopeOf(workoutEvents.sessionStarted, {
         userId,
         sessionId,
@@ -215,7 +215,7 @@ describe('events delivered twice, replayed or out of order', () => {
       }),
     );
     await publishEnvelope(
-      platform.nc,
+      platform,
       envelopeOf(machineEvents.machineLinked, { machineId, branchId, linkId, userId, at: at('09:20') }),
       { natsSubject: machineSubject('linked') },
     );
@@ -231,14 +231,14 @@ describe('events delivered twice, replayed or out of order', () => {
       weightKg: 40,
       durationS: 30,
     });
-    await publishEnvelope(platform.nc, completed, { natsSubject: machineSubject('set_completed') });
-    await publishEnvelope(platform.nc, completed, {
+    await publishEnvelope(platform, completed, { natsSubject: machineSubject('set_completed') });
+    await publishEnvelope(platform, completed, {
       natsSubject: machineSubject('set_completed'),
       msgId: randomUUID(),
     });
     const second = envelopeOf(workoutEvents.exerciseLogged, set(randomUUID(), 70, '09:30'));
-    await publishEnvelope(platform.nc, second);
-    await publishEnvelope(platform.nc, second, { msgId: randomUUID() });
+    await publishEnvelope(platform, second);
+    await publishEnvelope(platform, second, { msgId: randomUUID() });
     // Workout turns the machine's set into a logged set of its own (once per frame): three sets.
     const weekPath = '/v1/analytics/workouts?period=week&from=2026-11-10';
     await waitFor(async () => (await api.get(weekPath, member.accessToken)).body.totals.sets === 3);
@@ -295,7 +295,7 @@ describe('events delivered twice, replayed or out of order', () => {
       });
     // Days 1, 2, 4, 5 and then 3: the run of five has three days that end three in a row.
     for (const day of ['2026-10-01', '2026-10-02', '2026-10-04', '2026-10-05', '2026-10-03']) {
-      await publishEnvelope(platform.nc, logged(day));
+      await publishEnvelope(platform, logged(day));
     }
     await caughtUp();
     const points = await api.get('/v1/me/points?limit=100', member.accessToken);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { consumers, type EventDefinition, type EventEnvelope } from '@nxg/contracts';
+import { consumers, streams, type EventDefinition, type EventEnvelope } from '@nxg/contracts';
+import type { TestPlatform } from '@nxg/testing';
 import { namespaceOf } from '@nxg/platform';
 import type { Static } from 'typebox';
 
@@ -14,7 +15,7 @@ export function envelopeOf<E extends EventDefinition>(
   return {
     id: options.id ?? randomUUID(),
     type: event.type,
-    source: options.source ?? event.stream.toLowerCase(),
+    source: options.source ?? streams.find((s) => s.name === event.stream)!.owner,
     time: new Date().toISOString(),
     subject: options.subject ?? (data as { userId?: string }).userId ?? '',
     dataVersion: event.dataVersion,
@@ -23,18 +24,16 @@ export function envelopeOf<E extends EventDefinition>(
 }
 
 /**
- * Publishes an envelope on JetStream under `natsSubject` (the event type unless given), with
- * `Nats-Msg-Id` = the event id unless `msgId` says otherwise (a replay under a new message id).
+ * Publishes an envelope on JetStream under `natsSubject` (the event type unless given), signed as
+ * its source, with `Nats-Msg-Id` = the event id unless `msgId` says otherwise (a replay under a
+ * new message id).
  */
-export async function publishEnvelope(
-  nc: NatsConnection,
+export function publishEnvelope(
+  platform: TestPlatform,
   envelope: EventEnvelope,
   options: { natsSubject?: string; msgId?: string } = {},
 ): Promise<{ duplicate: boolean }> {
-  const ack = await jetstream(nc).publish(options.natsSubject ?? envelope.type, JSON.stringify(envelope), {
-    msgID: options.msgId ?? envelope.id,
-  });
-  return { duplicate: ack.duplicate };
+  return platform.publishEvent(options.natsSubject ?? envelope.type, envelope, { msgId: options.msgId });
 }
 
 /** Every durable consumer analytics reads. */

@@ -73,7 +73,7 @@ export default defineService({
   name: 'gateway',
   config: GatewayConfigSchema,
   port: 'GATEWAY_PORT',
-  auth: true,
+  auth: 'member',
   checkConfig: (config) => parseTrustedProxies(config.TRUST_PROXY).problems,
   http: (config) => ({
     corsOrigins: config.CORS_ORIGINS.split(',')

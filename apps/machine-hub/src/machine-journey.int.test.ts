@@ -250,20 +250,21 @@ describe('the machine socket refuses what it should', () => {
     machine.close();
   });
 
-  it('closes with 4401 without a valid token and 4403 for a member token', async () => {
+  it('closes with 4401 without a valid token, and for a member token (not a machine audience)', async () => {
     const none = connectMachine(platform.hubUrls[0]!, 'garbage');
     expect((await none.closed).code).toBe(4401);
     const member = await registerMember(api);
-    const wrongRole = connectMachine(platform.hubUrls[0]!, member.accessToken);
-    expect((await wrongRole.closed).code).toBe(4403);
+    const memberToken = connectMachine(platform.hubUrls[0]!, member.accessToken);
+    expect((await memberToken.closed).code).toBe(4401);
   });
 
-  it('refuses machine tokens on member routes and wrong secrets', async () => {
+  it('refuses machine tokens on member routes (their audience is the machines’) and wrong secrets', async () => {
     const { machine, machineToken, machineId } = await onlineMachine('Dumbbells');
     const asMember = await api.get('/v1/me', machineToken);
-    expect(asMember.status).toBe(403);
+    expect(asMember.status).toBe(401);
+    expect(asMember.body.code).toBe('TOKEN_INVALID');
     const live = connectLive(platform.gatewayUrl, machineToken);
-    expect((await live.closed).code).toBe(4403);
+    expect((await live.closed).code).toBe(4401);
     const wrong = await api.post('/v1/machines/token', { machineId, secret: 'x'.repeat(32) });
     expect(wrong.status).toBe(401);
     expect(wrong.body.code).toBe('INVALID_MACHINE_CREDENTIALS');

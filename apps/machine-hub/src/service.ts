@@ -18,7 +18,7 @@ export default defineService({
   checkConfig: hubConfigProblems,
   port: 'MACHINE_HUB_PORT',
   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
-  auth: true,
+  auth: 'machine',
   async context({ config, db, nc, cache, outbox, logger }): Promise<HubDeps> {
     const keyring = await loadDataKeyring({
       service: 'machine-hub',

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { jetstream } from '@nats-io/jetstream';
 import {
   identityEvents,
   machineEvents,
+  streams,
   workoutEvents,
   type EventDefinition,
   type Notification,
@@ -67,13 +67,14 @@ async function publish<E extends EventDefinition>(
   const envelope = {
     id,
     type: event.type,
-    source: 'test',
+    // Signed as the stream's owner, as its outbox relay would (consumers drop anything else).
+    source: streams.find((s) => s.name === event.stream)!.owner,
     time: new Date().toISOString(),
     subject: userId,
     dataVersion: event.dataVersion,
     data,
   };
-  await jetstream(platform.nc).publish(natsSubject, JSON.stringify(envelope), { msgID: randomUUID() });
+  await platform.publishEvent(natsSubject, envelope, { msgId: randomUUID() });
   return envelope;
 }
 

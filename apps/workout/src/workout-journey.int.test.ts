@@ -1,4 +1,5 @@
 import { jetstream } from '@nats-io/jetstream';
+import { signedEventHeaders } from '@nxg/platform';
 import {
   adminEnv,
   linkMember,
@@ -124,11 +125,13 @@ describe('a workout on a connected machine', () => {
       since: startedAt,
       expect: 1,
     });
-    await jetstream(platform.nc).publish(
-      `machines.${branchId}.${machineId}.set_completed`,
-      JSON.stringify(event),
-      { msgID: crypto.randomUUID() },
-    );
+    // Signed as machine-hub's relay signs it (an unsigned copy would be dropped, not deduplicated).
+    const again = `machines.${branchId}.${machineId}.set_completed`;
+    const payload = new TextEncoder().encode(JSON.stringify(event));
+    await jetstream(platform.nc).publish(again, payload, {
+      msgID: crypto.randomUUID(),
+      headers: signedEventHeaders(platform.busAs('machine-hub'), again, payload),
+    });
     await new Promise((r) => setTimeout(r, 1500));
     expect((await api.get('/v1/workouts/logs', member.accessToken)).body.items).toHaveLength(1);
     const logged = await readEvents(platform.nc, {

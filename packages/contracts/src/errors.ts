@@ -55,6 +55,15 @@ export const commonErrorCatalog = {
     status: 403,
     description: 'Platform admins must enrol a second factor (POST /v1/me/mfa/totp) before admin operations',
   },
+  // Service to service (NATS): never answered to a client, since the gateway's own calls are signed.
+  UNTRUSTED_CALLER: {
+    status: 401,
+    description: 'A NATS request without a valid, current signature of a platform service',
+  },
+  CALLER_NOT_ALLOWED: {
+    status: 403,
+    description: 'The calling service may not call this operation, or not for a user',
+  },
   RATE_LIMITED: { status: 429, description: 'Too many requests; wait for `Retry-After` seconds' },
   MEMBER_QUOTA_EXHAUSTED: {
     status: 429,

@@ -31,8 +31,9 @@ export interface Operation<
   /** `public`, or the roles allowed (any one of them suffices). */
   access: 'public' | readonly Role[];
   /**
-   * Internal operations (no `http`): the services allowed to call them. The serving service
-   * refuses any other caller.
+   * The services allowed to call this operation on their own behalf: for internal operations (no
+   * `http`) the only callers the serving service accepts; for role-checked ones, the services that
+   * may call without a user's context (the gateway and machine-hub vouch for users).
    */
   callers: readonly string[];
   /**

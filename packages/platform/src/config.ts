@@ -21,6 +21,11 @@ export const BaseConfig = {
   ),
   HOST: Type.String({ default: '0.0.0.0' }),
   NODE_ENV: Type.String({ default: 'development' }),
+  /**
+   * The platform's secret (32+ random bytes, hex or base64): each service signs its NATS requests,
+   * replies and events with a key derived from it. Required in production.
+   */
+  SERVICE_KEY: Type.Optional(Type.String({ secret: true })),
   /** How long a graceful stop may take before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
 };

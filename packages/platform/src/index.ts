@@ -10,6 +10,11 @@ export { migrate } from './db/migrate.ts';
 export { createWriteBatcher } from './db/write-batcher.ts';
 export { activeTrace, currentTraceparent, type TraceContext } from './bus/trace.ts';
 export { bind, callOperation, type Binding } from './bus/rpc.ts';
+export { signRequest, SIGNATURE_WINDOW_MS } from './bus/request-signature.ts';
+export { actingAs, BusIdentity, deriveServiceKey } from './bus/bus-identity.ts';
+export { messageSender, publishSigned, signedEventHeaders, signEvent } from './bus/event-signature.ts';
+export { parseServiceKey } from './bus/service-key.ts';
+export { assertRolesAllow, rolesAllow } from './access.ts';
 export { limitsFromEnv, provisionMessaging } from './bus/streams.ts';
 export { enqueueEvent, enqueueEvents, eventEnvelope, type OutboxRelay } from './bus/outbox.ts';
 export { platformMigrations } from './paths.ts';
@@ -24,7 +29,9 @@ export {
 } from './kit/define-service.ts';
 export { buildService, loadServiceConfig } from './kit/build-service.ts';
 export { decodeCursor, toPage } from './cursor.ts';
+export { tokenAudience, type TokenKind } from './auth/audience.ts';
 export type { RevocationWatch } from './auth/revocation-watch.ts';
+export { signedRevocation } from './auth/revocation-signature.ts';
 export type { Caller, TokenVerifier } from './auth/token-verifier.ts';
 export { requireUser } from './context.ts';
 export {

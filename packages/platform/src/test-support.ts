@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { NatsConnection } from '@nats-io/transport-node';
 import pino from 'pino';
+import { actingAs, BusIdentity } from './bus/bus-identity.ts';
 import { openDatabase, type Database } from './db/database.ts';
 
 /**
@@ -18,6 +20,13 @@ export const testBackends = {
 
 /** Lower-case hex, safe in database, stream, subject and consumer names. */
 export const uniqueSuffix = () => randomBytes(5).toString('hex');
+
+/** The SERVICE_KEY of this package's tests (random per test file). */
+export const testServiceKey = randomBytes(32);
+
+/** The connection signing as `service` with the test key, as the kit's connections do. */
+export const signedAs = (nc: NatsConnection, service: string): NatsConnection =>
+  actingAs(nc, new BusIdentity(testServiceKey, service));
 
 export const silentLogger = pino({ level: 'silent' });
 

@@ -2,10 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { messaging, serviceManifest } from '@nxg/contracts';
-import { inNamespace, namespace, provisionMessaging, type Namespace } from '@nxg/platform';
+import { messaging, serviceManifest, type EventEnvelope } from '@nxg/contracts';
+import {
+  actingAs,
+  BusIdentity,
+  inNamespace,
+  namespace,
+  provisionMessaging,
+  signedEventHeaders,
+  type Namespace,
+} from '@nxg/platform';
 import pg from 'pg';
 import { resolveBackends, type Backends } from './backends.ts';
 import { freePort } from './free-port.ts';
@@ -37,8 +45,24 @@ export interface TestPlatform {
   hubUrls: string[];
   /** What was started, by service name. */
   services: Record<string, RunningService[]>;
-  /** A NATS connection of the test's own, inside the platform's namespace. */
+  /**
+   * A NATS connection of the test's own, inside the platform's namespace. It holds no bus key: a
+   * service refuses its requests, as it would an intruder's.
+   */
   nc: NatsConnection;
+  /** This platform's SERVICE_KEY (random per platform), as its services were given it. */
+  serviceKey: string;
+  /** The test's connection signing as `service` would (to call operations the way a service does). */
+  busAs(service: string): NatsConnection;
+  /**
+   * Publishes an event onto its stream as its `source` service would (signed, so consumers take
+   * it). `msgId` defaults to the event id, as the outbox sets it.
+   */
+  publishEvent(
+    natsSubject: string,
+    envelope: EventEnvelope,
+    options?: { msgId?: string },
+  ): Promise<{ duplicate: boolean }>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +104,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   // production 10 GiB times every test platform running at once exhausts the server's storage.
   await provisionMessaging(nc, messaging, { limits: { TELEMETRY: { maxBytes: 64 * 2 ** 20 } } });
   const dataDir = mkdtempSync(join(tmpdir(), 'nxg-test-'));
+  const serviceKey = randomBytes(32).toString('base64');
   const replicas = { identity: 1, gateway: 1, ...options.replicas };
   const common: Record<string, string> = {
     NATS_URL: backends.natsUrl,
@@ -90,6 +115,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     LOG_LEVEL: 'warn',
     // Rate-limit counters and cached state of one test platform never meet another's.
     REDIS_PREFIX: `t${tag}:`,
+    SERVICE_KEY: serviceKey,
     ...(backends.redisUrl ? { REDIS_URL: backends.redisUrl } : {}),
     ...options.env?.all,
   };
@@ -137,6 +163,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     throw error;
   }
   const urls = (name: string) => (services[name] ?? []).map((s) => s.url);
+  const busAs = (service: string) =>
+    actingAs(nc, new BusIdentity(Buffer.from(serviceKey, 'base64'), service));
   return {
     backends,
     ns,
@@ -145,6 +173,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     hubUrls: urls('machine-hub'),
     services,
     nc,
+    serviceKey,
+    busAs,
+    async publishEvent(natsSubject, envelope, options = {}) {
+      const payload = new TextEncoder().encode(JSON.stringify(envelope));
+      const ack = await jetstream(nc).publish(natsSubject, payload, {
+        msgID: options.msgId ?? envelope.id,
+        headers: signedEventHeaders(busAs(envelope.source), natsSubject, payload),
+      });
+      return { duplicate: ack.duplicate };
+    },
     stop,
   };
 }

@@ -1,7 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { liveSubjects, MachineCloseCodes } from '@nxg/contracts';
-import type { Caller, RevocationWatch, TokenVerifier } from '@nxg/platform';
+import { messageSender, type Caller, type RevocationWatch, type TokenVerifier } from '@nxg/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { MemberSockets } from './member-sockets.ts';
@@ -92,6 +92,7 @@ export async function liveFeedPlugin(
             callback: (error, msg) => {
               if (error || socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED_BYTES)
                 return;
+              if (!messageSender(nc, msg)) return; // not from a platform service: a forgery
               socket.send(msg.string());
             },
           });

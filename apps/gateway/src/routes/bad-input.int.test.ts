@@ -1,4 +1,5 @@
-import type { Operation } from '@nxg/contracts';
+import { identity, type Operation } from '@nxg/contracts';
+import { callOperation } from '@nxg/platform';
 import { adminEnv, platformAdmin as admin, registerMember, usePlatform } from '@nxg/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../service.ts';
@@ -114,17 +115,13 @@ describe('bad input on every route gets a 4xx problem, never a 500', () => {
 
   it('the service re-checks what reaches it over NATS', async () => {
     const member = await registerMember(api);
-    const reply = await platform.nc.request(
-      'svc.identity.me.profile.update',
-      JSON.stringify({
-        ctx: { requestId: 'direct', userId: member.user.id, roles: ['member'], branchRoles: {} },
-        body: { name: 42 },
-      }),
-      { timeout: 5000 },
+    const direct = callOperation(
+      platform.busAs('gateway'),
+      identity.updateProfile,
+      { name: 42 },
+      { requestId: 'direct', userId: member.user.id, roles: ['member'], branchRoles: {} },
+      { timeoutMs: 5000 },
     );
-    expect(JSON.parse(reply.string())).toMatchObject({
-      ok: false,
-      error: { status: 400, code: 'VALIDATION_FAILED' },
-    });
+    await expect(direct).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
   });
 });

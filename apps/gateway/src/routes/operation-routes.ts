@@ -1,8 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
-import { CommonErrorCodes, type Operation, type RequestContext } from '@nxg/contracts';
+import type { Operation, RequestContext } from '@nxg/contracts';
 import {
-  AppError,
+  assertRolesAllow,
   callOperation,
   type Cache,
   currentTraceparent,
@@ -35,13 +35,6 @@ export interface OperationRouteOptions {
 
 /** `/v1/branches/{branchId}` (OpenAPI, contracts) → `/v1/branches/:branchId` (Fastify). */
 const fastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
-
-function assertAllowed(op: Operation, caller: Caller): void {
-  if (op.access === 'public') return;
-  if (!op.access.some((role) => caller.roles.includes(role))) {
-    throw new AppError(403, CommonErrorCodes.FORBIDDEN, 'Your role may not use this route');
-  }
-}
 
 /**
  * One Fastify route per contract operation: validation from its schemas, authentication and
@@ -99,7 +92,7 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
         ? undefined
         : async (request) => {
             const caller = await verifier.authenticate(request.headers.authorization);
-            assertAllowed(op, caller);
+            assertRolesAllow(op, caller.roles);
             request.caller = caller;
           },
       handler: async (request, reply) => {

@@ -1,3 +1,5 @@
+import { identity } from '@nxg/contracts';
+import { callOperation } from '@nxg/platform';
 import { registerMember, usePlatform } from '@nxg/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -37,13 +39,12 @@ describe('rate limits', () => {
 /** Logs in through identity directly (NATS), since this address has spent its auth budget. */
 async function registerMemberDespiteLimit() {
   const email = `direct-${Date.now()}@example.test`;
-  const reply = await platform.nc.request(
-    'svc.identity.register',
-    JSON.stringify({
-      ctx: { requestId: 'direct', roles: [], branchRoles: {} },
-      body: { email, username: `d${Date.now()}`, password: 'long enough password', name: 'Direct' },
-    }),
-    { timeout: 5000 },
+  const registered = await callOperation(
+    platform.busAs('gateway'),
+    identity.register,
+    { email, username: `d${Date.now()}`, password: 'long enough password', name: 'Direct' },
+    { requestId: 'direct', roles: [], branchRoles: {} },
+    { timeoutMs: 5000 },
   );
-  return { token: JSON.parse(reply.string()).data.accessToken as string };
+  return { token: registered.accessToken };
 }

@@ -1,4 +1,3 @@
-import { jetstream } from '@nats-io/jetstream';
 import { machineEvents } from '@nxg/contracts';
 import { eventEnvelope, type Database } from '@nxg/platform';
 import { adminEnv, platformAdmin, registerMember, usePlatform, waitFor, type ApiClient } from '@nxg/testing';
@@ -454,7 +453,6 @@ describe('login lockout (finding 3)', () => {
 describe('the audit log', () => {
   it('records staff actions on machines from machine-hub events, once each', async () => {
     const staff = await registerMember(api);
-    const js = jetstream(platform.nc);
     const machineId = '0190f0f0-0000-7000-8000-000000000001';
     for (const [event, kind] of [
       [machineEvents.machineSecretRotated, 'secret_rotated'],
@@ -467,7 +465,7 @@ describe('the audit log', () => {
       });
       // Delivered twice (a redelivery after a lost ack looks the same): recorded once.
       for (const msgID of [envelope.id, `${envelope.id}-again`]) {
-        await js.publish(`machines.${branchId}.${machineId}.${kind}`, JSON.stringify(envelope), { msgID });
+        await platform.publishEvent(`machines.${branchId}.${machineId}.${kind}`, envelope, { msgId: msgID });
       }
     }
     const entries = await waitFor(async () => {

@@ -18,6 +18,7 @@ export function machineTokenBindings({ issuer }: IdentityDeps): Binding[] {
         {
           bid: branchId,
         },
+        'machine',
       );
       return { accessToken: token.token, expiresIn: token.expiresIn };
     }),

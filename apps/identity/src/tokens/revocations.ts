@@ -1,13 +1,13 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { revocationBucket } from '@nxg/contracts';
-import { namespaceOf } from '@nxg/platform';
+import { namespaceOf, signedRevocation } from '@nxg/platform';
 
 /**
  * Writes revocations to the KV bucket every gateway watches: `jti.<tokenId>` for one access
  * token, `sid.<sessionId>` for every access token of a session, `usr.<userId>` {notBefore} for an
- * account's tokens signed before a role change. Entries expire with the bucket's TTL,
- * which outlives any access token.
+ * account's tokens signed before a role change; each signed by identity (the watchers take nothing
+ * else). Entries expire with the bucket's TTL, which outlives any access token.
  */
 export class RevocationList {
   private kv: Promise<KV> | undefined;
@@ -29,16 +29,20 @@ export class RevocationList {
   }
 
   async revokeToken(tokenId: string, expiresAt: number): Promise<void> {
-    await (await this.bucket()).put(`jti.${tokenId}`, JSON.stringify({ expiresAt }));
+    const key = `jti.${tokenId}`;
+    await (await this.bucket()).put(key, signedRevocation(this.nc, key, { expiresAt }));
   }
 
   /** Every access token of the account signed before `atMs` (its roles changed): `usr.<userId>`. */
   async revokeUserTokensBefore(userId: string, atMs: number): Promise<void> {
-    await (await this.bucket()).put(`usr.${userId}`, JSON.stringify({ notBefore: atMs }));
+    const key = `usr.${userId}`;
+    await (await this.bucket()).put(key, signedRevocation(this.nc, key, { notBefore: atMs }));
   }
 
   async revokeSessions(sessionIds: string[]): Promise<void> {
     const kv = await this.bucket();
-    await Promise.all(sessionIds.map((id) => kv.put(`sid.${id}`, JSON.stringify({ at: Date.now() }))));
+    await Promise.all(
+      sessionIds.map((id) => kv.put(`sid.${id}`, signedRevocation(this.nc, `sid.${id}`, { at: Date.now() }))),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { tokenAudience, type TokenKind } from '@nxg/platform';
 import { SignJWT } from 'jose';
 import type { SigningKeys } from './signing-keys.ts';
 
@@ -39,11 +40,15 @@ export class TokenIssuer {
     this.options = options;
   }
 
-  /** `extra` claims ride along, e.g. a machine token's branch (`bid`). */
+  /**
+   * `extra` claims ride along, e.g. a machine token's branch (`bid`). A machine token gets the
+   * machine audience, which only machine-hub accepts.
+   */
   async issue(
     subject: TokenSubject,
     sessionId: string,
     extra: Record<string, string> = {},
+    kind: TokenKind = 'member',
   ): Promise<AccessToken> {
     const { kid, alg, key } = this.keys.current();
     const id = randomUUID();
@@ -71,7 +76,7 @@ export class TokenIssuer {
       .setSubject(subject.id)
       .setJti(id)
       .setIssuer(this.options.issuer)
-      .setAudience(this.options.audience)
+      .setAudience(tokenAudience(this.options.audience, kind))
       .setIssuedAt()
       .setExpirationTime(`${ttlS}s`)
       .sign(key);

@@ -6,6 +6,7 @@ import {
   type MachineStatus,
   type PlannedExercise,
 } from '@nxg/contracts';
+import { publishSigned } from '@nxg/platform';
 
 export type HubCommand =
   | { type: 'linked'; linkId: string; userId: string; displayName: string; plan?: PlannedExercise[] }
@@ -18,7 +19,7 @@ export type HubCommand =
 
 /**
  * Core NATS messages that need no history: live-feed pushes to members and staff, and commands for
- * whichever hub replica holds a machine's socket.
+ * whichever hub replica holds a machine's socket. Signed, so their receivers ignore forgeries.
  */
 export class LivePublisher {
   private readonly nc: NatsConnection;
@@ -28,11 +29,16 @@ export class LivePublisher {
   }
 
   toMember(userId: string, type: LiveMessageType, data: unknown): void {
-    this.nc.publish(liveSubjects.user(userId), JSON.stringify({ type, at: new Date().toISOString(), data }));
+    publishSigned(
+      this.nc,
+      liveSubjects.user(userId),
+      JSON.stringify({ type, at: new Date().toISOString(), data }),
+    );
   }
 
   machineStatus(branchId: string, machineId: string, status: MachineStatus): void {
-    this.nc.publish(
+    publishSigned(
+      this.nc,
       liveSubjects.branch(branchId),
       JSON.stringify({
         type: 'machine.status',
@@ -43,6 +49,6 @@ export class LivePublisher {
   }
 
   command(machineId: string, command: HubCommand): void {
-    this.nc.publish(hubMachineSubject(machineId), JSON.stringify(command));
+    publishSigned(this.nc, hubMachineSubject(machineId), JSON.stringify(command));
   }
 }

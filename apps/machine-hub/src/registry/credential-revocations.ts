@@ -1,7 +1,7 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { machineSessionId, revocationBucket } from '@nxg/contracts';
-import { namespaceOf } from '@nxg/platform';
+import { namespaceOf, signedRevocation } from '@nxg/platform';
 
 /**
  * Revokes a machine's tokens of one secret generation in the revocation bucket that every gateway
@@ -27,10 +27,10 @@ export class CredentialRevocations {
 
   async revokeGeneration(machineId: string, generation: number): Promise<void> {
     const kv = await this.bucket();
-    const at = JSON.stringify({ at: Date.now() });
-    await kv.put(`sid.${machineSessionId(machineId, generation)}`, at);
+    const revoke = (key: string) => kv.put(key, signedRevocation(this.nc, key, { at: Date.now() }));
+    await revoke(`sid.${machineSessionId(machineId, generation)}`);
     // Tokens issued before generations were named carry `machine-<id>`: they belong to generation 1.
-    if (generation === 1) await kv.put(`sid.machine-${machineId}`, at);
+    if (generation === 1) await revoke(`sid.machine-${machineId}`);
   }
 }
 

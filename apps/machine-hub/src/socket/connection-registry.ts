@@ -1,6 +1,7 @@
 import type { Subscription } from '@nats-io/transport-node';
 import type { RevocationWatch } from '@nxg/platform';
 import { hubMachineSubject, MachineCloseCodes } from '@nxg/contracts';
+import { messageSender } from '@nxg/platform';
 import type { HubDeps } from '../deps.ts';
 import type { HubCommand } from '../live/live-publisher.ts';
 import { announceStatusChange } from '../linking/link-notices.ts';
@@ -55,7 +56,8 @@ export class ConnectionRegistry {
     live.command(conn.machineId, { type: 'replaced', by: instanceId });
     const subscription = nc.subscribe(hubMachineSubject(conn.machineId), {
       callback: (error, msg) => {
-        if (!error) this.command(conn, msg.json<HubCommand>());
+        // Only another hub replica may command a machine's socket (never a forged message).
+        if (!error && messageSender(nc, msg) === 'machine-hub') this.command(conn, msg.json<HubCommand>());
       },
     });
     this.connections.set(conn.machineId, { conn, subscription });

@@ -1,6 +1,6 @@
 import { jetstream } from '@nats-io/jetstream';
 import { FrameErrors, machineEvents, machineFrames, type MachineFrame } from '@nxg/contracts';
-import { describeErrors, enqueueEvent, eventEnvelope, validatorFor } from '@nxg/platform';
+import { describeErrors, enqueueEvent, eventEnvelope, signedEventHeaders, validatorFor } from '@nxg/platform';
 import type { HubDeps } from '../deps.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';
@@ -19,6 +19,7 @@ const frameMsgId = (conn: MachineConnection, frameId: string) => `${conn.machine
 export function frameHandler(deps: HubDeps) {
   const { db, live, logger, staleAfterMs, nc } = deps;
   const js = jetstream(nc);
+  const encoder = new TextEncoder();
 
   const frameAt = (frame: { ts: string | number }) => new Date(frame.ts).toISOString();
 
@@ -94,13 +95,13 @@ export function frameHandler(deps: HubDeps) {
         subject: conn.machineId,
         data,
       });
-      await js.publish(
-        machineEvents.telemetrySubject(conn.branchId, conn.machineId),
-        JSON.stringify(envelope),
-        {
-          msgID: frameMsgId(conn, frame.id),
-        },
-      );
+      const subject = machineEvents.telemetrySubject(conn.branchId, conn.machineId);
+      const payload = encoder.encode(JSON.stringify(envelope));
+      await js.publish(subject, payload, {
+        msgID: frameMsgId(conn, frame.id),
+        // Signed as the outbox relay signs, so consumers can tell it from a forgery.
+        headers: signedEventHeaders(nc, subject, payload),
+      });
       conn.ack(frame.id);
     },
 

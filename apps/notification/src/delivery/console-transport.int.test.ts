@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { jetstream } from '@nats-io/jetstream';
 import type { Notification } from '@nxg/contracts';
 import { registerMember, usePlatform, waitFor } from '@nxg/testing';
 import { v7 as uuidv7 } from 'uuid';
@@ -17,25 +16,22 @@ describe('without FCM credentials', () => {
     const token = `${randomBytes(11).toString('base64url')}:APA91b${randomBytes(100).toString('base64url')}`;
     await api.post('/v1/notifications/devices', { token, platform: 'web' }, member.accessToken);
     const userId = member.user.id;
-    await jetstream(platform.nc).publish(
-      'machines.b.m.unlinked',
-      JSON.stringify({
-        id: uuidv7(),
-        type: 'machines.unlinked',
-        source: 'test',
-        time: new Date().toISOString(),
-        subject: userId,
-        dataVersion: 1,
-        data: {
-          machineId: randomUUID(),
-          branchId: randomUUID(),
-          linkId: randomUUID(),
-          userId,
-          reason: 'heartbeat_lost',
-          at: new Date().toISOString(),
-        },
-      }),
-    );
+    await platform.publishEvent('machines.b.m.unlinked', {
+      id: uuidv7(),
+      type: 'machines.unlinked',
+      source: 'machine-hub',
+      time: new Date().toISOString(),
+      subject: userId,
+      dataVersion: 1,
+      data: {
+        machineId: randomUUID(),
+        branchId: randomUUID(),
+        linkId: randomUUID(),
+        userId,
+        reason: 'heartbeat_lost',
+        at: new Date().toISOString(),
+      },
+    });
     const item = await waitFor(async () => {
       const [first] = (await api.get('/v1/notifications', member.accessToken)).body.items as Notification[];
       return first?.push === 'sent' ? first : undefined;

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { jetstream } from '@nats-io/jetstream';
 import type { Notification } from '@nxg/contracts';
 import { readEvents, registerMember, startFcmStandIn, usePlatform, waitFor } from '@nxg/testing';
 import { v7 as uuidv7 } from 'uuid';
@@ -50,15 +49,14 @@ async function notifyMembers(count: number) {
     }
     members.push({ member, tokens });
   }
-  const js = jetstream(platform.nc);
   for (const { member } of members) {
     const userId = member.user.id;
-    await js.publish(
+    await platform.publishEvent(
       'workout.session.ended',
-      JSON.stringify({
+      {
         id: uuidv7(),
         type: 'workout.session.ended',
-        source: 'test',
+        source: 'workout',
         time: new Date().toISOString(),
         subject: userId,
         dataVersion: 1,
@@ -70,8 +68,8 @@ async function notifyMembers(count: number) {
           durationMinutes: 60,
           at: new Date().toISOString(),
         },
-      }),
-      { msgID: randomUUID() },
+      },
+      { msgId: randomUUID() },
     );
   }
   return members;

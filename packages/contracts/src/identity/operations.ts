@@ -207,6 +207,9 @@ export const getBranch = defineOperation('identity', 'branches.get', {
   summary: 'One branch, with its time zone and opening hours',
   http: { method: 'GET', path: '/v1/branches/{branchId}', status: 200 },
   access: humans,
+  // On their own behalf (no member behind it): workout's session sweep reads a branch's hours,
+  // analytics its time zone for leaderboards.
+  callers: ['workout', 'analytics'],
   params: Type.Object({ branchId: Id }, { additionalProperties: false }),
   output: Branch,
   errors: [E.BRANCH_NOT_FOUND],

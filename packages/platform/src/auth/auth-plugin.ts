@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
-import { JwksKeys } from './jwks-keys.ts';
+import { JWKS_REFRESH_MS, JwksKeys } from './jwks-keys.ts';
 import { RevocationWatch } from './revocation-watch.ts';
 import { TokenVerifier } from './token-verifier.ts';
 
@@ -16,7 +16,7 @@ const JWKS_RETRY_MS = 2000;
 /**
  * Verification of access and machine tokens for services that take them (gateway, machine-hub):
  * identity's public keys, fetched until they arrive (identity may start later; readiness says so
- * meanwhile), and the watched revocation list.
+ * meanwhile) and again every few minutes, and the watched revocation list.
  */
 export const authPlugin = fp<{ nc: NatsConnection; issuer: string; audience: string }>(
   async (app, { nc, ...options }) => {
@@ -30,6 +30,9 @@ export const authPlugin = fp<{ nc: NatsConnection; issuer: string; audience: str
       }
     };
     void load();
+    const periodic = setInterval(() => void keys.refresh().catch(() => {}), JWKS_REFRESH_MS);
+    periodic.unref();
+    app.addHook('onClose', async () => clearInterval(periodic));
     await revocations.start(nc, app.log as Logger);
     app.addHook('onClose', async () => revocations.stop());
     app.decorate('auth', { keys, revocations, verifier: new TokenVerifier(keys, revocations, options) });

@@ -6,13 +6,19 @@ import { callOperation } from '../bus/rpc.ts';
 const systemContext = () => ({ requestId: 'gateway-jwks', roles: [], branchRoles: {} });
 const REFETCH_INTERVAL_MS = 10_000;
 
+/** How often the keys are fetched again anyway, so a key identity retired stops being trusted. */
+export const JWKS_REFRESH_MS = 5 * 60_000;
+
 /**
- * Identity's public keys by `kid`, as PEM. An unknown `kid` (a rotated key) triggers one refetch,
- * at most every ten seconds, so forged kids cannot make the gateway hammer identity.
+ * Identity's public keys by `kid`, as PEM, fetched over the signed bus (only identity's answer is
+ * taken). An unknown `kid` (a rotated key) triggers one refetch, at most every ten seconds, so
+ * forged kids cannot make the gateway hammer identity; `refresh` also runs every few minutes.
  */
 export class JwksKeys {
   private keys = new Map<string, string>();
   private lastFetch = 0;
+  /** Grows each time a key disappears: verifiers drop what they cached under the old set. */
+  private retirements = 0;
   private inFlight: Promise<void> | undefined;
   private readonly nc: NatsConnection;
 
@@ -22,6 +28,10 @@ export class JwksKeys {
 
   get loaded(): boolean {
     return this.keys.size > 0;
+  }
+
+  get generation(): number {
+    return this.retirements;
   }
 
   async refresh(): Promise<void> {
@@ -37,6 +47,7 @@ export class JwksKeys {
               .toString(),
           );
         }
+        if ([...this.keys.keys()].some((kid) => !next.has(kid))) this.retirements += 1;
         this.keys = next;
         this.lastFetch = Date.now();
       } finally {

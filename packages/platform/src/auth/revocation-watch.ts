@@ -1,12 +1,15 @@
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { revocationBucket } from '@nxg/contracts';
+import { busIdentityOf } from '../bus/bus-identity.ts';
 import { namespaceOf } from '../bus/namespace.ts';
+import { isSignedRevocation } from './revocation-signature.ts';
 import type { Logger } from 'pino';
 
 /**
  * A local copy of the revocation bucket, kept current by a KV watch (which resumes by itself after
- * a reconnect). Checking a token is then a map lookup, not a network round trip.
+ * a reconnect). Checking a token is then a map lookup, not a network round trip. Only entries
+ * identity signed are taken, and none is ever lifted before it lapses.
  */
 export class RevocationWatch {
   private readonly revoked = new Map<string, number>();
@@ -43,6 +46,8 @@ export class RevocationWatch {
   }
 
   async start(nc: NatsConnection, logger: Logger): Promise<void> {
+    const identity = busIdentityOf(nc);
+    if (!identity) throw new Error('the revocation watch needs a connection with a bus identity');
     const kv = await new Kvm(nc).open(namespaceOf(nc).bucket(revocationBucket.bucket));
     const status = await kv.status();
     if (status.values === 0) this.ready = true;
@@ -50,8 +55,13 @@ export class RevocationWatch {
     this.stopWatch = () => entries.stop();
     void (async () => {
       for await (const entry of entries) {
-        if (entry.operation === 'PUT') this.add(entry.key, parseValue(entry.string()));
-        else this.forget(entry.key);
+        // Only entries signed by their revoker count. Deletes are ignored: nobody may lift a
+        // revocation (entries lapse with the bucket's TTL, and the sweep below forgets them here too).
+        if (entry.operation === 'PUT') {
+          const value = entry.string();
+          if (isSignedRevocation(identity, entry.key, value)) this.add(entry.key, parseValue(value));
+          else logger.warn({ key: entry.key }, 'revocation entry not signed by its revoker; ignored');
+        }
         if (entry.delta === 0) this.ready = true;
       }
     })().catch((err: unknown) => logger.error({ err }, 'revocation watch ended'));

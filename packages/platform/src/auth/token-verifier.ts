@@ -45,24 +45,32 @@ const unauthenticated = (
  * they expire: an RS256 check per request would cap the gateway far below its target.
  */
 export class TokenVerifier {
-  private readonly verify: (token: string) => Promise<AccessClaims>;
+  private verify: (token: string) => Promise<AccessClaims>;
   private readonly revocations: RevocationWatch;
+  private readonly keys: JwksKeys;
+  private readonly build: () => (token: string) => Promise<AccessClaims>;
+  private generation: number;
 
   constructor(keys: JwksKeys, revocations: RevocationWatch, options: { issuer: string; audience: string }) {
     this.revocations = revocations;
-    this.verify = createVerifier({
-      key: async (decoded: { header: { kid?: string } }) => {
-        const pem = await keys.get(decoded.header.kid);
-        if (!pem) throw new Error('unknown signing key');
-        return pem;
-      },
-      algorithms: ['RS256', 'ES256'],
-      allowedIss: options.issuer,
-      allowedAud: options.audience,
-      requiredClaims: ['sub', 'jti', 'sid', 'exp'],
-      cache: 10_000,
-      cacheTTL: 15 * 60_000,
-    }) as (token: string) => Promise<AccessClaims>;
+    this.keys = keys;
+    this.build = () =>
+      createVerifier({
+        key: async (decoded: { header: { kid?: string } }) => {
+          const pem = await keys.get(decoded.header.kid);
+          if (!pem) throw new Error('unknown signing key');
+          return pem;
+        },
+        algorithms: ['RS256', 'ES256'],
+        allowedIss: options.issuer,
+        allowedAud: options.audience,
+        // fast-jwt checks iss and aud only when present: a token must carry both.
+        requiredClaims: ['sub', 'jti', 'sid', 'exp', 'iss', 'aud'],
+        cache: 10_000,
+        cacheTTL: 15 * 60_000,
+      }) as (token: string) => Promise<AccessClaims>;
+    this.verify = this.build();
+    this.generation = keys.generation;
   }
 
   /** The caller behind an `Authorization: Bearer` value, or a 401 that says why not. */
@@ -78,6 +86,11 @@ export class TokenVerifier {
 
   async authenticateToken(token: string): Promise<Caller> {
     let claims: AccessClaims;
+    if (this.keys.generation !== this.generation) {
+      // A signing key was retired: tokens verified with it must not stay trusted from the cache.
+      this.generation = this.keys.generation;
+      this.verify = this.build();
+    }
     try {
       claims = await this.verify(token);
     } catch (error) {

@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { bindBusIdentity, type BusIdentity } from './bus-identity.ts';
 import { inNamespace, namespace, type Namespace } from './namespace.ts';
 
 export interface Bus {
@@ -18,6 +19,8 @@ export async function connectBus(options: {
   logger: Logger;
   /** NATS_PREFIX: the namespace of subjects, streams and buckets (empty in production). */
   prefix?: string;
+  /** Who this service is on the bus: what it sends is signed with it (see rpc.ts). */
+  identity: BusIdentity;
 }): Promise<Bus> {
   const { logger } = options;
   const nc = await connect({
@@ -48,7 +51,7 @@ export async function connectBus(options: {
   })();
   const ns = namespace(options.prefix);
   return {
-    nc: inNamespace(nc, ns),
+    nc: bindBusIdentity(inNamespace(nc, ns), options.identity),
     ns,
     isConnected: () => connected && !nc.isClosed(),
     async drain() {

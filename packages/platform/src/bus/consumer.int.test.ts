@@ -12,8 +12,10 @@ import Type from 'typebox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
 import { startTelemetry } from '../telemetry.ts';
-import { silentLogger, testBackends, uniqueSuffix } from '../test-support.ts';
+import { signedAs, silentLogger, testBackends, testServiceKey, uniqueSuffix } from '../test-support.ts';
+import { BusIdentity } from './bus-identity.ts';
 import { PermanentFailure, runConsumer, type ConsumerRunner } from './consumer.ts';
+import { signEvent } from './event-signature.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5_000) => {
@@ -49,7 +51,9 @@ const envelope = (data: unknown, type = pointsAwarded.type) => ({
 describe('runConsumer on a durable JetStream consumer', () => {
   let nc: NatsConnection;
   let jsm: JetStreamManager;
-  let js: JetStreamClient;
+  /** Publishes as the outbox relay of `consumer-test` (the envelopes' source) would: signed. */
+  let js: Pick<JetStreamClient, 'publish'>;
+  let unsigned: JetStreamClient;
   let caseNo = 0;
   const runners: ConsumerRunner[] = [];
 
@@ -110,9 +114,20 @@ describe('runConsumer on a durable JetStream consumer', () => {
 
   beforeAll(async () => {
     startTelemetry('consumer-test', {});
-    nc = await connect({ servers: testBackends.natsUrl });
+    nc = signedAs(await connect({ servers: testBackends.natsUrl }), 'consumer-test');
     jsm = await jetstreamManager(nc);
-    js = jetstream(nc);
+    unsigned = jetstream(nc);
+    const source = new BusIdentity(testServiceKey, 'consumer-test');
+    js = {
+      publish: (subject, payload, options) => {
+        const bytes =
+          typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload ?? new Uint8Array());
+        return unsigned.publish(subject, bytes, {
+          ...options,
+          headers: signEvent(source, subject, bytes, options?.headers),
+        });
+      },
+    };
     await jsm.streams.add({ name: streamName, subjects: [`${prefix}.>`] });
   });
 
@@ -150,6 +165,35 @@ describe('runConsumer on a durable JetStream consumer', () => {
     await until('the consumer to settle', () => settled(consumer, 1));
     expect(terminations).toEqual([{ seq, deliveries: 1 }]);
     expect(calls).toBe(0);
+  });
+
+  it('drops, unhandled, an event not signed by the service its source names', async () => {
+    const consumer = await newConsumer();
+    const terminations = await watchTerminations(consumer);
+    const handled: Envelope[] = [];
+    await start(consumer, async (event) => {
+      handled.push(event);
+    });
+    const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    // Published by a NATS client without the key.
+    await unsigned.publish(consumer.subject, JSON.stringify(envelope({ userId: 'forged', points: 100 })));
+    // Signed by a real service, but not the one the envelope says it comes from.
+    const intruder = new BusIdentity(testServiceKey, 'workout');
+    const claimed = encode(envelope({ userId: 'claimed', points: 100 }));
+    await unsigned.publish(consumer.subject, claimed, {
+      headers: signEvent(intruder, consumer.subject, claimed),
+    });
+    // Signed by the source, then changed.
+    const source = new BusIdentity(testServiceKey, 'consumer-test');
+    const original = encode(envelope({ userId: 'user-1', points: 1 }));
+    await unsigned.publish(consumer.subject, encode(envelope({ userId: 'user-1', points: 1000 })), {
+      headers: signEvent(source, consumer.subject, original),
+    });
+    // And one genuine event after them.
+    await js.publish(consumer.subject, JSON.stringify(envelope({ userId: 'user-1', points: 2 })));
+    await until('the consumer to settle', () => settled(consumer, 4));
+    expect(handled.map((e) => e.data)).toEqual([{ userId: 'user-1', points: 2 }]);
+    expect(terminations).toEqual([]);
   });
 
   it('terminates an event that fails its schema or is of another type, without calling the handler', async () => {

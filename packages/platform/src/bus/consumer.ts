@@ -5,6 +5,8 @@ import type { Static } from 'typebox';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { validatorFor } from '../validation.ts';
+import { busIdentityOf } from './bus-identity.ts';
+import { eventSigner } from './event-signature.ts';
 import { namespaceOf } from './namespace.ts';
 import { contextFromHeaders, inSpan, SpanKind } from './trace.ts';
 
@@ -29,6 +31,7 @@ export interface ConsumerOptions<E extends EventDefinition> {
 /**
  * Runs a provisioned durable consumer: acks what was handled, terms what can never be handled
  * (not JSON, not the declared schema, a PermanentFailure), naks with a delay what failed for now.
+ * An event not signed by the service its `source` names is dropped unhandled (acked, logged).
  * Terms carry no reason (the log has it): NATS 2.9 ignores a `+TERM` with a reason, so the
  * message would come back until max_deliver.
  */
@@ -37,12 +40,22 @@ export async function runConsumer<E extends EventDefinition>(
   options: ConsumerOptions<E>,
 ): Promise<ConsumerRunner> {
   const { consumer, event, handle, logger } = options;
+  const identity = busIdentityOf(nc);
+  if (!identity)
+    throw new Error('runConsumer needs a connection with a bus identity (buildService gives one)');
   const check = validatorFor(event.data);
   const js = jetstream(nc);
   const source = await js.consumers.get(namespaceOf(nc).stream(consumer.stream), consumer.durable);
   const messages: ConsumerMessages = await source.consume({ max_messages: 64 });
   const done = (async () => {
     for await (const msg of messages) {
+      const signer = eventSigner(nc, identity, msg);
+      if (!signer) {
+        // Not from a platform service: dropped (acked, so it is not offered again), never handled.
+        logger.warn({ consumer: consumer.durable, seq: msg.seq }, 'event without a valid signature; dropped');
+        msg.ack();
+        continue;
+      }
       let envelope: EventEnvelope<Static<E['data']>>;
       try {
         envelope = msg.json();
@@ -57,6 +70,14 @@ export async function runConsumer<E extends EventDefinition>(
           'event fails its schema; terminated',
         );
         msg.term();
+        continue;
+      }
+      if (envelope.source !== signer) {
+        logger.warn(
+          { consumer: consumer.durable, seq: msg.seq, signer, source: envelope.source },
+          'event signed by another service than its source; dropped',
+        );
+        msg.ack();
         continue;
       }
       try {

@@ -33,6 +33,11 @@ const root = namespace();
 /** The namespace a connection was opened in (the root for a plain connection). */
 export const namespaceOf = (nc: NatsConnection): Namespace => namespaces.get(nc) ?? root;
 
+/** A view of `nc` (a proxy of it) stays in `nc`'s namespace. */
+export function adoptNamespace(view: NatsConnection, nc: NatsConnection): void {
+  namespaces.set(view, namespaceOf(nc));
+}
+
 /**
  * The connection as seen from inside a namespace: every subject it publishes, requests or
  * subscribes to is put under the prefix, so services and JetStream clients built on it need not

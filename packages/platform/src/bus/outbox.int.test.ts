@@ -11,10 +11,11 @@ import { platformMigrations } from '../paths.ts';
 import { startTelemetry } from '../telemetry.ts';
 import {
   openTestDatabase,
+  signedAs,
   silentLogger,
   testBackends,
-  uniqueSuffix,
   type TestDatabase,
+  uniqueSuffix,
 } from '../test-support.ts';
 import { enqueueEvent, startOutboxRelay, type OutboxRelay, type RelayOptions } from './outbox.ts';
 
@@ -85,7 +86,7 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
     on: Database = db,
     options: Partial<Pick<RelayOptions, 'intervalMs' | 'batchSize' | 'retry' | 'logger'>> = {},
   ) => {
-    const conn = await connect({ servers: testBackends.natsUrl });
+    const conn = signedAs(await connect({ servers: testBackends.natsUrl }), 'outbox-test');
     connections.push(conn);
     const started = startOutboxRelay({ db: on, nc: conn, logger: silentLogger, intervalMs: 20, ...options });
     relays.push(started);

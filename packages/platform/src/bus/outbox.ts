@@ -14,6 +14,8 @@ import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Queryable } from '../db/database.ts';
 import { validatorFor } from '../validation.ts';
+import { busIdentityOf } from './bus-identity.ts';
+import { signEvent } from './event-signature.ts';
 
 export interface PendingEvent<E extends EventDefinition> {
   event: E;
@@ -171,7 +173,11 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  */
 export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const { db, nc, logger } = options;
+  const identity = busIdentityOf(nc);
+  if (!identity)
+    throw new Error('the outbox relay needs a connection with a bus identity (buildService gives one)');
   const js = jetstream(nc);
+  const encoder = new TextEncoder();
   const intervalMs = options.intervalMs ?? 500;
   const batchSize = options.batchSize ?? 200;
   const retentionHours = options.retentionHours ?? 24 * 7;
@@ -186,7 +192,10 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const publish = (row: OutboxRow) => {
     const h = natsHeaders();
     for (const [key, value] of Object.entries(row.headers ?? {})) h.set(key, value);
-    return js.publish(row.subject, row.payload, { msgID: row.msg_id ?? row.id, headers: h });
+    // Signed as the service that relays it (its source), so consumers can tell it from a forgery.
+    const payload = encoder.encode(row.payload);
+    signEvent(identity, row.subject, payload, h);
+    return js.publish(row.subject, payload, { msgID: row.msg_id ?? row.id, headers: h });
   };
 
   /** One batch: resolves with how many rows it claimed and published, and a failure of the bus if any. */

@@ -3,7 +3,9 @@ import { defineOperation, type RequestContext } from '@nxg/contracts';
 import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
-import { silentLogger, testBackends, uniqueSuffix } from '../test-support.ts';
+import { signedAs, silentLogger, testBackends, testServiceKey, uniqueSuffix } from '../test-support.ts';
+import { BusIdentity } from './bus-identity.ts';
+import { signRequest } from './request-signature.ts';
 import { bind, callOperation, serveOperations, type ServedOperations } from './rpc.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,8 +79,9 @@ describe('NATS request/reply operations', () => {
   let echoCalls = 0;
 
   beforeAll(async () => {
-    serverNc = await connect({ servers: testBackends.natsUrl });
-    callerNc = await connect({ servers: testBackends.natsUrl });
+    serverNc = signedAs(await connect({ servers: testBackends.natsUrl }), service);
+    // The gateway: the service that may send a member's context.
+    callerNc = signedAs(await connect({ servers: testBackends.natsUrl }), 'gateway');
     served = serveOperations(
       serverNc,
       [
@@ -173,20 +176,30 @@ describe('NATS request/reply operations', () => {
     expect(performance.now() - started).toBeLessThan(900);
   });
 
-  it('replies 400 to a request that is not JSON, and to one without a context', async () => {
-    const notJson = await callerNc.request(echo.subject, 'this is {not json', { timeout: 2_000 });
-    expect(notJson.json()).toEqual({
+  it('replies 400 to a signed request that is not JSON, and to one without a context', async () => {
+    const gateway = new BusIdentity(testServiceKey, 'gateway');
+    const send = async (text: string) => {
+      const payload = new TextEncoder().encode(text);
+      const headers = signRequest(gateway, echo.subject, payload);
+      return (await callerNc.request(echo.subject, payload, { timeout: 2_000, headers })).json();
+    };
+    expect(await send('this is {not json')).toEqual({
       ok: false,
       error: expect.objectContaining({ status: 400, code: 'MALFORMED_JSON' }),
     });
-
-    const noContext = await callerNc.request(echo.subject, JSON.stringify({ body: { text: 'hi' } }), {
-      timeout: 2_000,
-    });
-    expect(noContext.json()).toEqual({
+    expect(await send(JSON.stringify({ body: { text: 'hi' } }))).toEqual({
       ok: false,
       error: expect.objectContaining({ status: 400, code: 'VALIDATION_FAILED' }),
     });
+  });
+
+  it('fails a call in flight with 503 when its own connection closes, without waiting for the timeout', async () => {
+    const closing = signedAs(await connect({ servers: testBackends.natsUrl }), 'gateway');
+    const call = callOperation(closing, slow, { ms: 1_000 }, ctx(), { timeoutMs: 20_000 });
+    await sleep(100);
+    await closing.close();
+    const error = await failure(call);
+    expect(error).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
   });
 
   it('shares the calls between replicas of the service', async () => {
@@ -198,7 +211,11 @@ describe('NATS request/reply operations', () => {
       output: Type.Object({ replica: Type.String() }),
     });
     const replicas = ['a', 'b'].map((replica) =>
-      serveOperations(serverNc, [bind(whoami, async () => ({ replica }))], silentLogger),
+      serveOperations(
+        signedAs(serverNc, shareService),
+        [bind(whoami, async () => ({ replica }))],
+        silentLogger,
+      ),
     );
     try {
       await serverNc.flush();
@@ -219,10 +236,10 @@ describe('NATS request/reply operations', () => {
 
 describe('stopping served operations', () => {
   it('answers the request in flight before stop() resolves, then takes no more', async () => {
-    const nc = await connect({ servers: testBackends.natsUrl });
-    const caller = await connect({ servers: testBackends.natsUrl });
+    const stopService = `rpcstop${uniqueSuffix()}`;
+    const nc = signedAs(await connect({ servers: testBackends.natsUrl }), stopService);
+    const caller = signedAs(await connect({ servers: testBackends.natsUrl }), 'gateway');
     try {
-      const stopService = `rpcstop${uniqueSuffix()}`;
       const work = defineOperation(stopService, 'work', {
         summary: 'Takes a moment',
         http,

@@ -11,8 +11,12 @@ import {
   type RequestEnvelope,
 } from '@nxg/contracts';
 import type { Logger } from 'pino';
+import { authorizeCall } from '../access.ts';
 import { AppError, internalError, validationError } from '../errors.ts';
 import { describeErrors, validatorFor } from '../validation.ts';
+import { busIdentityOf, CALLER_HEADER, SIGNATURE_HEADER, type BusIdentity } from './bus-identity.ts';
+import { NoRespondersError, replyInboxOf } from './reply-inbox.ts';
+import { replySignedBy, signReply, signRequest, verifiedCaller } from './request-signature.ts';
 import { contextFromHeaders, inSpan, SpanKind, traceHeaders } from './trace.ts';
 
 export type OperationHandler<Op extends Operation> = (
@@ -36,9 +40,17 @@ const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
 
 /**
  * Subscribes each operation on its subject in the service's queue group, so replicas share the
- * load. Input is checked against the contract; errors become `{ ok: false, error }` replies.
+ * load. Only requests signed by a platform service are handled, and each operation's access is
+ * checked here as well as in the gateway (see `authorizeCall`). Input is checked against the
+ * contract; errors become `{ ok: false, error }` replies, which are signed like any other.
  */
 export function serveOperations(nc: NatsConnection, bindings: Binding[], logger: Logger): ServedOperations {
+  const identity = busIdentityOf(nc);
+  if (!identity)
+    throw new Error('serveOperations needs a connection with a bus identity (buildService gives one)');
+  const foreign = bindings.find(({ op }) => op.service !== identity.service);
+  if (foreign)
+    throw new Error(`${identity.service} cannot serve ${foreign.op.name}: its replies would not be trusted`);
   const inFlight = new Set<Promise<void>>();
   const subscriptions: Subscription[] = bindings.map(({ op, handle }) => {
     const check = validatorFor(operationInputSchema(op));
@@ -49,7 +61,7 @@ export function serveOperations(nc: NatsConnection, bindings: Binding[], logger:
           logger.error({ err: error, subject: op.subject }, 'subscription failed');
           return;
         }
-        const work = answer(msg, op, check, handle, logger);
+        const work = answer(msg, op, check, handle, identity, logger);
         inFlight.add(work);
         void work.finally(() => inFlight.delete(work));
       },
@@ -73,13 +85,16 @@ async function answer(
   op: Operation,
   check: ReturnType<typeof validatorFor>,
   handle: Binding['handle'],
+  identity: BusIdentity,
   logger: Logger,
 ): Promise<void> {
   let reply: ReplyEnvelope;
   let requestId = 'unknown';
   try {
+    const caller = verifiedCaller(identity, op.subject, msg);
     const envelope = parseEnvelope(msg);
     requestId = envelope.ctx.requestId;
+    authorizeCall(op, caller, envelope.ctx);
     const body = envelope.body ?? {};
     if (!check.Check(body)) throw validationError(describeErrors(check.Errors(body)));
     const data = await inSpan(op.subject, SpanKind.SERVER, contextFromHeaders(msg.headers), () =>
@@ -90,9 +105,19 @@ async function answer(
     const appError = error instanceof AppError ? error : (dataError(error) ?? internalError(error));
     if (appError.status >= 500)
       logger.error({ err: error, operation: op.name, requestId }, 'operation failed');
+    else if (
+      appError.code === CommonErrorCodes.UNTRUSTED_CALLER ||
+      appError.code === CommonErrorCodes.CALLER_NOT_ALLOWED
+    )
+      logger.warn(
+        { operation: op.name, caller: msg.headers?.get(CALLER_HEADER), reason: appError.message },
+        'NATS request refused',
+      );
     reply = { ok: false, error: appError.toBody() };
   }
-  if (msg.reply) msg.respond(encode(reply));
+  if (!msg.reply) return;
+  const payload = encode(reply);
+  msg.respond(payload, { headers: signReply(identity, op.subject, msg, payload) });
 }
 
 /** PostgreSQL's class 22 (bad data: malformed uuid, date out of range) comes from input: a 400, not a 500. */
@@ -115,7 +140,10 @@ function parseEnvelope(msg: Msg): RequestEnvelope {
     !envelope ||
     typeof envelope.ctx !== 'object' ||
     envelope.ctx === null ||
-    typeof envelope.ctx.requestId !== 'string'
+    typeof envelope.ctx.requestId !== 'string' ||
+    !Array.isArray(envelope.ctx.roles) ||
+    typeof envelope.ctx.branchRoles !== 'object' ||
+    envelope.ctx.branchRoles === null
   ) {
     throw new AppError(400, CommonErrorCodes.VALIDATION_FAILED, 'The request envelope has no context');
   }
@@ -127,8 +155,10 @@ export interface CallOptions {
 }
 
 /**
- * Calls an operation over NATS. Throws AppError: the service's own error, 503 SERVICE_UNAVAILABLE
- * when nobody serves the subject, 504 UPSTREAM_TIMEOUT when nobody answers in time.
+ * Calls an operation over NATS, signed as the connection's service. Only a reply signed by
+ * `op.service` for this very request is taken: any other answer (a rogue responder's) is ignored
+ * while the real one is awaited. Throws AppError: the service's own error, 503 SERVICE_UNAVAILABLE
+ * when nobody serves the subject, 504 UPSTREAM_TIMEOUT when no accepted answer comes in time.
  */
 export async function callOperation<Op extends Operation>(
   nc: NatsConnection,
@@ -137,27 +167,28 @@ export async function callOperation<Op extends Operation>(
   ctx: RequestContext,
   options: CallOptions,
 ): Promise<OperationOutput<Op>> {
-  let msg: Msg;
-  // No trace to carry (the caller sent none): no header block for NATS and the service to parse.
-  const headers = traceHeaders(context.active());
+  const identity = busIdentityOf(nc);
+  if (!identity)
+    throw new Error('callOperation needs a connection with a bus identity (buildService gives one)');
+  const payload = encode({ ctx, body } satisfies RequestEnvelope);
+  const headers = signRequest(identity, op.subject, payload, traceHeaders(context.active()));
+  const requestSignature = headers.get(SIGNATURE_HEADER);
+  let reply: ReplyEnvelope<OperationOutput<Op>>;
   try {
-    msg = await nc.request(op.subject, encode({ ctx, body } satisfies RequestEnvelope), {
-      timeout: options.timeoutMs,
-      ...(headers.keys().length > 0 ? { headers } : {}),
+    reply = await replyInboxOf(nc).request(op.subject, payload, headers, options.timeoutMs, (msg) => {
+      if (!replySignedBy(identity, op.service, op.subject, requestSignature, msg)) return undefined;
+      return JSON.parse(msg.string()) as ReplyEnvelope<OperationOutput<Op>>;
     });
   } catch (error) {
     throw transportError(op, error);
   }
-  const reply = JSON.parse(msg.string()) as ReplyEnvelope<OperationOutput<Op>>;
   if (reply.ok) return reply.data;
   throw AppError.fromBody(reply.error);
 }
 
 function transportError(op: Operation, error: unknown): AppError {
-  const e = error as { name?: string; isNoResponders?: () => boolean; cause?: { name?: string } };
-  const noResponders =
-    e.name === 'NoRespondersError' || e.cause?.name === 'NoRespondersError' || e.isNoResponders?.() === true;
-  if (noResponders) {
+  const e = error as { name?: string };
+  if (error instanceof NoRespondersError) {
     return new AppError(
       503,
       CommonErrorCodes.SERVICE_UNAVAILABLE,
@@ -168,7 +199,7 @@ function transportError(op: Operation, error: unknown): AppError {
       },
     );
   }
-  if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') {
+  if (e.name === 'TimeoutError') {
     return new AppError(
       504,
       CommonErrorCodes.UPSTREAM_TIMEOUT,

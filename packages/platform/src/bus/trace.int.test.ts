@@ -4,7 +4,7 @@ import { defineOperation } from '@nxg/contracts';
 import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelemetry, type Telemetry } from '../telemetry.ts';
-import { silentLogger, testBackends, uniqueSuffix } from '../test-support.ts';
+import { signedAs, silentLogger, testBackends, uniqueSuffix } from '../test-support.ts';
 import { bind, callOperation, serveOperations, type ServedOperations } from './rpc.ts';
 import { contextFromHeaders, currentTraceparent, traceHeaders } from './trace.ts';
 
@@ -29,8 +29,8 @@ describe('trace context across NATS (W3C propagator, no exporter)', () => {
 
   beforeAll(async () => {
     telemetry = startTelemetry('platform-test', {});
-    serverNc = await connect({ servers: testBackends.natsUrl });
-    callerNc = await connect({ servers: testBackends.natsUrl });
+    serverNc = signedAs(await connect({ servers: testBackends.natsUrl }), seen.service);
+    callerNc = signedAs(await connect({ servers: testBackends.natsUrl }), 'gateway');
     served = serveOperations(
       serverNc,
       [

@@ -9,8 +9,16 @@ import { enqueueEvent, type OutboxRelay } from '../bus/outbox.ts';
 import type { Database } from '../db/database.ts';
 import { bind, callOperation } from '../bus/rpc.ts';
 import { provisionMessaging } from '../bus/streams.ts';
-import { BaseConfig } from '../config.ts';
-import { dropDatabase, silentLogger, tempDir, testBackends, uniqueSuffix } from '../test-support.ts';
+import { BaseConfig, ConfigError } from '../config.ts';
+import {
+  dropDatabase,
+  signedAs,
+  silentLogger,
+  tempDir,
+  testBackends,
+  testServiceKey,
+  uniqueSuffix,
+} from '../test-support.ts';
 import { buildService, loadServiceConfig } from './build-service.ts';
 import { consume, defineFeature, defineService } from './define-service.ts';
 
@@ -40,6 +48,7 @@ const consumer: ConsumerDefinition = {
 };
 const addNote = defineOperation('kit-demo', 'notes.add', {
   summary: 'add a note',
+  http: { method: 'POST', path: '/notes', status: 201 },
   access: ['member'],
   body: Type.Object({ text: Type.String(), slowMs: Type.Optional(Type.Integer()) }),
   output: Type.Object({ noteId: Type.Integer() }),
@@ -92,7 +101,8 @@ describe('a service declared with defineService', () => {
   let migrations: string;
 
   beforeAll(async () => {
-    nc = inNamespace(await connect({ servers: testBackends.natsUrl }), ns);
+    // The gateway's side of the bus: it may send a member's context.
+    nc = signedAs(inNamespace(await connect({ servers: testBackends.natsUrl }), ns), 'gateway');
     await provisionMessaging(nc, { streams: [stream], consumers: [consumer], buckets: [] });
     migrations = join(await tempDir('kit-migrations-'), 'sql');
     await mkdir(migrations);
@@ -112,6 +122,7 @@ describe('a service declared with defineService', () => {
     const config = loadServiceConfig(definition, {
       NATS_URL: testBackends.natsUrl,
       NATS_PREFIX: ns.prefix,
+      SERVICE_KEY: testServiceKey.toString('hex'),
       DATA_DIR: await tempDir('kit-data-'),
       ...(testBackends.databaseUrl
         ? { DATABASE_URL: testBackends.databaseUrl, DATABASE_NAME: `nxg_kit_demo_${sfx}` }
@@ -130,6 +141,8 @@ describe('a service declared with defineService', () => {
       if (seen.length === 0) await sleep(50);
     }
     expect(seen).toEqual([{ source: 'kit-demo' }]);
+    // The job runs on its interval: give it the time for a second run (the event path above may be quicker).
+    for (let i = 0; i < 100 && jobRuns.length < 2; i++) await sleep(20);
     expect(jobRuns.length).toBeGreaterThanOrEqual(2);
 
     // A request in flight when the stop begins is still answered; then nothing more runs.
@@ -149,5 +162,14 @@ describe('a service declared with defineService', () => {
 
   it('refuses a configuration the schema rejects, naming the variable', () => {
     expect(() => loadServiceConfig(demoService(migrations, []), { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('refuses to start in production without a SERVICE_KEY, or with one too short', () => {
+    const definition = demoService(migrations, []);
+    expect(() => loadServiceConfig(definition, { NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadServiceConfig(definition, { NODE_ENV: 'production' })).toThrow(/SERVICE_KEY/);
+    expect(() => loadServiceConfig(definition, { SERVICE_KEY: 'c2hvcnQ=' })).toThrow(/SERVICE_KEY/);
+    const key = testServiceKey.toString('base64');
+    expect(loadServiceConfig(definition, { NODE_ENV: 'production', SERVICE_KEY: key }).SERVICE_KEY).toBe(key);
   });
 });

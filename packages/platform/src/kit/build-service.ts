@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Static, TObject, TProperties } from 'typebox';
+import { tokenAudience } from '../auth/audience.ts';
 import { authPlugin } from '../auth/auth-plugin.ts';
 import { requireAdminMfa } from '../auth/step-up.ts';
+import { BusIdentity } from '../bus/bus-identity.ts';
 import { connectBus, type Bus } from '../bus/connection.ts';
 import { runConsumer, type ConsumerRunner } from '../bus/consumer.ts';
 import { startOutboxRelay, type OutboxRelay } from '../bus/outbox.ts';
 import { serveOperations, type ServedOperations } from '../bus/rpc.ts';
+import { serviceKeyFrom } from '../bus/service-key.ts';
 import { createCache, type Cache } from '../cache.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
@@ -30,10 +33,13 @@ export function loadServiceConfig<P extends TProperties, D>(
   env: Record<string, string | undefined> = process.env,
 ): Static<TObject<P>> & ServiceConfig {
   const config = loadConfig(definition.config, env) as Static<TObject<P>> & ServiceConfig;
+  serviceKeyFrom(config); // a ConfigError now (exit 78) if production has none or a bad one
   const problems = definition.checkConfig?.(config) ?? [];
   if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }
+
+let warnedOfDevelopmentKey = false;
 
 const paused: OutboxRelay = { kick() {}, flush: async () => 0, stop: async () => {} };
 
@@ -104,11 +110,17 @@ export function buildService<P extends TProperties, D>(
       ]);
       if (applied.length) logger.info({ applied }, 'migrations applied');
     }
+    const serviceKey = serviceKeyFrom(config, () => {
+      if (!warnedOfDevelopmentKey)
+        logger.warn('SERVICE_KEY not set: using the development key (never in production)');
+      warnedOfDevelopmentKey = true;
+    });
     bus = await connectBus({
       url: config.NATS_URL,
       name: definition.name,
       logger,
       prefix: config.NATS_PREFIX,
+      identity: new BusIdentity(serviceKey, definition.name),
     });
     cache = createCache({ url: config.REDIS_URL, prefix: `${config.REDIS_PREFIX}${definition.name}:` });
     if (db) {
@@ -121,7 +133,7 @@ export function buildService<P extends TProperties, D>(
     void app.register(authPlugin, () => ({
       nc: bus!.nc,
       issuer: cfg.JWT_ISSUER ?? '',
-      audience: cfg.JWT_AUDIENCE ?? '',
+      audience: tokenAudience(cfg.JWT_AUDIENCE ?? '', definition.auth!),
     }));
   }
   void app.register(async function health(scope) {

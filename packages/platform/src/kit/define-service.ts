@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Static, TObject, TProperties } from 'typebox';
 import type { Bus } from '../bus/connection.ts';
 import type { OutboxRelay } from '../bus/outbox.ts';
+import type { TokenKind } from '../auth/audience.ts';
 import type { Binding } from '../bus/rpc.ts';
 import type { Cache } from '../cache.ts';
 import type { BaseConfig } from '../config.ts';
@@ -82,8 +83,11 @@ export interface ServiceDefinition<P extends TProperties = TProperties, D = unkn
   port: keyof P & string;
   /** Directory of SQL migrations; a service with migrations gets a database and an outbox relay. */
   migrations?: string;
-  /** Verifies access and machine tokens (identity's JWKS and the revocation watch). */
-  auth?: boolean;
+  /**
+   * Verifies tokens of this kind (identity's JWKS and the revocation watch): members' (the
+   * gateway) or machines' (machine-hub). Their audiences differ, so neither takes the other's.
+   */
+  auth?: TokenKind;
   /** HTTP server options taken from configuration (CORS, body limit, proxies). */
   http?: (config: Static<TObject<P>>) => Omit<HttpServerOptions, 'logger'>;
   /** Builds what the features work with, once the infrastructure is up. */
