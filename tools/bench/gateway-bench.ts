@@ -412,6 +412,10 @@ async function benchPlatform(): Promise<Measurement[]> {
         BENCH_SUBJECT: platform.ns.subject(identity.getMe.subject),
         BENCH_QUEUE: identity.getMe.service,
         BENCH_REPLY: JSON.stringify({ ok: true, data: JSON.parse(body) as unknown }),
+        // Signed as identity signs its replies: the gateway takes no other.
+        SERVICE_KEY: platform.serviceKey,
+        BENCH_SIGN_AS: identity.getMe.service,
+        BENCH_SIGN_SUBJECT: identity.getMe.subject,
       },
     ]);
     await expectOk(url, headers);

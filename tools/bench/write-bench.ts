@@ -578,6 +578,9 @@ async function benchWrites(): Promise<Measurement[]> {
         NATS_URL: platform.backends.natsUrl,
         BENCH_SUBJECT: platform.ns.subject(workout.logWorkout.subject),
         BENCH_REQUEST: JSON.stringify(envelope),
+        // Signed as the gateway signs, or workout refuses it (401 UNTRUSTED_CALLER).
+        SERVICE_KEY: platform.serviceKey,
+        BENCH_SIGN_SUBJECT: workout.logWorkout.subject,
       },
     ]);
     const routeUrl = `http://127.0.0.1:${route!.port}/floor`;
@@ -632,6 +635,10 @@ async function benchWrites(): Promise<Measurement[]> {
         BENCH_SUBJECT: platform.ns.subject(workout.logWorkout.subject),
         BENCH_QUEUE: workout.logWorkout.service,
         BENCH_REPLY: reply,
+        // Signed as workout signs its replies: the gateway takes no other.
+        SERVICE_KEY: platform.serviceKey,
+        BENCH_SIGN_AS: workout.logWorkout.service,
+        BENCH_SIGN_SUBJECT: workout.logWorkout.subject,
       },
     ]);
     await expectStatus(url, { method: 'POST', headers, body }, 201);

@@ -10,7 +10,7 @@ export { migrate } from './db/migrate.ts';
 export { createWriteBatcher } from './db/write-batcher.ts';
 export { activeTrace, currentTraceparent, type TraceContext } from './bus/trace.ts';
 export { bind, callOperation, type Binding } from './bus/rpc.ts';
-export { signRequest, SIGNATURE_WINDOW_MS } from './bus/request-signature.ts';
+export { signReply, signRequest, SIGNATURE_WINDOW_MS } from './bus/request-signature.ts';
 export { actingAs, BusIdentity, deriveServiceKey } from './bus/bus-identity.ts';
 export { messageSender, publishSigned, signedEventHeaders, signEvent } from './bus/event-signature.ts';
 export { parseServiceKey } from './bus/service-key.ts';

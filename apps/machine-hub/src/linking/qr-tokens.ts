@@ -1,4 +1,11 @@
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import { HubErrors } from '@nxg/contracts';
 import { AppError, ConfigError, SealedValues, type Database, type DataKeyring } from '@nxg/platform';
 
@@ -52,11 +59,12 @@ export interface QrClaims {
  * token is redeemed (a nonce can be redeemed once).
  */
 export class QrTokens {
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
   private readonly ttlS: number;
 
   constructor(key: Buffer, ttlS: number) {
-    this.key = key;
+    // A key object once, not a Buffer converted on every HMAC.
+    this.key = createSecretKey(key);
     this.ttlS = ttlS;
   }
 

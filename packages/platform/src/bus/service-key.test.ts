@@ -29,7 +29,7 @@ describe('SERVICE_KEY', () => {
   });
 
   it('gives each service a key of its own, which another service cannot sign with', () => {
-    expect(deriveServiceKey(key, 'gateway')).not.toEqual(deriveServiceKey(key, 'workout'));
+    expect(deriveServiceKey(key, 'gateway').export()).not.toEqual(deriveServiceKey(key, 'workout').export());
     const payload = new TextEncoder().encode('{"ctx":{}}');
     const gateway = new BusIdentity(key, 'gateway');
     const workout = new BusIdentity(key, 'workout');
