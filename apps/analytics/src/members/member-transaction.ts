@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '@nxg/platform';
 
 /** The first key of analytics' per-member advisory locks (the second is a hash of the user id). */
@@ -9,6 +10,9 @@ const MEMBER_LOCK_SPACE = 8084;
  * about the same member take turns (no row written after the erasure), and serialises the rules
  * that read what earlier events of the member left (days, streaks, records) across replicas.
  */
+/** How an erased member is remembered: the SHA-256 of their id, so no read model keeps the id itself. */
+export const erasedDigest = (userId: string) => createHash('sha256').update(userId).digest('hex');
+
 export async function memberTransaction<T>(
   db: Database,
   userId: string,
@@ -16,7 +20,9 @@ export async function memberTransaction<T>(
 ): Promise<T | undefined> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MEMBER_LOCK_SPACE, userId]);
-    const erased = await tx.query('SELECT 1 FROM erased_members WHERE user_id = $1', [userId]);
+    const erased = await tx.query('SELECT 1 FROM erased_members WHERE user_digest = $1', [
+      erasedDigest(userId),
+    ]);
     if (erased.length) return undefined;
     return work(tx);
   });

@@ -1,7 +1,7 @@
 import { identityEvents } from '@nxg/contracts';
 import { consume, defineFeature } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
-import { memberTransaction } from './member-transaction.ts';
+import { erasedDigest, memberTransaction } from './member-transaction.ts';
 
 /** Every table that holds a member's data: an erased account takes all of it, leaderboards included. */
 const MEMBER_TABLES = [
@@ -41,8 +41,8 @@ export const membersFeature = defineFeature<AnalyticsDeps>({
           await tx.query(`DELETE FROM ${table} WHERE user_id = $1`, [data.userId]);
         }
         await tx.query(
-          'INSERT INTO erased_members (user_id, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-          [data.userId, data.deletedAt],
+          'INSERT INTO erased_members (user_digest, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+          [erasedDigest(data.userId), data.deletedAt],
         );
       });
     }),

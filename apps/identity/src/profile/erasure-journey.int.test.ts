@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   adminEnv,
   linkMember,
@@ -13,7 +14,10 @@ import { describe, expect, it } from 'vitest';
 
 const withServer = Boolean(process.env.DATABASE_URL);
 const { platform, api } = usePlatform(
-  { replicas: { 'machine-hub': 1, workout: 1 }, env: { identity: adminEnv } },
+  {
+    replicas: { 'machine-hub': 1, workout: 1, analytics: 1, notification: 1 },
+    env: { identity: adminEnv },
+  },
   { when: withServer },
 );
 
@@ -44,12 +48,12 @@ async function tracesOf(platform: TestPlatform, service: string, id: string): Pr
   }
 }
 
-const services = ['identity', 'machine-hub', 'workout'];
+const services = ['identity', 'machine-hub', 'workout', 'analytics', 'notification'];
 const allTraces = async (id: string) =>
   (await Promise.all(services.map((s) => tracesOf(platform, s, id)))).flat().sort();
 
 describe.skipIf(!withServer)('erasure across services', () => {
-  it('leaves no trace of the member id in identity, machine-hub or workout after DELETE /v1/me', async () => {
+  it('leaves no trace of the member id in any service after DELETE /v1/me', async () => {
     const gym = await openGym(platform, 'Erasure');
     const member = await registerMember(api, { name: 'Ada Erased' });
     const id = member.user.id;
@@ -60,6 +64,15 @@ describe.skipIf(!withServer)('erasure across services', () => {
       token,
     );
     await api.put('/v1/me/body-composition', { weightKg: 70 }, token);
+    const device = await api.post(
+      '/v1/notifications/devices',
+      {
+        token: `${randomBytes(11).toString('base64url')}:APA91b${randomBytes(100).toString('base64url')}`,
+        platform: 'android',
+      },
+      token,
+    );
+    expect(device.status).toBe(201);
     expect((await api.post('/v1/sessions/check-in', { branchId: gym.branchId }, token)).status).toBe(201);
     const { machine, machineId } = await onlineMachine(platform, gym, { type: 'strength', heartbeats: true });
     const { linkId } = await linkMember(api, machine, token);
