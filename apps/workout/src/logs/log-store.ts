@@ -46,7 +46,10 @@ export interface NewLog {
 
 /**
  * One statement for a batch of sets: touch each member's active session (if any, remembering the
- * machines used) and log the sets in it. Named, so PostgreSQL parses and plans it once per
+ * machines used) and log the sets in it. The session row is rewritten only when the touch says
+ * something new (a second or more since the last, or a new machine): `last_activity_at` is indexed
+ * for the idle sweep, so every rewrite is a new row version with new index entries, and a burst of
+ * sets would pile them up for nothing. Named, so PostgreSQL parses and plans it once per
  * connection; columns listed, so a column a later migration adds cannot break it.
  */
 const INSERT_LOGS = {
@@ -56,12 +59,17 @@ const INSERT_LOGS = {
                             $8::text[], $9::uuid[], $10::uuid[], $11::timestamptz[]) WITH ORDINALITY
          AS i(id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, performed_at, n)
      ), session AS (
+       SELECT s.id, s.user_id FROM gym_sessions s
+       WHERE s.status = 'active' AND s.user_id IN (SELECT user_id FROM input)
+     ), touched AS (
        UPDATE gym_sessions s SET last_activity_at = now(),
          machines_used = s.machines_used || ARRAY(
            SELECT DISTINCT i.machine_id::text FROM input i
            WHERE i.user_id = s.user_id AND i.machine_id IS NOT NULL AND NOT i.machine_id::text = ANY(s.machines_used))
-       WHERE s.status = 'active' AND s.user_id IN (SELECT user_id FROM input)
-       RETURNING s.id, s.user_id
+       FROM session WHERE s.id = session.id
+         AND (s.last_activity_at < now() - interval '1 second' OR EXISTS (
+           SELECT 1 FROM input i
+           WHERE i.user_id = s.user_id AND i.machine_id IS NOT NULL AND NOT i.machine_id::text = ANY(s.machines_used)))
      )
      INSERT INTO workout_logs (id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, session_id, performed_at)
      SELECT i.id, i.user_id, i.exercise_id, i.exercise_name, i.reps, i.weight_kg, i.duration_s, i.source, i.machine_id, i.frame_id, session.id, i.performed_at
