@@ -31,6 +31,7 @@ export { buildService, loadServiceConfig } from './kit/build-service.ts';
 export { decodeCursor, toPage } from './cursor.ts';
 export { tokenAudience, type TokenKind } from './auth/audience.ts';
 export type { RevocationWatch } from './auth/revocation-watch.ts';
+export { RevocationWriter } from './auth/revocation-writer.ts';
 export { signedRevocation } from './auth/revocation-signature.ts';
 export type { Caller, TokenVerifier } from './auth/token-verifier.ts';
 export { requireUser } from './context.ts';

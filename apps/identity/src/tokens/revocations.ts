@@ -1,48 +1,27 @@
-import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { revocationBucket } from '@nxg/contracts';
-import { namespaceOf, signedRevocation } from '@nxg/platform';
+import { RevocationWriter } from '@nxg/platform';
 
 /**
- * Writes revocations to the KV bucket every gateway watches: `jti.<tokenId>` for one access
- * token, `sid.<sessionId>` for every access token of a session, `usr.<userId>` {notBefore} for an
- * account's tokens signed before a role change; each signed by identity (the watchers take nothing
- * else). Entries expire with the bucket's TTL, which outlives any access token.
+ * Identity's revocations: `jti.<tokenId>` for one access token, `sid.<sessionId>` for every access
+ * token of a session, `usr.<userId>` {notBefore} for an account's tokens signed before a role change.
  */
 export class RevocationList {
-  private kv: Promise<KV> | undefined;
-
-  private readonly nc: NatsConnection;
+  private readonly writer: RevocationWriter;
 
   constructor(nc: NatsConnection) {
-    this.nc = nc;
-  }
-
-  private bucket(): Promise<KV> {
-    this.kv ??= new Kvm(this.nc)
-      .open(namespaceOf(this.nc).bucket(revocationBucket.bucket))
-      .catch((error: unknown) => {
-        this.kv = undefined;
-        throw error;
-      });
-    return this.kv;
+    this.writer = new RevocationWriter(nc);
   }
 
   async revokeToken(tokenId: string, expiresAt: number): Promise<void> {
-    const key = `jti.${tokenId}`;
-    await (await this.bucket()).put(key, signedRevocation(this.nc, key, { expiresAt }));
+    await this.writer.revoke(`jti.${tokenId}`, { expiresAt });
   }
 
-  /** Every access token of the account signed before `atMs` (its roles changed): `usr.<userId>`. */
+  /** Every access token of the account signed before `atMs` (its roles changed). */
   async revokeUserTokensBefore(userId: string, atMs: number): Promise<void> {
-    const key = `usr.${userId}`;
-    await (await this.bucket()).put(key, signedRevocation(this.nc, key, { notBefore: atMs }));
+    await this.writer.revoke(`usr.${userId}`, { notBefore: atMs });
   }
 
   async revokeSessions(sessionIds: string[]): Promise<void> {
-    const kv = await this.bucket();
-    await Promise.all(
-      sessionIds.map((id) => kv.put(`sid.${id}`, signedRevocation(this.nc, `sid.${id}`, { at: Date.now() }))),
-    );
+    await Promise.all(sessionIds.map((id) => this.writer.revoke(`sid.${id}`, { at: Date.now() })));
   }
 }
