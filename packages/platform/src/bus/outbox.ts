@@ -133,9 +133,14 @@ export interface RelayOptions {
   retry?: { firstMs: number; maxMs: number };
 }
 
-// Named as well: the relay runs them on every pass.
+/**
+ * Planned afresh on every pass, not named: a plan cached while the table was small (a bitmap scan
+ * of every pending-index entry, then a sort) stays for the connection's life as the table grows,
+ * and a bitmap scan never marks the entries of published rows dead, so each pass reads them all
+ * again until a vacuum. Planned with the table's real size, it walks the index in order and stops
+ * after `LIMIT` rows. The other statements are named: the relay runs them on every pass.
+ */
 const CLAIM = {
-  name: 'outbox.claim',
   text: `SELECT id, subject, payload::text AS payload, headers, msg_id, attempts FROM outbox
          WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
          ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -201,7 +206,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   /** One batch: resolves with how many rows it claimed and published, and a failure of the bus if any. */
   const relayBatch = () =>
     db.transaction(async (tx) => {
-      const rows = await tx.query<OutboxRow>(CLAIM.text, [batchSize], { name: CLAIM.name });
+      const rows = await tx.query<OutboxRow>(CLAIM.text, [batchSize]);
       if (rows.length === 0) return { claimed: 0, published: 0, busError: undefined };
       const outcomes = await Promise.allSettled(rows.map(publish));
       const published: string[] = [];
