@@ -1,26 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { muscleNames } from '@nxg/contracts';
 import { dataFiles } from '../data-files.ts';
 
-/** free-exercise-db's vocabularies, in snake_case so they travel well in query strings. */
-export const muscles = [
-  'abdominals',
-  'abductors',
-  'adductors',
-  'biceps',
-  'calves',
-  'chest',
-  'forearms',
-  'glutes',
-  'hamstrings',
-  'lats',
-  'lower_back',
-  'middle_back',
-  'neck',
-  'quadriceps',
-  'shoulders',
-  'traps',
-  'triceps',
-] as const;
+/**
+ * free-exercise-db's vocabularies, in snake_case so they travel well in query strings. Its muscles
+ * are the API's (`muscleNames` in contracts): one list, so a muscle the library names always passes
+ * the API's validation.
+ */
+export const muscles = muscleNames;
 export type Muscle = (typeof muscles)[number];
 
 export const exerciseEquipment = [
