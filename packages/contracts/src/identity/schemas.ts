@@ -17,7 +17,11 @@ const Password = Type.String({ minLength: 10, maxLength: 256 });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const ShortText = Type.String({ maxLength: 100 });
 /** An IANA time zone (Europe/Berlin): the member's days, reminders and quiet hours follow it. */
-const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' });
+const TimeZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'IANA time zone, e.g. Europe/Berlin',
+});
 
 export const Demographics = Type.Object(
   {
