@@ -32,7 +32,9 @@ export interface ChaosOptions {
 
 export interface FaultResult {
   fault: Fault;
-  /** From the fault until the server is back and a write is acknowledged again; undefined: never. */
+  /** From the fault until the server is back (restarted and ready). */
+  backMs: number;
+  /** From the fault until a write is acknowledged after the server is back; undefined: never. */
   recoveredMs: number | undefined;
 }
 
@@ -83,11 +85,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const faults: FaultResult[] = [];
     for (const fault of options.faults) {
       await pause(options.settleMs);
-      const recoveredMs = await inject(fault, platform, nats, load, options);
+      const result = await inject(fault, platform, nats, load, options);
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
       options.log(
-        `${fault.padEnd(24)} ${recoveredMs === undefined ? 'did not recover' : `recovered in ${(recoveredMs / 1000).toFixed(1)} s`}`,
+        `${fault.padEnd(24)} back in ${seconds(result.backMs).padStart(6)}, ${result.recoveredMs === undefined ? 'no write acknowledged since' : `writes acknowledged again after ${seconds(result.recoveredMs)}`}`,
       );
-      faults.push({ fault, recoveredMs });
+      faults.push(result);
     }
     await pause(options.settleMs);
     await load.stop();
@@ -104,7 +107,7 @@ async function inject(
   nats: OwnNats,
   load: MemberLoad,
   options: ChaosOptions,
-): Promise<number | undefined> {
+): Promise<FaultResult> {
   const faultAt = Date.now();
   if (fault === 'nats-restart') {
     await nats.kill();
@@ -121,7 +124,7 @@ async function inject(
   }
   const backAt = Date.now();
   const ack = await load.firstAckAfter(backAt, 60_000);
-  return ack === undefined ? undefined : ack - faultAt;
+  return { fault, backMs: backAt - faultAt, recoveredMs: ack === undefined ? undefined : ack - faultAt };
 }
 
 /** Ends every connection the platform's services hold to PostgreSQL, as a failover would. */
@@ -203,16 +206,17 @@ async function audit(
   const eventsMissing = [...stored].filter((id) => !count.has(id)).length;
   const eventsDoubled = [...count.values()].filter((n) => n > 1).length;
 
-  let modelSets = 0;
-  await waitFor(
-    async () => {
-      modelSets = 0;
-      for (const member of members) modelSets += await readModelSets(api, member);
-      return modelSets === stored.size;
-    },
-    30_000,
-    500,
-  ).catch(() => undefined);
+  // Analytics may lag far behind after a loaded run: wait while it makes progress, not a fixed time.
+  let modelSets = -1;
+  let progressAt = Date.now();
+  for (;;) {
+    let now = 0;
+    for (const member of members) now += await readModelSets(api, member);
+    if (now !== modelSets) progressAt = Date.now();
+    modelSets = now;
+    if (modelSets === stored.size || Date.now() - progressAt > 20_000) break;
+    await pause(1000);
+  }
 
   return {
     writesAcknowledged: acknowledged.length,
