@@ -6,10 +6,10 @@
  * Upper-case words (REGION, ACCOUNT, IMAGE_REPOSITORY, IMAGE_TAG) and the NATS host names are
  * placeholders that CI replaces before registering (deploy/ecs/README.md).
  */
-import type { DeployedService } from './deployed-services.ts';
+import { natsCredentials, type DeployedService } from './deployed-services.ts';
 
-/** A three-node NATS cluster with JetStream; the client fails over between the servers. */
-const NATS_URL = ['nats-1', 'nats-2', 'nats-3'].map((host) => `nats://${host}.nxg.internal:4222`).join(',');
+/** A three-node NATS cluster with JetStream and TLS; the client fails over between the servers. */
+const NATS_URL = ['nats-1', 'nats-2', 'nats-3'].map((host) => `tls://${host}.nxg.internal:4222`).join(',');
 
 /**
  * Production values that differ from a service's defaults in its `src/config.ts`; every other
@@ -92,7 +92,12 @@ export function serviceTaskDefinition(service: DeployedService) {
     // Per service: each has its own database user and database (nxg_<service>).
     ...(service.database ? [secret('DATABASE_URL', `${service.name}-database-url`)] : []),
     secret('REDIS_URL', 'redis-url'),
-    ...service.secrets.map((variable) => secret(variable, secretNameOf(variable))),
+    // Its own NKEY (deploy/nats/authorization.conf), and the CA that signed the NATS servers' certificates.
+    secret('NATS_NKEY_SEED', `${service.name}-nats-nkey-seed`),
+    secret('NATS_TLS_CA', 'nats-tls-ca'),
+    ...service.secrets
+      .filter((variable) => !natsCredentials.includes(variable))
+      .map((variable) => secret(variable, secretNameOf(variable))),
   ];
   return taskDefinition(service.name, serviceSize, {
     portMappings: [{ name: 'http', containerPort: service.port, protocol: 'tcp', appProtocol: 'http' }],
@@ -124,6 +129,7 @@ export function provisionTaskDefinition() {
       // Streams and buckets live on all three NATS servers.
       NATS_STREAM_REPLICAS: '3',
     }),
+    secrets: [secret('NATS_NKEY_SEED', 'provision-nats-nkey-seed'), secret('NATS_TLS_CA', 'nats-tls-ca')],
   });
 }
 

@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import {
   isTelemetryVariable,
   loadDeployedServices,
+  natsCredentials,
   repoRoot,
   type DeployedService,
 } from './deployed-services.ts';
@@ -151,7 +152,9 @@ describe('docker-compose.yml', () => {
       const { variables, secrets } = services.get(entry.name)!;
       const given = Object.keys(composeService().environment ?? {});
       expect(given.filter((v) => !variables.includes(v) && !isTelemetryVariable(v))).toEqual([]);
-      expect(given).toEqual(expect.arrayContaining(['REDIS_URL', ...secrets]));
+      // Compose's NATS runs without authorization (deploy/nats/nats-server.conf).
+      const needed = secrets.filter((v) => !natsCredentials.includes(v));
+      expect(given).toEqual(expect.arrayContaining(['REDIS_URL', ...needed]));
     });
 
     it('starts with only IDENTITY_DATA_KEY, HUB_DATA_KEY and SERVICE_KEY exported, as deploy/README.md says', () => {
@@ -201,7 +204,9 @@ describe('deploy/ecs', () => {
       const { secrets } = services.get(entry.name)!;
       const c = container();
       const fromStore = (c.secrets ?? []).map((s) => s.name);
-      expect(fromStore).toEqual(expect.arrayContaining(['REDIS_URL', ...secrets]));
+      // NKEYs authenticate a service to NATS: a TLS client key (mutual TLS) is not needed.
+      const needed = secrets.filter((v) => v !== 'NATS_TLS_KEY');
+      expect(fromStore).toEqual(expect.arrayContaining(['REDIS_URL', 'NATS_TLS_CA', ...needed]));
       expect(fromStore.includes('DATABASE_URL'), 'DATABASE_URL').toBe(entry.database);
       expect(c.environment.map((e) => e.name).filter((v) => fromStore.includes(v))).toEqual([]);
     });
