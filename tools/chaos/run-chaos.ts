@@ -69,7 +69,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   try {
     platform = await startPlatform({
       processes: true,
-      natsUrl: nats.url,
+      nats: { url: nats.url },
       replicas: Object.fromEntries(serviceManifest.map((s) => [s.name, 1])),
       env: { gateway: { RATE_LIMIT_MAX: '1000000' } },
     });

@@ -20,6 +20,12 @@ export interface DeployedService extends ServiceManifestEntry {
   secrets: string[];
 }
 
+/**
+ * A service's NATS transport credentials (deploy/nats): its own NKEY seed, and a TLS client key
+ * where mutual TLS is wanted. Compose's NATS asks for none; ECS gives each service its own seed.
+ */
+export const natsCredentials = ['NATS_NKEY_SEED', 'NATS_TLS_KEY'];
+
 /** Variables the OpenTelemetry SDK reads by itself (DESIGN.md D14), outside any service's schema. */
 export const isTelemetryVariable = (name: string) => name.startsWith('OTEL_');
 

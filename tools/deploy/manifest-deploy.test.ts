@@ -1,27 +1,26 @@
 /**
- * docker-compose.yml and deploy/ecs follow the manifest of services (packages/contracts/src/services.ts):
- * a service cannot be missing from either, nor disagree with it on its port, database, exposure,
- * variables or secrets. No Docker engine runs here: compose is checked against the Compose
+ * docker-compose.yml follows the manifest of services (packages/contracts/src/services.ts): a
+ * service cannot be missing from it, nor disagree with it on its port, database, exposure,
+ * variables or secrets (ECS: cdk/platform-stack.test.ts checks the same of the CDK stack). No Docker engine runs here: compose is checked against the Compose
  * specification's schema (dclint) and by reading it as Compose would.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serviceManifest } from '@nxg/contracts';
-import { loadConfig, loadServiceConfig } from '@nxg/platform';
+import { loadServiceConfig } from '@nxg/platform';
 import { DCLinter } from 'dclint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   isTelemetryVariable,
   loadDeployedServices,
+  natsCredentials,
   repoRoot,
   type DeployedService,
 } from './deployed-services.ts';
-import { renderEcsFiles } from './ecs-task-definitions.ts';
 
 const composePath = join(repoRoot, 'docker-compose.yml');
-const ecsDir = join(repoRoot, 'deploy/ecs');
 
 interface ComposeService {
   build?: { dockerfile?: string; args?: Record<string, string> };
@@ -45,18 +44,6 @@ const interpolate = (value: string, shell: Record<string, string>) =>
       return op === '-' ? arg : '';
     },
   );
-
-interface TaskDefinition {
-  containerDefinitions: {
-    name: string;
-    portMappings?: { containerPort: number }[];
-    environment: { name: string; value: string }[];
-    secrets?: { name: string; valueFrom: string }[];
-    healthCheck?: { command: string[] };
-  }[];
-}
-
-const readTask = (file: string) => JSON.parse(readFileSync(join(ecsDir, file), 'utf8')) as TaskDefinition;
 
 let services: Map<string, DeployedService>;
 beforeAll(async () => {
@@ -151,7 +138,9 @@ describe('docker-compose.yml', () => {
       const { variables, secrets } = services.get(entry.name)!;
       const given = Object.keys(composeService().environment ?? {});
       expect(given.filter((v) => !variables.includes(v) && !isTelemetryVariable(v))).toEqual([]);
-      expect(given).toEqual(expect.arrayContaining(['REDIS_URL', ...secrets]));
+      // Compose's NATS runs without authorization (deploy/nats/nats-server.conf).
+      const needed = secrets.filter((v) => !natsCredentials.includes(v));
+      expect(given).toEqual(expect.arrayContaining(['REDIS_URL', ...needed]));
     });
 
     it('starts with only IDENTITY_DATA_KEY, HUB_DATA_KEY and SERVICE_KEY exported, as deploy/README.md says', () => {
@@ -168,51 +157,6 @@ describe('docker-compose.yml', () => {
       );
       // Throws a ConfigError naming each bad or missing variable, as the service would at start.
       expect(() => loadServiceConfig(services.get(entry.name)!.definition, env)).not.toThrow();
-    });
-  });
-});
-
-describe('deploy/ecs', () => {
-  it('holds exactly what `pnpm deploy:ecs` writes (run it after changing the manifest or a config)', () => {
-    const expected = renderEcsFiles([...services.values()]);
-    const committed = readdirSync(ecsDir).filter((f) => f.endsWith('.json'));
-    expect(committed.sort()).toEqual([...expected.keys()].sort());
-    for (const [file, content] of expected) {
-      expect(readFileSync(join(ecsDir, file), 'utf8'), `deploy/ecs/${file} is stale`).toBe(content);
-    }
-  });
-
-  describe.each(serviceManifest)('task definition of $name', (entry) => {
-    const container = () => {
-      const file = `${entry.name}.task.json`;
-      expect(readdirSync(ecsDir), `deploy/ecs has no ${file}`).toContain(file);
-      return readTask(file).containerDefinitions[0]!;
-    };
-
-    it('runs its container on its port, health-checked there', () => {
-      const c = container();
-      expect(c.name).toBe(entry.name);
-      expect(c.portMappings?.map((p) => p.containerPort)).toEqual([entry.port]);
-      expect(c.environment).toContainEqual({ name: entry.portVariable, value: String(entry.port) });
-      expect(c.healthCheck?.command.join(' ')).toContain(`127.0.0.1:${entry.port}/health/ready`);
-    });
-
-    it('takes its secrets (and a database exactly when it keeps data) from the secret store', () => {
-      const { secrets } = services.get(entry.name)!;
-      const c = container();
-      const fromStore = (c.secrets ?? []).map((s) => s.name);
-      expect(fromStore).toEqual(expect.arrayContaining(['REDIS_URL', ...secrets]));
-      expect(fromStore.includes('DATABASE_URL'), 'DATABASE_URL').toBe(entry.database);
-      expect(c.environment.map((e) => e.name).filter((v) => fromStore.includes(v))).toEqual([]);
-    });
-
-    it('sets only variables it reads, with values it accepts', () => {
-      const { variables } = services.get(entry.name)!;
-      const c = container();
-      const names = [...c.environment, ...(c.secrets ?? [])].map((v) => v.name);
-      expect(names.filter((v) => !variables.includes(v) && !isTelemetryVariable(v))).toEqual([]);
-      const env = Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
-      expect(() => loadConfig(services.get(entry.name)!.definition.config, env)).not.toThrow();
     });
   });
 });

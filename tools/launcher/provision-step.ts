@@ -1,6 +1,12 @@
 import { connect } from '@nats-io/transport-node';
 import { messaging } from '@nxg/contracts';
-import { inNamespace, limitsFromEnv, namespace, provisionMessaging } from '@nxg/platform';
+import {
+  inNamespace,
+  limitsFromEnv,
+  namespace,
+  natsConnectionSecurity,
+  provisionMessaging,
+} from '@nxg/platform';
 
 /**
  * Provisions every stream, consumer and bucket, retrying with a growing pause while JetStream is
@@ -15,7 +21,18 @@ export async function provisionWithRetry(
   const deadline = Date.now() + (options.deadlineMs ?? 120_000);
   const limits = limitsFromEnv(env);
   for (let attempt = 1; ; attempt++) {
-    const nc = await connect({ servers: url.split(','), name: 'provision', timeout: 5000 });
+    const nc = await connect({
+      servers: url.split(','),
+      name: 'provision',
+      timeout: 5000,
+      // The `provision` user of deploy/nats/authorization.conf, where the server asks for one.
+      ...natsConnectionSecurity({
+        nkeySeed: env.NATS_NKEY_SEED,
+        tlsCa: env.NATS_TLS_CA,
+        tlsCert: env.NATS_TLS_CERT,
+        tlsKey: env.NATS_TLS_KEY,
+      }),
+    });
     try {
       const scoped = inNamespace(nc, namespace(env.NATS_PREFIX));
       await provisionMessaging(scoped, messaging, { replicas: options.replicas, limits });

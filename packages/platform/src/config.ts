@@ -8,6 +8,15 @@ export const BaseConfig = {
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
   /** Puts every subject, stream and bucket under `<prefix>.`: several platforms on one NATS (tests). */
   NATS_PREFIX: Type.String({ default: '', pattern: '^([A-Za-z][A-Za-z0-9_-]{0,31})?$' }),
+  /**
+   * This service's own NKEY seed (`SU…`, `pnpm deploy:nats-keys` makes them): a NATS server run
+   * with deploy/nats/authorization.conf lets it use only its own subjects. Empty: no credentials.
+   */
+  NATS_NKEY_SEED: Type.Optional(Type.String({ secret: true, pattern: '^SU[A-Z2-7]{56}\\s*$' })),
+  /** TLS to NATS: the server's CA, and a client certificate and key (PEM, inline or a file path). */
+  NATS_TLS_CA: Type.Optional(Type.String()),
+  NATS_TLS_CERT: Type.Optional(Type.String()),
+  NATS_TLS_KEY: Type.Optional(Type.String({ secret: true })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   /** Name of this service's database on the DATABASE_URL server (default nxg_<service>). */
   DATABASE_NAME: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),

@@ -19,6 +19,7 @@ export { limitsFromEnv, provisionMessaging } from './bus/streams.ts';
 export { enqueueEvent, enqueueEvents, eventEnvelope, type OutboxRelay } from './bus/outbox.ts';
 export { platformMigrations } from './paths.ts';
 export { inNamespace, namespace, namespaceOf, type Namespace } from './bus/namespace.ts';
+export { natsConnectionSecurity, serviceInboxPrefix, type NatsSecurity } from './bus/nats-security.ts';
 export {
   consume,
   defineFeature,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
 import { messaging, serviceManifest, type EventEnvelope } from '@nxg/contracts';
 import {
   actingAs,
@@ -32,8 +32,12 @@ export interface PlatformOptions {
   processes?: boolean;
   /** Extra environment: under `all` for every service, or under a service's name. */
   env?: Record<string, Record<string, string>>;
-  /** A NATS server of the caller's own instead of the resolved one (one it may stop and restart). */
-  natsUrl?: string;
+  /**
+   * A NATS server of the test's own (a secured one, say) instead of the resolved one: its URL, the
+   * namespace to use there (default: a random one) and how the test's own connection logs in.
+   * Services' credentials go in `env`.
+   */
+  nats?: { url: string; prefix?: string; connect?: Partial<ConnectionOptions> };
 }
 
 export interface TestPlatform {
@@ -97,22 +101,20 @@ const testDefaults: Record<
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   const resolved = await resolveBackends();
-  const backends = options.natsUrl
-    ? {
-        ...resolved,
-        natsUrl: options.natsUrl,
-        describe: () => resolved.describe().replace(resolved.natsUrl, options.natsUrl!),
-      }
+  const natsUrl = options.nats?.url;
+  const backends = natsUrl
+    ? { ...resolved, natsUrl, describe: () => resolved.describe().replace(resolved.natsUrl, natsUrl) }
     : resolved;
   console.info(`[testing] backends: ${backends.describe()}`);
   const tag = randomBytes(5).toString('hex');
-  const ns = namespace(`t${tag}`);
+  const ns = namespace(options.nats?.prefix ?? `t${tag}`);
   // Keeps reconnecting, as services do, through a NATS restart a test causes.
   const root = await connect({
     servers: backends.natsUrl,
     name: `test-${tag}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
+    ...options.nats?.connect,
   });
   const nc = inNamespace(root, ns);
   // A small telemetry stream: JetStream reserves each stream's byte limit on disk, and the

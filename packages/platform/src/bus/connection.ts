@@ -2,6 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { bindBusIdentity, type BusIdentity } from './bus-identity.ts';
 import { inNamespace, namespace, type Namespace } from './namespace.ts';
+import { natsConnectionSecurity, serviceInboxPrefix, type NatsSecurity } from './nats-security.ts';
 
 export interface Bus {
   /** The connection inside this platform's namespace: use it for every subject. */
@@ -21,6 +22,8 @@ export async function connectBus(options: {
   prefix?: string;
   /** Who this service is on the bus: what it sends is signed with it (see rpc.ts). */
   identity: BusIdentity;
+  /** Credentials and TLS (deploy/nats): none on a developer's NATS. */
+  security?: NatsSecurity;
 }): Promise<Bus> {
   const { logger } = options;
   const nc = await connect({
@@ -34,6 +37,8 @@ export async function connectBus(options: {
     // nats.js otherwise builds two Error objects per request for async stack traces (~10 % of the
     // gateway's CPU in the benchmark); a timeout then loses the caller's stack, which we can spare.
     noAsyncTraces: true,
+    inboxPrefix: serviceInboxPrefix(options.identity.service),
+    ...natsConnectionSecurity(options.security ?? {}),
   });
   let connected = true;
   void (async () => {

@@ -32,7 +32,9 @@ export class ReplyInbox {
 
   constructor(nc: NatsConnection) {
     this.nc = nc;
-    this.prefix = `${createInbox()}.`;
+    // The connection's own inbox prefix (a service's, which its NATS permissions let it read).
+    const { inboxPrefix } = (nc as { options?: { inboxPrefix?: string } }).options ?? {};
+    this.prefix = `${createInbox(inboxPrefix)}.`;
     nc.subscribe(`${this.prefix}*`, {
       callback: (error, msg) => {
         if (!error) this.deliver(msg);

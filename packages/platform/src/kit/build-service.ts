@@ -121,6 +121,12 @@ export function buildService<P extends TProperties, D>(
       logger,
       prefix: config.NATS_PREFIX,
       identity: new BusIdentity(serviceKey, definition.name),
+      security: {
+        nkeySeed: config.NATS_NKEY_SEED,
+        tlsCa: config.NATS_TLS_CA,
+        tlsCert: config.NATS_TLS_CERT,
+        tlsKey: config.NATS_TLS_KEY,
+      },
     });
     cache = createCache({ url: config.REDIS_URL, prefix: `${config.REDIS_PREFIX}${definition.name}:` });
     if (db) {
