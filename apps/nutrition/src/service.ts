@@ -4,10 +4,12 @@ import { createExternalClient, createMemberQuota, hmacSigned } from '@nxg/extern
 import { defineService } from '@nxg/platform';
 import { openFoodIndex } from '@nxg/reference-data';
 import { checkNutritionConfig, NutritionConfigSchema } from './config.ts';
+import { daysFeature } from './days/days-feature.ts';
 import { foodsFeature } from './foods/foods-feature.ts';
 import { mealsFeature } from './meals/meals-feature.ts';
 import { membersFeature } from './members/members-feature.ts';
 import { createPlanningService } from './plans/planning-service.ts';
+import { plansFeature } from './plans/plans-feature.ts';
 import { targetsFeature } from './targets/targets-feature.ts';
 
 /** Nutrition: reference foods, meals and days, targets, meal plans (AI or built here). */
@@ -59,5 +61,5 @@ export default defineService({
         : undefined,
     };
   },
-  features: [foodsFeature, mealsFeature, targetsFeature, membersFeature],
+  features: [foodsFeature, mealsFeature, daysFeature, targetsFeature, plansFeature, membersFeature],
 });
