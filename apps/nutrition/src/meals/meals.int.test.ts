@@ -247,3 +247,42 @@ describe('erasure', () => {
     expect(tombstone).toBeDefined();
   });
 });
+
+describe('the member’s time zone', () => {
+  it('dates meals, lists days and builds day views in the zone identity keeps for the member', async () => {
+    const member = await registerMember(api);
+    const patched = await api.patch(
+      '/v1/me/profile',
+      { timezone: 'America/Los_Angeles' },
+      member.accessToken,
+    );
+    expect(patched.status).toBe(200);
+    // 06:00 UTC on the 21st is 22:00 on the 20th in Los Angeles.
+    const late = {
+      mealType: 'snack',
+      eatenAt: '2026-11-21T06:00:00Z',
+      items: [{ foodId: RICE, grams: 100 }],
+    };
+    const meal = await waitFor(async () => {
+      const logged = await api.post('/v1/nutrition/meals', late, member.accessToken);
+      expect(logged.status).toBe(201);
+      if (logged.body.localDate === '2026-11-20') return logged.body;
+      await api.delete(`/v1/nutrition/meals/${logged.body.id}`, member.accessToken);
+      return undefined;
+    });
+    const onThe20th = await api.get('/v1/nutrition/meals?from=2026-11-20&to=2026-11-20', member.accessToken);
+    expect(onThe20th.body.items.map((m: { id: string }) => m.id)).toEqual([meal.id]);
+    const onThe21st = await api.get('/v1/nutrition/meals?from=2026-11-21&to=2026-11-21', member.accessToken);
+    expect(onThe21st.body.items).toEqual([]);
+    const day = await api.get('/v1/nutrition/days/2026-11-20', member.accessToken);
+    expect(day.body).toMatchObject({ timezone: 'America/Los_Angeles', total: { eaten: { kcal: 123 } } });
+    const events = await readEvents(platform.nc, {
+      stream: 'NUTRITION',
+      subject: 'nutrition.meal.logged',
+      since: startedAt,
+      where: (e) => (e.data as { mealId: string }).mealId === meal.id,
+      expect: 1,
+    });
+    expect(events[0]!.data).toMatchObject({ localDate: '2026-11-20', timezone: 'America/Los_Angeles' });
+  });
+});
