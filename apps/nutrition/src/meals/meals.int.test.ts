@@ -286,3 +286,24 @@ describe('the member’s time zone', () => {
     expect(events[0]!.data).toMatchObject({ localDate: '2026-11-20', timezone: 'America/Los_Angeles' });
   });
 });
+
+describe('idempotency', () => {
+  it('logs a meal once when the phone retries with the same Idempotency-Key', async () => {
+    const member = await registerMember(api);
+    const body = { mealType: 'breakfast', items: [{ foodId: RICE, grams: 80 }] };
+    const send = (key: string, payload: object = body) =>
+      api.send('POST', '/v1/nutrition/meals', {
+        body: payload,
+        token: member.accessToken,
+        headers: { 'idempotency-key': key },
+      });
+    const first = await send('meal-1');
+    const again = await send('meal-1');
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const reused = await send('meal-1', { ...body, mealType: 'lunch' });
+    expect([reused.status, reused.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    expect((await api.get('/v1/nutrition/meals', member.accessToken)).body.items).toHaveLength(1);
+  });
+});
