@@ -210,6 +210,8 @@ describe('bad input', () => {
       ['/v1/nutrition/meals?from=2024-01-01&to=2026-01-01', 'INVALID_DATE_RANGE'],
       ['/v1/nutrition/meals?from=30-11-2026', 'VALIDATION_FAILED'],
       ['/v1/nutrition/meals?cursor=garbage', 'INVALID_CURSOR'],
+      [`/v1/nutrition/foods?cursor=${Buffer.from('[-20]').toString('base64url')}`, 'INVALID_CURSOR'],
+      ['/v1/nutrition/foods?limit=1000', 'VALIDATION_FAILED'],
       ['/v1/nutrition/days/2026-13-01', 'INVALID_DATE'],
       ['/v1/nutrition/days/today', 'VALIDATION_FAILED'],
       ['/v1/nutrition/meals/not-a-uuid', 'ROUTE_NOT_FOUND'],
