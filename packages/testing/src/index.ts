@@ -9,6 +9,7 @@ export * from './events.ts';
 export * from './socket-client.ts';
 export * from './stand-ins/stand-in-server.ts';
 export * from './stand-ins/workout-planning-stand-in.ts';
+export * from './stand-ins/nutrition-planning-stand-in.ts';
 export * from './stand-ins/fcm-stand-in.ts';
 export * from './wait-for.ts';
 export * from './fixtures.ts';
