@@ -1,6 +1,14 @@
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { analytics, CommonErrorCodes, identity, machines, notification, workout } from '@nxg/contracts';
+import {
+  analytics,
+  CommonErrorCodes,
+  identity,
+  machines,
+  notification,
+  nutrition,
+  workout,
+} from '@nxg/contracts';
 import {
   AppError,
   defineFeature,
@@ -26,6 +34,7 @@ export const operations = [
   ...workout.all,
   ...analytics.all,
   ...notification.all,
+  ...nutrition.all,
 ];
 
 interface GatewayDeps {

@@ -4,6 +4,7 @@ import { hubErrorCatalog } from './machines/errors.ts';
 import { workoutErrorCatalog } from './workout/errors.ts';
 import { analyticsErrorCatalog } from './analytics/errors.ts';
 import { notificationErrorCatalog } from './notification/errors.ts';
+import { nutritionErrorCatalog } from './nutrition/errors.ts';
 import { uploadErrorCatalog } from './uploads/errors.ts';
 
 /** Every declared error catalog, by owner. A new service adds its catalog here. */
@@ -15,6 +16,7 @@ export const errorCatalogs = {
   workout: workoutErrorCatalog,
   analytics: analyticsErrorCatalog,
   notification: notificationErrorCatalog,
+  nutrition: nutritionErrorCatalog,
   uploads: uploadErrorCatalog,
 } as const satisfies Record<string, ErrorCatalog>;
 
@@ -27,6 +29,7 @@ export const errorCatalog = {
   ...workoutErrorCatalog,
   ...analyticsErrorCatalog,
   ...notificationErrorCatalog,
+  ...nutritionErrorCatalog,
   ...uploadErrorCatalog,
 } as const satisfies ErrorCatalog;
 
