@@ -7,6 +7,7 @@ import {
   machines,
   notification,
   nutrition,
+  nutritionPhotos,
   workout,
 } from '@nxg/contracts';
 import {
@@ -35,6 +36,7 @@ export const operations = [
   ...analytics.all,
   ...notification.all,
   ...nutrition.all,
+  ...nutritionPhotos.all,
 ];
 
 interface GatewayDeps {
@@ -106,7 +108,8 @@ const apiFeature = defineFeature<GatewayDeps>({
 const objectsFeature = defineFeature<GatewayDeps>({
   name: 'objects',
   async http(app, { store, urlSecret }) {
-    if (store.kind === 'local' && urlSecret) await app.register(signedObjectsRoute, { store, secret: urlSecret });
+    if (store.kind === 'local' && urlSecret)
+      await app.register(signedObjectsRoute, { store, secret: urlSecret });
   },
 });
 

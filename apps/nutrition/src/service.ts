@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createExternalClient, createMemberQuota, hmacSigned } from '@nxg/external';
-import { defineService } from '@nxg/platform';
+import { defineService, openObjectStore } from '@nxg/platform';
 import { openFoodIndex } from '@nxg/reference-data';
 import { checkNutritionConfig, NutritionConfigSchema } from './config.ts';
 import { foodsFeature } from './foods/foods-feature.ts';
 import { mealsFeature } from './meals/meals-feature.ts';
 import { membersFeature } from './members/members-feature.ts';
+import { createPhotoDeps } from './photos/photo-context.ts';
+import { photosFeature } from './photos/photos-feature.ts';
 import { createPlanningService } from './plans/planning-service.ts';
 import { targetsFeature } from './targets/targets-feature.ts';
 
@@ -36,6 +38,19 @@ export default defineService({
         })
       : undefined;
     if (client) kit.onStop(() => client.close());
+    // Meal photos: the gateway stores them; nutrition reads them for detection, signs URLs, removes them.
+    const store = await openObjectStore(config, kit.logger);
+    kit.onStop(() => store.close());
+    const photos = createPhotoDeps({
+      ...kit,
+      config,
+      db: kit.db,
+      outbox: kit.outbox,
+      cache: kit.cache,
+      foods,
+      store,
+      onStop: kit.onStop,
+    });
     return {
       config,
       db: kit.db,
@@ -44,6 +59,7 @@ export default defineService({
       cache: kit.cache,
       logger: kit.logger,
       foods,
+      photos,
       planning: client
         ? createPlanningService(
             client,
@@ -59,5 +75,5 @@ export default defineService({
         : undefined,
     };
   },
-  features: [foodsFeature, mealsFeature, targetsFeature, membersFeature],
+  features: [foodsFeature, mealsFeature, targetsFeature, membersFeature, photosFeature],
 });

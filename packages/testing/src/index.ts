@@ -18,3 +18,4 @@ export * from './log-scan/log-scanner.ts';
 export * from './log-scan/test-logs.ts';
 export * from './test-images.ts';
 export * from './stand-ins/meal-detection-stand-in.ts';
+export * from './upload-client.ts';
