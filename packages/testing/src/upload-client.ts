@@ -52,9 +52,10 @@ export const uploadPhoto = (
   ]);
 
 /**
- * Streams a multipart upload of `totalBytes` (a JPEG signature, then zeros) in 64 KiB chunks,
- * made only as the socket takes them, and stops sending once the server answers: says how many
- * bytes had been sent when the answer came, to show a refusal came before the file was all read.
+ * Streams a multipart upload of about `totalBytes`: a JPEG start followed by application segments
+ * (as a camera's enormous maker notes would be), each made only as the socket takes it, and stops
+ * sending once the server answers. Says how many bytes had been sent when the answer came, to
+ * show a refusal came before the file was all read.
  */
 export async function streamHugeUpload(
   url: string,
@@ -66,6 +67,10 @@ export async function streamHugeUpload(
     `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="huge.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  // APP15 segments: marker, length 65535 (itself included), 65533 bytes of data.
+  const segment = Buffer.concat([Buffer.from([0xff, 0xef, 0xff, 0xff]), Buffer.alloc(65_533)]);
+  const segments = Math.ceil(totalBytes / segment.length);
+  const soi = Buffer.from([0xff, 0xd8]);
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     let bytesSent = 0;
@@ -78,7 +83,7 @@ export async function streamHugeUpload(
       headers: {
         authorization: `Bearer ${token}`,
         'content-type': `multipart/form-data; boundary=${boundary}`,
-        'content-length': String(head.length + totalBytes + tail.length),
+        'content-length': String(head.length + soi.length + segments * segment.length + tail.length),
       },
     });
     req.on('response', (res) => {
@@ -98,18 +103,15 @@ export async function streamHugeUpload(
     req.on('error', (error) => {
       if (!answered) reject(error);
     });
-    const chunk = Buffer.alloc(64 * 1024);
-    let fileSent = 0;
+    let sent = -1;
     const pump = () => {
       while (!answered) {
-        let piece: Buffer;
-        if (bytesSent === 0) piece = Buffer.concat([head, Buffer.from([0xff, 0xd8, 0xff, 0xe0])]);
-        else if (fileSent >= totalBytes) {
+        const piece = sent === -1 ? Buffer.concat([head, soi]) : sent < segments ? segment : null;
+        if (!piece) {
           req.end(tail);
           return;
-        } else piece = chunk.subarray(0, Math.min(chunk.length, totalBytes - fileSent));
-        if (bytesSent === 0) fileSent += 4;
-        else fileSent += piece.length;
+        }
+        sent++;
         bytesSent += piece.length;
         if (!req.write(piece)) {
           req.once('drain', pump);

@@ -69,13 +69,11 @@ export async function sanitizeImage(upload: Readable, limits: ImageLimits): Prom
 export function refusalOf(error: unknown, limits: ImageLimits): Error {
   if (error instanceof AppError) return error;
   if (error instanceof ObjectTooLargeError || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+    // Answered at once; what the client still sends is discarded unread.
     return new AppError(
       413,
       UploadErrors.UPLOAD_TOO_LARGE,
       `The file is larger than ${limits.maxBytes} bytes`,
-      {
-        headers: { connection: 'close' },
-      },
     );
   if (error instanceof EmptyFileError)
     return new AppError(400, UploadErrors.UPLOAD_FILE_EMPTY, 'The file is empty');

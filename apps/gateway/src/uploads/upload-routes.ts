@@ -13,6 +13,7 @@ import {
 import {
   AppError,
   assertRolesAllow,
+  ObjectTooLargeError,
   callOperation,
   describeErrors,
   validationError,
@@ -65,6 +66,27 @@ function formRefusal(error: unknown, limits: ImageLimits): Error {
   return refusalOf(error, limits);
 }
 
+/** Past this, a client that keeps sending after its refusal is cut off. */
+const DISCARD_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * After a refusal, what the client is still sending is read and thrown away, so it sees the answer
+ * and the connection ends cleanly (a paused socket would never notice the client hang up); a
+ * client that sends on regardless is disconnected after a few megabytes.
+ */
+function discardRest(request: FastifyRequest) {
+  const raw = request.raw;
+  if (raw.readableEnded) return;
+  let discarded = 0;
+  raw.unpipe();
+  raw.removeAllListeners('data');
+  raw.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMIT_BYTES) raw.socket.destroy();
+  });
+  raw.resume();
+}
+
 /**
  * Reads the form part by part: the one file is cleaned as it streams in (never buffered whole
  * before it is checked), text fields are kept, anything else is refused. Nothing is stored here.
@@ -88,7 +110,12 @@ async function readForm(request: FastifyRequest, spec: UploadSpec, limits: Image
                 `The file belongs in the field "${spec.fileField}"`,
               );
         }
-        image = await sanitizeImage(part.file, limits);
+        image = await sanitizeImage(part.file, limits).catch((error: unknown) => {
+          // Cut off at the limit, the rest of the file looks like a damaged image: it was too large.
+          throw part.file.truncated
+            ? refusalOf(new ObjectTooLargeError('upload', limits.maxBytes), limits)
+            : error;
+        });
       } else if (part.fieldname === spec.fileField) {
         throw new AppError(
           400,
@@ -106,6 +133,7 @@ async function readForm(request: FastifyRequest, spec: UploadSpec, limits: Image
       }
     }
   } catch (error) {
+    discardRest(request);
     throw formRefusal(error, limits);
   }
   if (!image)
@@ -153,8 +181,9 @@ export async function registerUploadRoutes(app: FastifyInstance, options: Upload
     await app.register(async (scope) => {
       await scope.register(multipart, {
         throwFileSizeLimit: true,
+        // One byte over our own limit: sizeLimit (sanitizeImage) fails the stream before busboy cuts it off.
         limits: {
-          fileSize: spec.maxBytes,
+          fileSize: spec.maxBytes + 1,
           files: 1,
           fields: 10,
           parts: 12,

@@ -107,14 +107,21 @@ describe('bad photo uploads, each a 4xx problem with nothing left behind', () =>
 
   it('refuses a 20,000 × 20,000 PNG (a decompression bomb) from its header', async () => {
     await expectRefused(
-      await uploadPhoto(photoUrl, member.accessToken, pngBomb(20_000), { type: 'image/png', filename: 'bomb.png' }),
+      await uploadPhoto(photoUrl, member.accessToken, pngBomb(20_000), {
+        type: 'image/png',
+        filename: 'bomb.png',
+      }),
       422,
       'IMAGE_TOO_MANY_PIXELS',
     );
   });
 
   it('refuses an empty file part', async () => {
-    await expectRefused(await uploadPhoto(photoUrl, member.accessToken, Buffer.alloc(0)), 400, 'UPLOAD_FILE_EMPTY');
+    await expectRefused(
+      await uploadPhoto(photoUrl, member.accessToken, Buffer.alloc(0)),
+      400,
+      'UPLOAD_FILE_EMPTY',
+    );
   });
 
   it('refuses two files', async () => {
@@ -143,7 +150,11 @@ describe('bad photo uploads, each a 4xx problem with nothing left behind', () =>
   });
 
   it('refuses a truncated JPEG', async () => {
-    await expectRefused(await uploadPhoto(photoUrl, member.accessToken, await truncatedJpeg()), 422, 'IMAGE_CORRUPT');
+    await expectRefused(
+      await uploadPhoto(photoUrl, member.accessToken, await truncatedJpeg()),
+      422,
+      'IMAGE_CORRUPT',
+    );
   });
 
   it('refuses JSON, unknown fields, a bad meal type and a meal in the future', async () => {
@@ -179,27 +190,38 @@ describe('bad photo uploads, each a 4xx problem with nothing left behind', () =>
 
   it('takes a JPEG declared as image/png by its content, and serves it back through a signed gateway URL', async () => {
     const photo = await phoneJpeg({ width: 900, height: 600 });
-    const uploaded = await uploadPhoto(photoUrl, member.accessToken, photo, { type: 'image/png', filename: 'meal.png' });
+    const uploaded = await uploadPhoto(photoUrl, member.accessToken, photo, {
+      type: 'image/png',
+      filename: 'meal.png',
+    });
     expect(uploaded.status).toBe(201);
     expect(uploaded.body).toMatchObject({ source: 'photo', hasPhoto: true });
-    const files = storedFiles().filter((f) => f.includes(`${join('data', 'nutrition', 'meals', member.user.id)}`));
+    const files = storedFiles().filter((f) =>
+      f.includes(`${join('data', 'nutrition', 'meals', member.user.id)}`),
+    );
     expect(files).toHaveLength(1);
 
     const link = await api.get(`/v1/nutrition/meals/${uploaded.body.id}/photo`, member.accessToken);
     expect(link.status).toBe(200);
     expect(link.body.url).toMatch(new RegExp('/v1/objects/nutrition/meals/.+\\?expires=\\d+&signature='));
-    const served = await fetch(`${platform.gatewayUrl}${new URL(link.body.url).pathname}${new URL(link.body.url).search}`);
+    const served = await fetch(
+      `${platform.gatewayUrl}${new URL(link.body.url).pathname}${new URL(link.body.url).search}`,
+    );
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/jpeg');
     const meta = await sharp(Buffer.from(await served.arrayBuffer())).metadata();
     expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(['jpeg', 600, 900, undefined]);
     // A tampered link is refused.
     const tampered = link.body.url.replace(/signature=./, 'signature=x');
-    const refused = await fetch(`${platform.gatewayUrl}${new URL(tampered).pathname}${new URL(tampered).search}`);
+    const refused = await fetch(
+      `${platform.gatewayUrl}${new URL(tampered).pathname}${new URL(tampered).search}`,
+    );
     expect(refused.status).toBe(403);
 
     // Another member cannot have it.
     const stranger = await registerMember(api);
-    expect((await api.get(`/v1/nutrition/meals/${uploaded.body.id}/photo`, stranger.accessToken)).status).toBe(404);
+    expect(
+      (await api.get(`/v1/nutrition/meals/${uploaded.body.id}/photo`, stranger.accessToken)).status,
+    ).toBe(404);
   });
 });

@@ -96,7 +96,7 @@ const latestPhotoKey = (userId: string) =>
     .at(-1);
 
 describe('a meal photo, end to end', () => {
-  it('is stored without EXIF, detected, confirmed, and counted in the list and the day', async () => {
+  it('is stored without EXIF, detected, confirmed, and listed with its macros', async () => {
     const member = await registerMember(api);
     detection.see([chicken, rice]);
     const original = await phoneJpeg({ width: 1600, height: 1200 });
