@@ -4,12 +4,14 @@ import { createExternalClient, createMemberQuota, hmacSigned } from '@nxg/extern
 import { defineService, openObjectStore } from '@nxg/platform';
 import { openFoodIndex } from '@nxg/reference-data';
 import { checkNutritionConfig, NutritionConfigSchema } from './config.ts';
+import { daysFeature } from './days/days-feature.ts';
 import { foodsFeature } from './foods/foods-feature.ts';
 import { mealsFeature } from './meals/meals-feature.ts';
 import { membersFeature } from './members/members-feature.ts';
 import { createPhotoDeps } from './photos/photo-context.ts';
 import { photosFeature } from './photos/photos-feature.ts';
 import { createPlanningService } from './plans/planning-service.ts';
+import { plansFeature } from './plans/plans-feature.ts';
 import { targetsFeature } from './targets/targets-feature.ts';
 
 /** Nutrition: reference foods, meals and days, targets, meal plans (AI or built here). */
@@ -75,5 +77,13 @@ export default defineService({
         : undefined,
     };
   },
-  features: [foodsFeature, mealsFeature, targetsFeature, membersFeature, photosFeature],
+  features: [
+    foodsFeature,
+    mealsFeature,
+    daysFeature,
+    targetsFeature,
+    plansFeature,
+    membersFeature,
+    photosFeature,
+  ],
 });

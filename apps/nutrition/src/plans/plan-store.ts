@@ -1,12 +1,8 @@
-import {
-  nutritionEvents,
-  type MealPlan,
-  type MealPlanSource,
-  type PlanDay,
-  type Targets,
-} from '@nxg/contracts';
+import { nutritionEvents, type MealPlan, type MealPlanSource, type Targets } from '@nxg/contracts';
 import { enqueueEvent, type Queryable } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
+import { declaredAllergens, withoutAllergens } from './allergens.ts';
+import { finishDays, type PlanDayDraft } from './planning-service.ts';
 
 export type PlanReason = 'requested' | 'weekly' | 'profile_changed';
 
@@ -19,7 +15,8 @@ export interface PlanRow {
   starts_on: string;
   targets: Targets;
   excluded_allergens: string[];
-  days: PlanDay[];
+  /** As planned, with what each item is made of (kept for the allergen check on every read). */
+  days: PlanDayDraft[];
   created_at: Date | string;
   [key: string]: unknown;
 }
@@ -27,14 +24,18 @@ export interface PlanRow {
 const PLAN_COLUMNS = `id, user_id, source, reason, timezone, starts_on::text AS starts_on, targets,
   excluded_allergens, days, created_at`;
 
-export const toPlan = (row: PlanRow): MealPlan => ({
+/**
+ * A stored plan as members see it, without any item that contains one of `allergies` (the
+ * member's allergies now: a plan made before one was declared never shows it either).
+ */
+export const toPlan = (row: PlanRow, allergies: readonly string[]): MealPlan => ({
   id: row.id,
   source: row.source,
   targets: row.targets,
-  excludedAllergens: row.excluded_allergens,
+  excludedAllergens: declaredAllergens([...row.excluded_allergens, ...allergies]),
   timezone: row.timezone,
   startsOn: row.starts_on,
-  days: row.days,
+  days: finishDays(withoutAllergens(row.days, [...row.excluded_allergens, ...allergies])),
   createdAt: new Date(row.created_at).toISOString(),
 });
 
@@ -54,7 +55,8 @@ export interface NewPlan {
   startsOn: string;
   targets: Targets;
   excludedAllergens: string[];
-  days: PlanDay[];
+  /** Already without the excluded allergens. */
+  days: PlanDayDraft[];
 }
 
 /**
@@ -97,7 +99,7 @@ export async function activatePlan(tx: Queryable, plan: NewPlan): Promise<PlanRo
       proteinG: plan.targets.proteinG,
       carbsG: plan.targets.carbsG,
       fatG: plan.targets.fatG,
-      days: plan.days.map((day) => ({
+      days: finishDays(plan.days).map((day) => ({
         date: day.date,
         meals: day.meals.map((m) => ({ mealType: m.mealType, time: m.time, kcal: m.totals.kcal })),
       })),
@@ -117,19 +119,25 @@ export async function requestPlanRefresh(tx: Queryable, userId: string): Promise
 }
 
 /**
- * Active plans due for replacement (older than `olderThanS`, or asked for), claimed for this
+ * An active plan due for replacement (older than `olderThanS`, or asked for), claimed for this
  * replica: `FOR UPDATE SKIP LOCKED` inside the caller's transaction, so replicas share the work.
  */
-export async function claimDuePlans(
+export async function claimDuePlan(
   tx: Queryable,
   olderThanS: number,
-  limit: number,
-): Promise<Array<{ user_id: string; refresh_requested_at: Date | null }>> {
-  return tx.query(
+): Promise<{ user_id: string; refresh_requested_at: Date | null } | undefined> {
+  const [due] = await tx.query<{ user_id: string; refresh_requested_at: Date | null }>(
     `SELECT user_id, refresh_requested_at FROM meal_plans
      WHERE active AND (refresh_requested_at IS NOT NULL OR created_at < now() - make_interval(secs => $1))
      ORDER BY refresh_requested_at NULLS LAST, created_at
-     LIMIT $2 FOR UPDATE SKIP LOCKED`,
-    [olderThanS, limit],
+     LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    [olderThanS],
   );
+  if (!due) return undefined;
+  // The member's plan lock, as activatePlan takes it, without waiting: a member replacing their
+  // plan right now is left to it (waiting here, holding the row, could deadlock with them).
+  const [locked] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [
+    `meal-plan:${due.user_id}`,
+  ]);
+  return locked?.ok ? due : undefined;
 }
