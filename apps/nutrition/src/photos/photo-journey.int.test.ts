@@ -28,8 +28,6 @@ let platform: TestPlatform;
 let api: ApiClient;
 let bucket: ObjectStore;
 let photoUrl: string;
-/** What the first test left for the day view test. */
-let journey: { token: string; day: string; mealId: string; kcal: number } | undefined;
 
 const chicken: StandInDetectedItem = {
   name: 'Grilled chicken breast',
@@ -96,7 +94,7 @@ const latestPhotoKey = (userId: string) =>
     .at(-1);
 
 describe('a meal photo, end to end', () => {
-  it('is stored without EXIF, detected, confirmed, and listed with its macros', async () => {
+  it('is stored without EXIF, detected, confirmed, and counted in the list and the day', async () => {
     const member = await registerMember(api);
     detection.see([chicken, rice]);
     const original = await phoneJpeg({ width: 1600, height: 1200 });
@@ -192,7 +190,12 @@ describe('a meal photo, end to end', () => {
     expect(listed.body.items).toEqual([
       expect.objectContaining({ id: meal.id, totals: confirmed.body.totals }),
     ]);
-    journey = { token: member.accessToken, day, mealId: meal.id, kcal: confirmed.body.totals.kcal };
+    const dayView = await api.get(`/v1/nutrition/days/${day}`, member.accessToken);
+    expect(dayView.status).toBe(200);
+    const lunch = dayView.body.meals.find((m: { mealType: string }) => m.mealType === 'lunch');
+    expect(lunch).toMatchObject({ mealIds: [meal.id] });
+    expect(lunch.eaten.kcal).toBeCloseTo(confirmed.body.totals.kcal, 1);
+    expect(dayView.body.total.eaten.kcal).toBeCloseTo(confirmed.body.totals.kcal, 1);
 
     const detected = await readEvents(platform.nc, {
       stream: 'NUTRITION',
@@ -208,17 +211,6 @@ describe('a meal photo, end to end', () => {
       acceptedCount: 1,
       late: false,
     });
-  });
-
-  // Enabled once nutrition-core serves the day view (GET /v1/nutrition/days/{date}).
-  it.skip('counts the confirmed photo meal in its day', async () => {
-    const { token, day, mealId, kcal } = journey!;
-    const dayView = await api.get(`/v1/nutrition/days/${day}`, token);
-    expect(dayView.status).toBe(200);
-    const lunch = dayView.body.meals.find((m: { mealType: string }) => m.mealType === 'lunch');
-    expect(lunch).toMatchObject({ mealIds: [mealId] });
-    expect(lunch.eaten.kcal).toBeCloseTo(kcal, 1);
-    expect(dayView.body.total.eaten.kcal).toBeCloseTo(kcal, 1);
   });
 
   it('analyses the same photo once, however often it is uploaded', async () => {
