@@ -29,6 +29,8 @@ export const GatewayConfigSchema = {
   UPLOAD_IMAGE_MAX_SIDE: Type.Integer({ minimum: 64, maximum: 8192, default: 2048 }),
   /** Largest width × height an uploaded image may declare (decompression bombs are refused unread). */
   UPLOAD_IMAGE_MAX_PIXELS: Type.Integer({ minimum: 1_000_000, default: 50_000_000 }),
+  /** Uploaded images cleaned at once per replica (sharp); more wait their turn, unread. */
+  UPLOAD_IMAGE_CONCURRENCY: Type.Integer({ minimum: 1, default: 2 }),
   /** How long an upload keeps asking a service that does not answer (restarting) before it gives up. */
   UPLOAD_RETRY_FOR_MS: Type.Integer({ minimum: 0, default: 15_000 }),
 };

@@ -96,6 +96,7 @@ const apiFeature = defineFeature<GatewayDeps>({
         operations,
         store,
         image: { maxSide: config.UPLOAD_IMAGE_MAX_SIDE, maxInputPixels: config.UPLOAD_IMAGE_MAX_PIXELS },
+        imageConcurrency: config.UPLOAD_IMAGE_CONCURRENCY,
         timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
         retryForMs: config.UPLOAD_RETRY_FOR_MS,
         logger,

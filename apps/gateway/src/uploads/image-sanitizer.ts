@@ -7,6 +7,9 @@ import sharp from 'sharp';
 import { EmptyFileError, imageSignatureCheck, NotAnImageError } from './image-signature.ts';
 import { sizeLimit } from './size-limit.ts';
 
+// Each upload is a different image: libvips' operation cache would only hold memory.
+sharp.cache(false);
+
 export interface ImageLimits {
   /** Largest upload in bytes, enforced while it streams in. */
   maxBytes: number;

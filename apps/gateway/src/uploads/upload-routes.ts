@@ -22,6 +22,7 @@ import {
   type TokenVerifier,
 } from '@nxg/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { documentProblems } from '../docs/problem-responses.ts';
 import { refusalOf, sanitizeImage, type ImageLimits, type SanitizedImage } from './image-sanitizer.ts';
@@ -34,6 +35,11 @@ export interface UploadRouteOptions {
   store: ObjectStore;
   /** Pixel and size bounds of stored images (the byte limit is each operation's own). */
   image: Omit<ImageLimits, 'maxBytes'>;
+  /**
+   * Images cleaned at once by this replica; further uploads wait unread (their clients held back by
+   * TCP), so memory stays bounded however many upload together.
+   */
+  imageConcurrency: number;
   timeoutMs: number;
   /** How long to keep asking a service that does not answer (it may be restarting) before giving up. */
   retryForMs: number;
@@ -91,7 +97,12 @@ function discardRest(request: FastifyRequest) {
  * Reads the form part by part: the one file is cleaned as it streams in (never buffered whole
  * before it is checked), text fields are kept, anything else is refused. Nothing is stored here.
  */
-async function readForm(request: FastifyRequest, spec: UploadSpec, limits: ImageLimits): Promise<ReadForm> {
+async function readForm(
+  request: FastifyRequest,
+  spec: UploadSpec,
+  limits: ImageLimits,
+  cleaning: LimitFunction,
+): Promise<ReadForm> {
   if (!request.isMultipart())
     throw new AppError(415, UploadErrors.UPLOAD_NOT_MULTIPART, 'Send the image as multipart/form-data');
   let image: SanitizedImage | undefined;
@@ -110,7 +121,7 @@ async function readForm(request: FastifyRequest, spec: UploadSpec, limits: Image
                 `The file belongs in the field "${spec.fileField}"`,
               );
         }
-        image = await sanitizeImage(part.file, limits).catch((error: unknown) => {
+        image = await cleaning(() => sanitizeImage(part.file, limits)).catch((error: unknown) => {
           // Cut off at the limit, the rest of the file looks like a damaged image: it was too large.
           throw part.file.truncated
             ? refusalOf(new ObjectTooLargeError('upload', limits.maxBytes), limits)
@@ -159,6 +170,7 @@ const transportFailure = (error: unknown) =>
  */
 export async function registerUploadRoutes(app: FastifyInstance, options: UploadRouteOptions): Promise<void> {
   const { nc, verifier, store, logger } = options;
+  const cleaning = pLimit(options.imageConcurrency);
   for (const op of options.operations) {
     const http = op.http;
     const spec = http?.upload;
@@ -214,7 +226,7 @@ export async function registerUploadRoutes(app: FastifyInstance, options: Upload
         },
         handler: async (request, reply) => {
           const caller = request.caller!;
-          const { image, fields } = await readForm(request, spec, limits);
+          const { image, fields } = await readForm(request, spec, limits, cleaning);
           if (!checkFields.Check(fields))
             throw validationError(describeErrors(checkFields.Errors(fields)), 'form');
           const id = randomUUID();
