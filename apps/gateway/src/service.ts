@@ -95,6 +95,7 @@ const apiFeature = defineFeature<GatewayDeps>({
         verifier,
         operations,
         store,
+        cache,
         image: { maxSide: config.UPLOAD_IMAGE_MAX_SIDE, maxInputPixels: config.UPLOAD_IMAGE_MAX_PIXELS },
         imageConcurrency: config.UPLOAD_IMAGE_CONCURRENCY,
         timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,

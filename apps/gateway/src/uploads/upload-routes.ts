@@ -18,6 +18,7 @@ import {
   describeErrors,
   validationError,
   validatorFor,
+  type Cache,
   type ObjectStore,
   type TokenVerifier,
 } from '@nxg/platform';
@@ -25,6 +26,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { documentProblems } from '../docs/problem-responses.ts';
+import { idempotencyHooks } from '../routes/idempotency.ts';
 import { refusalOf, sanitizeImage, type ImageLimits, type SanitizedImage } from './image-sanitizer.ts';
 import { multipartDocs } from './upload-docs.ts';
 
@@ -33,6 +35,8 @@ export interface UploadRouteOptions {
   verifier: TokenVerifier;
   operations: readonly Operation[];
   store: ObjectStore;
+  /** Where `Idempotency-Key` answers of critical uploads are kept. */
+  cache: Cache;
   /** Pixel and size bounds of stored images (the byte limit is each operation's own). */
   image: Omit<ImageLimits, 'maxBytes'>;
   /**
@@ -177,6 +181,14 @@ export async function registerUploadRoutes(app: FastifyInstance, options: Upload
     if (!http || !spec) continue;
     const limits: ImageLimits = { ...options.image, maxBytes: spec.maxBytes };
     const checkFields = validatorFor(spec.fields);
+    // A retried upload with the same Idempotency-Key gets the first answer, stored once. The key is
+    // checked before the form is read, so its fingerprint covers the route, not the image.
+    const idempotency = op.critical
+      ? idempotencyHooks(op, {
+          cache: options.cache,
+          inFlightTtlS: Math.ceil((options.retryForMs + 2 * options.timeoutMs) / 1000) + 30,
+        })
+      : undefined;
 
     const ask = async (body: Record<string, unknown>, ctx: RequestContext) => {
       const deadline = Date.now() + options.retryForMs;
@@ -224,6 +236,7 @@ export async function registerUploadRoutes(app: FastifyInstance, options: Upload
           assertRolesAllow(op, caller.roles);
           request.caller = caller;
         },
+        ...(idempotency ? { preHandler: idempotency.preHandler, onSend: idempotency.onSend } : {}),
         handler: async (request, reply) => {
           const caller = request.caller!;
           const { image, fields } = await readForm(request, spec, limits, cleaning);

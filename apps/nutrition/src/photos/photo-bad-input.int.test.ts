@@ -188,6 +188,29 @@ describe('bad photo uploads, each a 4xx problem with nothing left behind', () =>
     expect(storedFiles()).toEqual([]);
   });
 
+  it('stores an upload retried with the same Idempotency-Key once, and answers the retry the same', async () => {
+    const other = await registerMember(api);
+    const photo = await phoneJpeg({ width: 400, height: 300 });
+    const send = () => {
+      const form = new FormData();
+      form.append('photo', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'meal.jpg');
+      return fetch(photoUrl, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${other.accessToken}`, 'idempotency-key': 'upload-7f3c2a' },
+      });
+    };
+    const first = await send();
+    const again = await send();
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await again.json()).id).toBe((await first.json()).id);
+    expect(
+      storedFiles().filter((f) => f.includes(join('data', 'nutrition', 'meals', other.user.id))),
+    ).toHaveLength(1);
+    expect((await api.get('/v1/nutrition/meals', other.accessToken)).body.items).toHaveLength(1);
+  });
+
   it('takes a JPEG declared as image/png by its content, and serves it back through a signed gateway URL', async () => {
     const photo = await phoneJpeg({ width: 900, height: 600 });
     const uploaded = await uploadPhoto(photoUrl, member.accessToken, photo, {

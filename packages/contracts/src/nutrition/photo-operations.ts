@@ -38,6 +38,7 @@ export const logPhotoMeal = defineOperation('nutrition', 'meals.photo', {
     },
   },
   access: humans,
+  critical: true,
   // What the gateway sends over NATS once the image is stored: its key, never its bytes.
   body: Type.Object(
     {
