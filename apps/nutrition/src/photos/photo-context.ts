@@ -69,6 +69,7 @@ export function createPhotoDeps(kit: {
     bands: { accept: config.MEAL_ACCEPT_CONFIDENCE, confirm: config.MEAL_CONFIRM_CONFIDENCE },
     waitMs: config.MEAL_DETECTION_WAIT_MS,
     retryBaseMs: config.MEAL_DETECTION_RETRY_INTERVAL_MS,
+    callTimeoutMs: config.MEAL_AI_TIMEOUT_MS,
   });
   // Late detections first (they may still write), then the client they use.
   kit.onStop(async () => {

@@ -66,6 +66,8 @@ beforeAll(async () => {
         MEAL_AI_URL: detection.baseUrl,
         MEAL_AI_TOKEN: detection.token,
         MEAL_DETECTION_RETRY_INTERVAL_MS: '300',
+        MEAL_DETECTION_WAIT_MS: '1500',
+        MEAL_AI_TIMEOUT_MS: '5000',
       },
     },
   });
@@ -263,6 +265,46 @@ describe('a meal photo, end to end', () => {
       expect: 1,
     });
     expect(events.map((e) => (e.data as { late: boolean }).late)).toEqual([true]);
+  });
+
+  it('keeps a meal for manual entry when the service answers nonsense, and detects it later', async () => {
+    const member = await registerMember(api);
+    detection.see([chicken]);
+    detection.behave({ mode: 'garbage', times: 1 });
+    const uploaded = await uploadPhoto(
+      photoUrl,
+      member.accessToken,
+      await phoneJpeg({ width: 640, height: 480 }),
+    );
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body).toMatchObject({ status: 'manual_entry_needed', items: [] });
+    const later = await waitFor(async () => {
+      const list = await api.get('/v1/nutrition/meals', member.accessToken);
+      const found = list.body.items.find((m: { id: string }) => m.id === uploaded.body.id);
+      return found?.status === 'detected' ? found : undefined;
+    });
+    expect(later.items).toEqual([expect.objectContaining({ name: chicken.name, verdict: 'accepted' })]);
+  });
+
+  it('answers a slow analysis for manual entry, then applies it when it lands, without asking twice', async () => {
+    const member = await registerMember(api);
+    detection.see([chicken]);
+    detection.behave({ mode: 'slow', delayMs: 3000, times: 1 });
+    const before = detection.count(analyze);
+    const uploaded = await uploadPhoto(
+      photoUrl,
+      member.accessToken,
+      await phoneJpeg({ width: 640, height: 480 }),
+    );
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body.status).toBe('manual_entry_needed');
+    const later = await waitFor(async () => {
+      const list = await api.get('/v1/nutrition/meals', member.accessToken);
+      const found = list.body.items.find((m: { id: string }) => m.id === uploaded.body.id);
+      return found?.status === 'detected' ? found : undefined;
+    });
+    expect(later.model).toBe('mealvision');
+    expect(detection.count(analyze)).toBe(before + 1);
   });
 
   it('fails fast while the breaker is open, without calling the failing service', async () => {

@@ -58,6 +58,8 @@ export interface PhotoMealOptions {
   waitMs: number;
   /** The retry job's first delay; later ones double. */
   retryBaseMs: number;
+  /** How long a call may take (the client's timeout): a late answer lands within it. */
+  callTimeoutMs: number;
 }
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
@@ -270,7 +272,16 @@ export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
               mealId: saved!.id,
               userId,
               kind: 'detect',
-              dueAt: new Date(Date.now() + Math.max(options.retryBaseMs, attempt.retryAfterMs ?? 0)),
+              // Still running (answer later than the wait): the job looks again only once it must
+              // have landed or timed out, so a slow service is not asked twice for one photo.
+              dueAt: new Date(
+                Date.now() +
+                  Math.max(
+                    options.retryBaseMs,
+                    attempt.retryAfterMs ?? 0,
+                    running ? options.callTimeoutMs + 1_000 : 0,
+                  ),
+              ),
             });
           return saved!;
         });
