@@ -5,6 +5,7 @@ import {
   machineEvents,
   notificationEvents,
   nutritionEvents,
+  nutritionPhotoEvents,
   streams,
   workoutEvents,
   type EventDefinition,
@@ -18,6 +19,7 @@ export const events: EventDefinition[] = [
   ...analyticsEvents.all,
   ...notificationEvents.all,
   ...nutritionEvents.all,
+  ...nutritionPhotoEvents.all,
 ];
 
 const code = (value: unknown) => '`' + String(value) + '`';

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { BaseConfig } from '@nxg/platform';
+import { BaseConfig, StorageConfig } from '@nxg/platform';
+import { PhotoConfig } from './photos/photo-config.ts';
 
 export const NutritionConfigSchema = {
   ...BaseConfig,
@@ -23,6 +24,10 @@ export const NutritionConfigSchema = {
   MEAL_PLAN_REFRESH_AFTER_S: Type.Integer({ minimum: 60, default: 7 * 86_400 }),
   /** How often the refresh job looks for plans that are due. */
   MEAL_PLAN_REFRESH_INTERVAL_S: Type.Integer({ minimum: 1, default: 600 }),
+  /** Meal photos: where they are stored (the gateway stores them, nutrition reads and removes them). */
+  ...StorageConfig,
+  /** Meal photos: the detection service and its gating. */
+  ...PhotoConfig,
 };
 
 export type NutritionConfig = Static<ReturnType<typeof Type.Object<typeof NutritionConfigSchema>>>;
@@ -32,5 +37,8 @@ export function checkNutritionConfig(config: NutritionConfig): string[] {
   const problems: string[] = [];
   if (config.NUTRITION_AI_URL && !(config.NUTRITION_AI_API_KEY && config.NUTRITION_AI_HMAC_SECRET))
     problems.push('NUTRITION_AI_API_KEY and NUTRITION_AI_HMAC_SECRET: required with NUTRITION_AI_URL');
+  if (config.MEAL_AI_URL && !config.MEAL_AI_TOKEN) problems.push('MEAL_AI_TOKEN: required with MEAL_AI_URL');
+  if (config.MEAL_CONFIRM_CONFIDENCE > config.MEAL_ACCEPT_CONFIDENCE)
+    problems.push('MEAL_CONFIRM_CONFIDENCE: must not be above MEAL_ACCEPT_CONFIDENCE');
   return problems;
 }

@@ -3,6 +3,7 @@ import type { Cache, Database, OutboxRelay } from '@nxg/platform';
 import type { FoodIndex } from '@nxg/reference-data';
 import type { Logger } from 'pino';
 import type { NutritionConfig } from './config.ts';
+import type { PhotoDeps } from './photos/photo-context.ts';
 import type { PlanningService } from './plans/planning-service.ts';
 
 /** What nutrition's features work with, assembled once by the service's context. */
@@ -15,6 +16,8 @@ export interface NutritionDeps {
   logger: Logger;
   /** The reference foods (USDA SR28) and their search index, built once at start. */
   foods: FoodIndex;
+  /** Meal photos: their store, the detection service and the photo meals built on them. */
+  photos: PhotoDeps;
   /** The nutrition planning service, when one is configured. */
   planning: PlanningService | undefined;
 }

@@ -1,13 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createExternalClient, createMemberQuota, hmacSigned } from '@nxg/external';
-import { defineService } from '@nxg/platform';
+import { defineService, openObjectStore } from '@nxg/platform';
 import { openFoodIndex } from '@nxg/reference-data';
 import { checkNutritionConfig, NutritionConfigSchema } from './config.ts';
 import { daysFeature } from './days/days-feature.ts';
 import { foodsFeature } from './foods/foods-feature.ts';
 import { mealsFeature } from './meals/meals-feature.ts';
 import { membersFeature } from './members/members-feature.ts';
+import { createPhotoDeps } from './photos/photo-context.ts';
+import { photosFeature } from './photos/photos-feature.ts';
 import { createPlanningService } from './plans/planning-service.ts';
 import { plansFeature } from './plans/plans-feature.ts';
 import { targetsFeature } from './targets/targets-feature.ts';
@@ -38,6 +40,19 @@ export default defineService({
         })
       : undefined;
     if (client) kit.onStop(() => client.close());
+    // Meal photos: the gateway stores them; nutrition reads them for detection, signs URLs, removes them.
+    const store = await openObjectStore(config, kit.logger);
+    kit.onStop(() => store.close());
+    const photos = createPhotoDeps({
+      ...kit,
+      config,
+      db: kit.db,
+      outbox: kit.outbox,
+      cache: kit.cache,
+      foods,
+      store,
+      onStop: kit.onStop,
+    });
     return {
       config,
       db: kit.db,
@@ -46,6 +61,7 @@ export default defineService({
       cache: kit.cache,
       logger: kit.logger,
       foods,
+      photos,
       planning: client
         ? createPlanningService(
             client,
@@ -61,5 +77,13 @@ export default defineService({
         : undefined,
     };
   },
-  features: [foodsFeature, mealsFeature, daysFeature, targetsFeature, plansFeature, membersFeature],
+  features: [
+    foodsFeature,
+    mealsFeature,
+    daysFeature,
+    targetsFeature,
+    plansFeature,
+    membersFeature,
+    photosFeature,
+  ],
 });

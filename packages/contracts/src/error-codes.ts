@@ -5,6 +5,8 @@ import { workoutErrorCatalog } from './workout/errors.ts';
 import { analyticsErrorCatalog } from './analytics/errors.ts';
 import { notificationErrorCatalog } from './notification/errors.ts';
 import { nutritionErrorCatalog } from './nutrition/errors.ts';
+import { uploadErrorCatalog } from './uploads/errors.ts';
+import { mealPhotoErrorCatalog } from './nutrition/photo-errors.ts';
 
 /** Every declared error catalog, by owner. A new service adds its catalog here. */
 export const errorCatalogs = {
@@ -16,6 +18,8 @@ export const errorCatalogs = {
   analytics: analyticsErrorCatalog,
   notification: notificationErrorCatalog,
   nutrition: nutritionErrorCatalog,
+  uploads: uploadErrorCatalog,
+  'meal-photos': mealPhotoErrorCatalog,
 } as const satisfies Record<string, ErrorCatalog>;
 
 /** All declared codes in one catalog (a test checks no two owners declare the same code). */
@@ -28,6 +32,8 @@ export const errorCatalog = {
   ...analyticsErrorCatalog,
   ...notificationErrorCatalog,
   ...nutritionErrorCatalog,
+  ...uploadErrorCatalog,
+  ...mealPhotoErrorCatalog,
 } as const satisfies ErrorCatalog;
 
 /** A code some catalog declares: the only codes an AppError or an operation's `errors` may name. */

@@ -1,7 +1,7 @@
 // What services, tools, @nxg/testing and @nxg/external use; everything else stays internal
 // (platform's own tests import it by relative path). Add a name here when a user needs it.
 export { BaseConfig, ConfigError, loadConfig } from './config.ts';
-export { AppError, forbidden, toProblem } from './errors.ts';
+export { AppError, forbidden, toProblem, validationError } from './errors.ts';
 export { describeErrors, validatorFor } from './validation.ts';
 export { createCache, type Cache } from './cache.ts';
 export { EXIT_CONFIG, runService } from './runtime.ts';
@@ -43,6 +43,7 @@ export {
   ObjectNotFoundError,
   ObjectStoreUnavailableError,
   ObjectTooLargeError,
+  localUrlSecret,
   openObjectStore,
   openSignedObject,
   signedObjectPath,

@@ -18,3 +18,6 @@ export * from './stand-ins/s3-stand-in.ts';
 export * from './log-scan/log-scanner.ts';
 export * from './log-scan/test-logs.ts';
 export * from './trace-recorder.ts';
+export * from './test-images.ts';
+export * from './stand-ins/meal-detection-stand-in.ts';
+export * from './upload-client.ts';

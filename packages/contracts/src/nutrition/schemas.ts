@@ -67,6 +67,17 @@ export const MealItem = Type.Object({
   fibreG: Type.Optional(Type.Number()),
   /** Detection's confidence (photo meals). */
   confidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  /**
+   * Photo meals: `accepted` (confident), `needs_confirmation` (pick from `alternatives`) or
+   * `manual_entry_needed` (`alternatives` are reference foods to choose from).
+   */
+  verdict: Type.Optional(
+    Type.Union([
+      Type.Literal('accepted'),
+      Type.Literal('needs_confirmation'),
+      Type.Literal('manual_entry_needed'),
+    ]),
+  ),
   alternatives: Type.Optional(Type.Array(MealItemAlternative)),
 });
 export type MealItem = Static<typeof MealItem>;
