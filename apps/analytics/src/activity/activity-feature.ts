@@ -3,8 +3,21 @@ import { bind, consume, defineFeature, requireUser } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
 import { memberTimeZone, memberTransaction } from '../members/member-transaction.ts';
 import { dayIn, periodContaining } from '../periods.ts';
-import { saveLinkEdge, savePlan, saveSessionEnded, saveSessionStarted, saveSet } from './activity-store.ts';
+import {
+  saveLinkEdge,
+  savePlan,
+  saveSessionEnded,
+  saveSessionStarted,
+  saveSet,
+  saveUnlinked,
+} from './activity-store.ts';
 import { workoutSummary } from './workout-summary.ts';
+
+/**
+ * The body weight MET estimates assume: a reference adult. Analytics keeps no health figures (the
+ * member's weight stays in identity), so estimated kcal are the same for every member of a workout.
+ */
+export const REFERENCE_BODY_WEIGHT_KG = 70;
 
 /**
  * Workout progress: sessions, sets, machine links and the active plan, kept from workout's and
@@ -29,7 +42,7 @@ export const activityFeature = defineFeature<AnalyticsDeps>({
       await memberTransaction(db, data.userId, (tx) => saveLinkEdge(tx, data, 'linked_at'));
     }),
     consume('analytics_machine_unlinked', machineEvents.machineUnlinked, async ({ data }) => {
-      await memberTransaction(db, data.userId, (tx) => saveLinkEdge(tx, data, 'unlinked_at'));
+      await memberTransaction(db, data.userId, (tx) => saveUnlinked(tx, data));
     }),
   ],
   operations: ({ db }) => [
@@ -37,7 +50,7 @@ export const activityFeature = defineFeature<AnalyticsDeps>({
       const userId = requireUser(ctx);
       const timeZone = await memberTimeZone(db, userId);
       const range = periodContaining(period, from ?? dayIn(timeZone, new Date()));
-      return workoutSummary(db, userId, timeZone, period, range);
+      return workoutSummary(db, userId, timeZone, period, range, REFERENCE_BODY_WEIGHT_KG);
     }),
   ],
 });

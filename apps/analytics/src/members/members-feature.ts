@@ -1,11 +1,13 @@
 import { identityEvents } from '@nxg/contracts';
-import { consume, defineFeature } from '@nxg/platform';
+import { consume, defineFeature, type Queryable } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
 import { erasedDigest, memberTransaction } from './member-transaction.ts';
+import { isKnownZone, saveTimeZone } from './member-time-zones.ts';
 
 /** Every table that holds a member's data: an erased account takes all of it, leaderboards included. */
 const MEMBER_TABLES = [
   'members',
+  'member_time_zones',
   'sessions',
   'sets',
   'machine_links',
@@ -16,24 +18,39 @@ const MEMBER_TABLES = [
   'achievements',
 ];
 
+// The newest name wins, whatever order the events arrive in (zones are kept in member_time_zones).
 const SAVE_NAME = `INSERT INTO members (user_id, display_name, updated_at) VALUES ($1, $2, $3)
   ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, updated_at = EXCLUDED.updated_at
   WHERE members.updated_at <= EXCLUDED.updated_at`;
 
+/** The IANA zone an identity event names, when it names one (events before identity kept zones do not). */
+const zoneOf = (data: object): string | undefined => {
+  const zone = (data as { timezone?: unknown }).timezone;
+  return typeof zone === 'string' && zone ? zone : undefined;
+};
+
+async function saveMember(tx: Queryable, userId: string, name: string, data: object, at: string) {
+  const given = zoneOf(data);
+  const zone = given && (await isKnownZone(tx, given)) ? given : undefined;
+  await tx.query(SAVE_NAME, [userId, name, at]);
+  if (zone) await saveTimeZone(tx, userId, zone, at);
+}
+
 /**
- * Members as analytics knows them: the name leaderboards show (newest event wins, whatever the
- * order they arrive in), and erasure of everything analytics holds about an account.
+ * Members as analytics knows them: the name leaderboards show, the time zones their days are
+ * counted in (each from when identity announced it), and erasure of everything analytics holds
+ * about an account.
  */
 export const membersFeature = defineFeature<AnalyticsDeps>({
   name: 'members',
   consumers: ({ db }) => [
     consume('analytics_user_registered', identityEvents.userRegistered, async ({ data }) => {
       await memberTransaction(db, data.userId, (tx) =>
-        tx.query(SAVE_NAME, [data.userId, data.name, data.registeredAt]),
+        saveMember(tx, data.userId, data.name, data, data.registeredAt),
       );
     }),
     consume('analytics_user_updated', identityEvents.userUpdated, async ({ data, time }) => {
-      await memberTransaction(db, data.userId, (tx) => tx.query(SAVE_NAME, [data.userId, data.name, time]));
+      await memberTransaction(db, data.userId, (tx) => saveMember(tx, data.userId, data.name, data, time));
     }),
     consume('analytics_user_deleted', identityEvents.userDeleted, async ({ data }) => {
       await memberTransaction(db, data.userId, async (tx) => {

@@ -1,8 +1,8 @@
 import { analytics, machineEvents, workoutEvents } from '@nxg/contracts';
 import { bind, consume, decodeCursor, defineFeature, requireUser, toPage } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
-import { memberTimeZone, memberTransaction } from '../members/member-transaction.ts';
-import { dayIn } from '../periods.ts';
+import { memberTransaction } from '../members/member-transaction.ts';
+import { memberDayOf } from '../members/member-time-zones.ts';
 import { award, unlock } from './ledger-store.ts';
 import { achievementsOf, ledgerPage, pointsTotal } from './points-store.ts';
 import { achievementRules, pointsRules, STREAK_DAYS, streakAchievements } from './rules.ts';
@@ -30,7 +30,7 @@ export const pointsFeature = defineFeature<AnalyticsDeps>({
           occurredAt: at,
           sessionId,
         });
-        const day = dayIn(await memberTimeZone(tx, userId), new Date(at));
+        const day = await memberDayOf(tx, userId, at);
         await markTrainingDay(tx, userId, { day, eventId: id, sessionId, at });
         const days = await trainingDaysAround(tx, userId, day, STREAK_SPAN);
         const today = days.get(day)!;

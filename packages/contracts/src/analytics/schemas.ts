@@ -14,6 +14,10 @@ const DayFigures = {
   volumeKg: Type.Number(),
   activeMinutes: Type.Integer(),
   machineMinutes: Type.Integer(),
+  /** Metres the connected machines counted. */
+  distanceM: Type.Integer(),
+  /** kcal the machines measured, and MET estimates (reference data) for sets and cardio without a figure. */
+  kcal: Type.Integer(),
 };
 
 export const WorkoutDayFigures = Type.Object({ date: LocalDate, ...DayFigures });
@@ -24,7 +28,10 @@ export const WorkoutSummary = Type.Object({
   /** First and last day of the period (calendar week from Monday, month or year), inclusive. */
   from: LocalDate,
   to: LocalDate,
-  /** The time zone the days are counted in. */
+  /**
+   * The member's time zone now. Each instant is counted on its day in the zone in effect at that
+   * instant, so days from before a move keep the zone they were lived in.
+   */
   timeZone: Type.String(),
   totals: Type.Object({
     ...DayFigures,
