@@ -22,7 +22,7 @@ const movedTo = (userId: string, timezone: string, time: string) => ({
     fitnessProfile: {},
     dietPreferences: {},
     timezone,
-  } as Parameters<typeof envelopeOf<typeof identityEvents.userUpdated>>[1]),
+  }),
   time,
 });
 
@@ -60,7 +60,8 @@ describe('a member’s days', () => {
 
     const week = await api.get('/v1/analytics/workouts?period=week&from=2026-11-11', member.accessToken);
     expect(week.status).toBe(200);
-    expect(week.body.timeZone).toBe('America/New_York');
+    // The zone now: the account was registered (in UTC, identity's default) after those moves.
+    expect(week.body.timeZone).toBe('UTC');
     const setsByDay = week.body.days.filter((d: Day) => d.sets > 0).map((d: Day) => [d.date, d.sets]);
     expect(setsByDay).toEqual([
       ['2026-11-11', 1],
@@ -72,6 +73,15 @@ describe('a member’s days', () => {
       (a: { ruleId: string }) => a.ruleId === 'workout-day',
     );
     expect(workoutDays).toHaveLength(2);
+  });
+
+  it('follow the zone a member sets in their profile', async () => {
+    const member = await registerMember(api, { name: 'Yui' });
+    const zoneNow = async () => (await api.get('/v1/analytics/workouts', member.accessToken)).body.timeZone;
+    expect(await zoneNow()).toBe('UTC');
+    const patched = await api.patch('/v1/me/profile', { timezone: 'Asia/Tokyo' }, member.accessToken);
+    expect(patched.status).toBe(200);
+    await waitFor(async () => (await zoneNow()) === 'Asia/Tokyo');
   });
 });
 

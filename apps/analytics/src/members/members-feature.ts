@@ -23,17 +23,10 @@ const SAVE_NAME = `INSERT INTO members (user_id, display_name, updated_at) VALUE
   ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, updated_at = EXCLUDED.updated_at
   WHERE members.updated_at <= EXCLUDED.updated_at`;
 
-/** The IANA zone an identity event names, when it names one (events before identity kept zones do not). */
-const zoneOf = (data: object): string | undefined => {
-  const zone = (data as { timezone?: unknown }).timezone;
-  return typeof zone === 'string' && zone ? zone : undefined;
-};
-
-async function saveMember(tx: Queryable, userId: string, name: string, data: object, at: string) {
-  const given = zoneOf(data);
-  const zone = given && (await isKnownZone(tx, given)) ? given : undefined;
+/** Saves the name, and the zone when the event names one (events from before members had zones do not). */
+async function saveMember(tx: Queryable, userId: string, name: string, zone: string | undefined, at: string) {
   await tx.query(SAVE_NAME, [userId, name, at]);
-  if (zone) await saveTimeZone(tx, userId, zone, at);
+  if (zone && (await isKnownZone(tx, zone))) await saveTimeZone(tx, userId, zone, at);
 }
 
 /**
@@ -46,11 +39,11 @@ export const membersFeature = defineFeature<AnalyticsDeps>({
   consumers: ({ db }) => [
     consume('analytics_user_registered', identityEvents.userRegistered, async ({ data }) => {
       await memberTransaction(db, data.userId, (tx) =>
-        saveMember(tx, data.userId, data.name, data, data.registeredAt),
+        saveMember(tx, data.userId, data.name, data.timezone, data.registeredAt),
       );
     }),
     consume('analytics_user_updated', identityEvents.userUpdated, async ({ data, time }) => {
-      await memberTransaction(db, data.userId, (tx) => saveMember(tx, data.userId, data.name, data, time));
+      await memberTransaction(db, data.userId, (tx) => saveMember(tx, data.userId, data.name, data.timezone, time));
     }),
     consume('analytics_user_deleted', identityEvents.userDeleted, async ({ data }) => {
       await memberTransaction(db, data.userId, async (tx) => {
