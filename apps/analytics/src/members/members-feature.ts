@@ -43,7 +43,9 @@ export const membersFeature = defineFeature<AnalyticsDeps>({
       );
     }),
     consume('analytics_user_updated', identityEvents.userUpdated, async ({ data, time }) => {
-      await memberTransaction(db, data.userId, (tx) => saveMember(tx, data.userId, data.name, data.timezone, time));
+      await memberTransaction(db, data.userId, (tx) =>
+        saveMember(tx, data.userId, data.name, data.timezone, time),
+      );
     }),
     consume('analytics_user_deleted', identityEvents.userDeleted, async ({ data }) => {
       await memberTransaction(db, data.userId, async (tx) => {
