@@ -13,7 +13,8 @@ export { bind, callOperation, type Binding } from './bus/rpc.ts';
 export { signReply, signRequest, SIGNATURE_WINDOW_MS } from './bus/request-signature.ts';
 export { actingAs, BusIdentity, deriveServiceKey } from './bus/bus-identity.ts';
 export { messageSender, publishSigned, signedEventHeaders, signEvent } from './bus/event-signature.ts';
-export { parseServiceKey } from './bus/service-key.ts';
+export { parseServiceKey, serviceKeyFrom } from './bus/service-key.ts';
+export { connectBus } from './bus/connection.ts';
 export { assertRolesAllow, rolesAllow } from './access.ts';
 export { limitsFromEnv, provisionMessaging } from './bus/streams.ts';
 export { enqueueEvent, enqueueEvents, eventEnvelope, type OutboxRelay } from './bus/outbox.ts';
@@ -23,6 +24,7 @@ export {
   consume,
   defineFeature,
   defineService,
+  type Feature,
   type Job,
   type Kit,
   type ServiceDefinition,
