@@ -1,6 +1,7 @@
 import { analytics, machineEvents, workoutEvents } from '@nxg/contracts';
 import { bind, consume, defineFeature, requireUser } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
+import { byMember } from '../members/member-order.ts';
 import { memberTimeZone, memberTransaction } from '../members/member-transaction.ts';
 import { dayIn, periodContaining } from '../periods.ts';
 import {
@@ -26,24 +27,54 @@ export const REFERENCE_BODY_WEIGHT_KG = 70;
 export const activityFeature = defineFeature<AnalyticsDeps>({
   name: 'activity',
   consumers: ({ db }) => [
-    consume('analytics_session_started', workoutEvents.sessionStarted, async ({ data }) => {
-      await memberTransaction(db, data.userId, (tx) => saveSessionStarted(tx, data));
-    }),
-    consume('analytics_session_ended', workoutEvents.sessionEnded, async ({ data }) => {
-      await memberTransaction(db, data.userId, (tx) => saveSessionEnded(tx, data));
-    }),
-    consume('analytics_exercise_logged', workoutEvents.exerciseLogged, async ({ data }) => {
-      await memberTransaction(db, data.userId, (tx) => saveSet(tx, data));
-    }),
-    consume('analytics_plan_generated', workoutEvents.planGenerated, async ({ data }) => {
-      await memberTransaction(db, data.userId, (tx) => savePlan(tx, data));
-    }),
-    consume('analytics_machine_linked', machineEvents.machineLinked, async ({ data }) => {
-      await memberTransaction(db, data.userId, (tx) => saveLinkEdge(tx, data, 'linked_at'));
-    }),
-    consume('analytics_machine_unlinked', machineEvents.machineUnlinked, async ({ data }) => {
-      await memberTransaction(db, data.userId, (tx) => saveUnlinked(tx, data));
-    }),
+    consume(
+      'analytics_session_started',
+      workoutEvents.sessionStarted,
+      async ({ data }) => {
+        await memberTransaction(db, data.userId, (tx) => saveSessionStarted(tx, data));
+      },
+      byMember,
+    ),
+    consume(
+      'analytics_session_ended',
+      workoutEvents.sessionEnded,
+      async ({ data }) => {
+        await memberTransaction(db, data.userId, (tx) => saveSessionEnded(tx, data));
+      },
+      byMember,
+    ),
+    consume(
+      'analytics_exercise_logged',
+      workoutEvents.exerciseLogged,
+      async ({ data }) => {
+        await memberTransaction(db, data.userId, (tx) => saveSet(tx, data));
+      },
+      byMember,
+    ),
+    consume(
+      'analytics_plan_generated',
+      workoutEvents.planGenerated,
+      async ({ data }) => {
+        await memberTransaction(db, data.userId, (tx) => savePlan(tx, data));
+      },
+      byMember,
+    ),
+    consume(
+      'analytics_machine_linked',
+      machineEvents.machineLinked,
+      async ({ data }) => {
+        await memberTransaction(db, data.userId, (tx) => saveLinkEdge(tx, data, 'linked_at'));
+      },
+      byMember,
+    ),
+    consume(
+      'analytics_machine_unlinked',
+      machineEvents.machineUnlinked,
+      async ({ data }) => {
+        await memberTransaction(db, data.userId, (tx) => saveUnlinked(tx, data));
+      },
+      byMember,
+    ),
   ],
   operations: ({ db }) => [
     bind(analytics.workoutSummary, async ({ period = 'week', from }, ctx) => {

@@ -1,6 +1,7 @@
 import { identityEvents } from '@nxg/contracts';
 import { consume, defineFeature, type Queryable } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
+import { byMember } from './member-order.ts';
 import { erasedDigest, memberTransaction } from './member-transaction.ts';
 import { isKnownZone, saveTimeZone } from './member-time-zones.ts';
 
@@ -37,26 +38,41 @@ async function saveMember(tx: Queryable, userId: string, name: string, zone: str
 export const membersFeature = defineFeature<AnalyticsDeps>({
   name: 'members',
   consumers: ({ db }) => [
-    consume('analytics_user_registered', identityEvents.userRegistered, async ({ data }) => {
-      await memberTransaction(db, data.userId, (tx) =>
-        saveMember(tx, data.userId, data.name, data.timezone, data.registeredAt),
-      );
-    }),
-    consume('analytics_user_updated', identityEvents.userUpdated, async ({ data, time }) => {
-      await memberTransaction(db, data.userId, (tx) =>
-        saveMember(tx, data.userId, data.name, data.timezone, time),
-      );
-    }),
-    consume('analytics_user_deleted', identityEvents.userDeleted, async ({ data }) => {
-      await memberTransaction(db, data.userId, async (tx) => {
-        for (const table of MEMBER_TABLES) {
-          await tx.query(`DELETE FROM ${table} WHERE user_id = $1`, [data.userId]);
-        }
-        await tx.query(
-          'INSERT INTO erased_members (user_digest, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-          [erasedDigest(data.userId), data.deletedAt],
+    consume(
+      'analytics_user_registered',
+      identityEvents.userRegistered,
+      async ({ data }) => {
+        await memberTransaction(db, data.userId, (tx) =>
+          saveMember(tx, data.userId, data.name, data.timezone, data.registeredAt),
         );
-      });
-    }),
+      },
+      byMember,
+    ),
+    consume(
+      'analytics_user_updated',
+      identityEvents.userUpdated,
+      async ({ data, time }) => {
+        await memberTransaction(db, data.userId, (tx) =>
+          saveMember(tx, data.userId, data.name, data.timezone, time),
+        );
+      },
+      byMember,
+    ),
+    consume(
+      'analytics_user_deleted',
+      identityEvents.userDeleted,
+      async ({ data }) => {
+        await memberTransaction(db, data.userId, async (tx) => {
+          for (const table of MEMBER_TABLES) {
+            await tx.query(`DELETE FROM ${table} WHERE user_id = $1`, [data.userId]);
+          }
+          await tx.query(
+            'INSERT INTO erased_members (user_digest, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+            [erasedDigest(data.userId), data.deletedAt],
+          );
+        });
+      },
+      byMember,
+    ),
   ],
 });
