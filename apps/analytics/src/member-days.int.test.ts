@@ -179,4 +179,56 @@ describe('machine workouts', () => {
     expect(day.kcal).toBe(Math.round(300 + (6.0 * 70 * 600) / 3600 + (3.5 * 70 * 60) / 3600));
     expect(week.body.totals).toMatchObject({ distanceM: 7000, kcal: day.kcal });
   });
+
+  it('set cardio records per activity: the longest distance and the fastest average speed', async () => {
+    const member = await registerMember(api);
+    const userId = member.user.id;
+    const run = async (at: string, distanceM: number, durationS: number) => {
+      const machineId = randomUUID();
+      await publishEnvelope(
+        platform,
+        envelopeOf(machineEvents.machineUnlinked, {
+          machineId,
+          branchId: gym.branchId,
+          linkId: randomUUID(),
+          userId,
+          reason: 'member',
+          at,
+          workout: {
+            machineName: 'Treadmill 2',
+            machineType: 'cardio',
+            durationS,
+            distanceM,
+            kcal: 200,
+            avgHeartRate: 150,
+            maxHeartRate: 170,
+            sets: 0,
+            reps: 0,
+            samples: durationS,
+          },
+        }),
+        { natsSubject: machineEvents.machineSubject(gym.branchId, machineId, 'unlinked') },
+      );
+      await caughtUp();
+    };
+    await run('2026-11-02T07:00:00.000Z', 3000, 1200); // opens the records: 9 km/h
+    await run('2026-11-04T07:00:00.000Z', 5000, 1800); // longer and faster: 10 km/h
+    await run('2026-11-06T07:00:00.000Z', 2000, 1200); // neither
+    const records = await api.get('/v1/analytics/records', member.accessToken);
+    expect(
+      records.body.items.map((r: { exerciseName: string; kind: string; value: number }) => [
+        r.exerciseName,
+        r.kind,
+        r.value,
+      ]),
+    ).toEqual([
+      ['Treadmill run', 'longest_distance', 5000],
+      ['Treadmill run', 'fastest_speed', 10],
+    ]);
+    const points = await api.get('/v1/me/points?limit=100', member.accessToken);
+    const recordAwards = points.body.ledger.items.filter(
+      (a: { ruleId: string }) => a.ruleId === 'personal-record',
+    );
+    expect(recordAwards).toHaveLength(1);
+  });
 });

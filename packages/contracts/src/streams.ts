@@ -64,6 +64,7 @@ export const consumers: ConsumerDefinition[] = [
   analyticsConsumer('WORKOUT', 'analytics_exercise_logged', 'workout.exercise.logged'),
   analyticsConsumer('WORKOUT', 'analytics_records_exercise_logged', 'workout.exercise.logged'),
   analyticsConsumer('WORKOUT', 'analytics_points_exercise_logged', 'workout.exercise.logged'),
+  analyticsConsumer('MACHINES', 'analytics_records_machine_unlinked', 'machines.*.*.unlinked'),
   analyticsConsumer('MACHINES', 'analytics_machine_linked', 'machines.*.*.linked'),
   analyticsConsumer('MACHINES', 'analytics_machine_unlinked', 'machines.*.*.unlinked'),
   analyticsConsumer('MACHINES', 'analytics_points_set_completed', 'machines.*.*.set_completed'),

@@ -46,16 +46,20 @@ export const RecordKind = Type.Union([
   Type.Literal('heaviest'),
   Type.Literal('estimated_1rm'),
   Type.Literal('most_reps'),
+  /** Cardio, from a connected machine's workout: metres in one workout, and average km/h over one of 400 m or more. */
+  Type.Literal('longest_distance'),
+  Type.Literal('fastest_speed'),
 ]);
 export type RecordKind = Static<typeof RecordKind>;
 
 export const PersonalRecord = Type.Object({
   exerciseName: Type.String(),
   kind: RecordKind,
-  /** kg for heaviest and estimated_1rm (Epley), repetitions for most_reps. */
+  /** kg for heaviest and estimated_1rm (Epley), repetitions for most_reps, m for longest_distance, km/h for fastest_speed. */
   value: Type.Number(),
   weightKg: Type.Union([Type.Number(), Type.Null()]),
   reps: Type.Union([Type.Integer(), Type.Null()]),
+  /** The logged set's id, or the machine link's for a cardio record. */
   logId: Type.String(),
   achievedAt: at,
 });
