@@ -33,6 +33,8 @@ export function renderEventCatalog(): string {
     '',
     'Every event travels as `{ id (uuid v7), type, source, time, subject, dataVersion, data }` with',
     '`Nats-Msg-Id` = `id`, so a consumer can drop what it has seen. A breaking change is a new type.',
+    'The same catalog as an AsyncAPI 3 document, with how to attach a durable consumer:',
+    '[asyncapi.yaml](asyncapi.yaml).',
     '',
     '## Streams',
     '',

@@ -254,6 +254,10 @@ describe('events delivered twice, replayed or out of order', () => {
       volumeKg: 60 * 5 + 70 * 5 + 40 * 10,
       activeMinutes: 45,
       machineMinutes: 20,
+      // This unlink is a v1 event (no totals): no distance, and each set's kcal by its MET figure
+      // (weight training, 3.5) for its time (60 s in all) at the reference 70 kg.
+      distanceM: 0,
+      kcal: Math.round((3.5 * 70 * (15 + 30 + 15)) / 3600),
     });
     // Three sets, one workout day, one record beaten (the second bench set), one first machine workout.
     const points = await api.get('/v1/me/points', member.accessToken);

@@ -3,6 +3,7 @@ import { defineService } from '@nxg/platform';
 import { activityFeature } from './activity/activity-feature.ts';
 import { AnalyticsConfigSchema } from './config.ts';
 import { leaderboardsFeature } from './leaderboards/leaderboards-feature.ts';
+import { liveFeature } from './live/live-feature.ts';
 import { membersFeature } from './members/members-feature.ts';
 import { pointsFeature } from './points/points-feature.ts';
 import { recordsFeature } from './records/records-feature.ts';
@@ -23,5 +24,12 @@ export default defineService({
     outbox: kit.outbox,
     logger: kit.logger,
   }),
-  features: [membersFeature, activityFeature, recordsFeature, pointsFeature, leaderboardsFeature],
+  features: [
+    membersFeature,
+    activityFeature,
+    recordsFeature,
+    pointsFeature,
+    leaderboardsFeature,
+    liveFeature,
+  ],
 });

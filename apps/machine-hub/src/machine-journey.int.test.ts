@@ -110,6 +110,32 @@ describe('a member trains on a connected machine', () => {
     expect(await live.next((m) => m.type === 'unlinked')).toMatchObject({
       data: { linkId, reason: 'member' },
     });
+    // The unlinked event carries the machine workout's totals, summed by the hub from the link's
+    // telemetry and sets (the member's unlink was served after the socket's totals were persisted).
+    const [unlinked] = await readEvents(platform.nc, {
+      stream: 'MACHINES',
+      subject: `machines.${branchId}.${machineId}.unlinked`,
+      since: startedAt,
+      expect: 1,
+    });
+    expect(unlinked).toMatchObject({ dataVersion: 2 });
+    expect(unlinked!.data).toMatchObject({
+      linkId,
+      workout: {
+        machineName: 'Treadmill',
+        machineType: 'cardio',
+        distanceM: 1200,
+        kcal: null,
+        avgHeartRate: 142,
+        maxHeartRate: 142,
+        sets: 1,
+        reps: 12,
+        samples: 1,
+      },
+    });
+    expect((unlinked!.data as { workout: { durationS: number } }).workout.durationS).toBeGreaterThanOrEqual(
+      0,
+    );
     const list = await api.get(`/v1/branches/${branchId}/machines?limit=100`, member.accessToken);
     expect(list.body.items.find((m: { id: string }) => m.id === machineId).status).toBe('available');
     machine.close();

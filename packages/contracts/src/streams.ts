@@ -64,9 +64,13 @@ export const consumers: ConsumerDefinition[] = [
   analyticsConsumer('WORKOUT', 'analytics_exercise_logged', 'workout.exercise.logged'),
   analyticsConsumer('WORKOUT', 'analytics_records_exercise_logged', 'workout.exercise.logged'),
   analyticsConsumer('WORKOUT', 'analytics_points_exercise_logged', 'workout.exercise.logged'),
+  analyticsConsumer('MACHINES', 'analytics_records_machine_unlinked', 'machines.*.*.unlinked'),
   analyticsConsumer('MACHINES', 'analytics_machine_linked', 'machines.*.*.linked'),
   analyticsConsumer('MACHINES', 'analytics_machine_unlinked', 'machines.*.*.unlinked'),
   analyticsConsumer('MACHINES', 'analytics_points_set_completed', 'machines.*.*.set_completed'),
+  // Analytics' own awards pushed to members' live feeds: news only, so from now on.
+  consumer('ANALYTICS', 'analytics_live_points_awarded', 'analytics.points.awarded'),
+  consumer('ANALYTICS', 'analytics_live_achievement_unlocked', 'analytics.achievement.unlocked'),
   consumer('IDENTITY', 'machine_hub_user_deleted', 'identity.user.deleted'),
   // Notification: one durable per trigger (apps/notification/src/triggers/triggers.ts) and erasure.
   consumer('WORKOUT', 'notification_session_ended', 'workout.session.ended'),

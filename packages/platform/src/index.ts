@@ -13,10 +13,11 @@ export { bind, callOperation, type Binding } from './bus/rpc.ts';
 export { signReply, signRequest, SIGNATURE_WINDOW_MS } from './bus/request-signature.ts';
 export { actingAs, BusIdentity, deriveServiceKey } from './bus/bus-identity.ts';
 export { messageSender, publishSigned, signedEventHeaders, signEvent } from './bus/event-signature.ts';
-export { parseServiceKey } from './bus/service-key.ts';
+export { parseServiceKey, serviceKeyFrom } from './bus/service-key.ts';
+export { connectBus } from './bus/connection.ts';
 export { assertRolesAllow, rolesAllow } from './access.ts';
 export { limitsFromEnv, provisionMessaging } from './bus/streams.ts';
-export { enqueueEvent, enqueueEvents, eventEnvelope, type OutboxRelay } from './bus/outbox.ts';
+export { enqueueEvent, enqueueEvents, eventEnvelope, startOutboxRelay, type OutboxRelay } from './bus/outbox.ts';
 export { platformMigrations } from './paths.ts';
 export { inNamespace, namespace, namespaceOf, type Namespace } from './bus/namespace.ts';
 export { natsConnectionSecurity, serviceInboxPrefix, type NatsSecurity } from './bus/nats-security.ts';
@@ -24,6 +25,7 @@ export {
   consume,
   defineFeature,
   defineService,
+  type Feature,
   type Job,
   type Kit,
   type ServiceDefinition,

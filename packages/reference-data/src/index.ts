@@ -31,3 +31,11 @@ export {
   type ReferenceExercise,
 } from './exercises/exercise-loader.ts';
 export { createNameIndex, type NameIndex } from './name-index.ts';
+export {
+  CALISTHENICS,
+  metKcal,
+  metValueFor,
+  metValues,
+  RESISTANCE_TRAINING,
+  type MetValue,
+} from './activities/met-values.ts';

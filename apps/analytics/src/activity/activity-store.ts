@@ -1,6 +1,7 @@
 import type { EventData } from '@nxg/contracts';
 import type { machineEvents, workoutEvents } from '@nxg/contracts';
 import type { Queryable } from '@nxg/platform';
+import { metValueFor } from '@nxg/reference-data';
 
 /**
  * Writes of the activity read models. Each row is keyed by what the event names, and each write
@@ -27,11 +28,29 @@ export async function saveSessionEnded(tx: Queryable, e: EventData<typeof workou
   );
 }
 
+/** A set without a duration is taken to last this long per repetition (a controlled tempo). */
+export const SECONDS_PER_REP = 3;
+
 export async function saveSet(tx: Queryable, e: EventData<typeof workoutEvents.exerciseLogged>) {
+  const met = metValueFor(e.exerciseName, { weighted: (e.weightKg ?? 0) > 0 }).met;
+  const activeS = e.durationS ?? (e.reps ?? 0) * SECONDS_PER_REP;
   await tx.query(
-    `INSERT INTO sets (log_id, user_id, exercise_name, reps, weight_kg, duration_s, source, session_id, performed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (log_id) DO NOTHING`,
-    [e.logId, e.userId, e.exerciseName, e.reps, e.weightKg, e.durationS, e.source, e.sessionId, e.at],
+    `INSERT INTO sets (log_id, user_id, exercise_name, reps, weight_kg, duration_s, source, session_id, performed_at,
+       met, active_s)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (log_id) DO NOTHING`,
+    [
+      e.logId,
+      e.userId,
+      e.exerciseName,
+      e.reps,
+      e.weightKg,
+      e.durationS,
+      e.source,
+      e.sessionId,
+      e.at,
+      met,
+      activeS,
+    ],
   );
 }
 
@@ -53,5 +72,32 @@ export async function saveLinkEdge(tx: Queryable, e: LinkEvent, edge: 'linked_at
     `INSERT INTO machine_links (link_id, user_id, branch_id, machine_id, ${edge}) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (link_id) DO UPDATE SET ${edge} = EXCLUDED.${edge}`,
     [e.linkId, e.userId, e.branchId, e.machineId, e.at],
+  );
+}
+
+/**
+ * A link's end with the machine workout's totals the hub summed (v2 events; a v1 event has none),
+ * and the MET figure of the machine's activity, for a cardio link without kcal or sets.
+ */
+export async function saveUnlinked(tx: Queryable, e: EventData<typeof machineEvents.machineUnlinked>) {
+  await saveLinkEdge(tx, e, 'unlinked_at');
+  const w = e.workout;
+  if (!w) return;
+  await tx.query(
+    `UPDATE machine_links SET machine_name = $2, machine_type = $3, duration_s = $4, distance_m = $5, kcal = $6,
+       avg_heart_rate = $7, max_heart_rate = $8, machine_sets = $9, met = $10
+     WHERE link_id = $1`,
+    [
+      e.linkId,
+      w.machineName,
+      w.machineType,
+      w.durationS,
+      w.distanceM,
+      w.kcal,
+      w.avgHeartRate,
+      w.maxHeartRate,
+      w.sets,
+      metValueFor(w.machineName, { weighted: false }).met,
+    ],
   );
 }

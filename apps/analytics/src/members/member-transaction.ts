@@ -28,10 +28,8 @@ export async function memberTransaction<T>(
   });
 }
 
-/** The time zone the member's days are counted in (UTC until identity keeps one per member). */
+/** The member's time zone now (the newest identity announced; UTC until one is known). */
 export async function memberTimeZone(tx: Queryable, userId: string): Promise<string> {
-  const [row] = await tx.query<{ time_zone: string }>('SELECT time_zone FROM members WHERE user_id = $1', [
-    userId,
-  ]);
-  return row?.time_zone ?? 'UTC';
+  const [row] = await tx.query<{ zone: string }>('SELECT member_zone_at($1, now()) AS zone', [userId]);
+  return row?.zone ?? 'UTC';
 }

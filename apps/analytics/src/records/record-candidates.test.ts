@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { epley, recordCandidates } from './record-candidates.ts';
+import { cardioActivityOf, cardioCandidates, epley, recordCandidates } from './record-candidates.ts';
 
 describe('record candidates of a set', () => {
   it('estimates the 1RM by Epley', () => {
@@ -22,5 +22,18 @@ describe('record candidates of a set', () => {
     ]);
     expect(recordCandidates({ reps: null, weightKg: null })).toEqual([]);
     expect(recordCandidates({ reps: 0, weightKg: 80 })).toEqual([]);
+  });
+
+  it('a machine workout may be the longest, and from 400 m on the fastest (average km/h)', () => {
+    expect(cardioCandidates({ distanceM: 5000, durationS: 1800 })).toEqual([
+      { kind: 'longest_distance', weightKey: 0, value: 5000 },
+      { kind: 'fastest_speed', weightKey: 0, value: 10 },
+    ]);
+    expect(cardioCandidates({ distanceM: 300, durationS: 60 })).toEqual([
+      { kind: 'longest_distance', weightKey: 0, value: 300 },
+    ]);
+    expect(cardioCandidates({ distanceM: null, durationS: 600 })).toEqual([]);
+    expect(cardioActivityOf('Sim treadmill 02', '12150')).toBe('Treadmill run');
+    expect(cardioActivityOf('Leg press', '02054')).toBe('Leg press');
   });
 });

@@ -25,3 +25,41 @@ export function recordCandidates(set: { reps: number | null; weightKg: number | 
   }
   return candidates;
 }
+
+/** A cardio workout counts for the fastest average speed from this distance on (a track lap). */
+export const FASTEST_MIN_DISTANCE_M = 400;
+
+/** Readable names of the cardio activities the MET table tells apart, by Compendium code. */
+const cardioActivities: Record<string, string> = {
+  '12150': 'Treadmill run',
+  '02010': 'Stationary bike',
+  '02070': 'Rowing machine',
+  '02048': 'Elliptical',
+  '02065': 'Stair climber',
+  '02080': 'Ski machine',
+};
+
+/** The activity a machine's workout is recorded under: its kind by name, else the machine's name. */
+export const cardioActivityOf = (machineName: string, metCode: string) =>
+  cardioActivities[metCode] ?? machineName;
+
+/**
+ * What a machine workout could be a record of: its distance, and its average speed (km/h, one
+ * decimal) when it covered at least FASTEST_MIN_DISTANCE_M.
+ */
+export function cardioCandidates(workout: {
+  distanceM: number | null;
+  durationS: number;
+}): RecordCandidate[] {
+  const { distanceM, durationS } = workout;
+  if (distanceM == null || distanceM <= 0) return [];
+  const candidates: RecordCandidate[] = [{ kind: 'longest_distance', weightKey: 0, value: distanceM }];
+  if (distanceM >= FASTEST_MIN_DISTANCE_M && durationS > 0) {
+    candidates.push({
+      kind: 'fastest_speed',
+      weightKey: 0,
+      value: Math.round((distanceM / durationS) * 3.6 * 10) / 10,
+    });
+  }
+  return candidates;
+}

@@ -49,7 +49,9 @@ export async function recordsOf(db: Queryable, userId: string): Promise<Personal
     achieved_at: Date;
   }>(
     `SELECT * FROM personal_records WHERE user_id = $1
-     ORDER BY exercise_name, CASE kind WHEN 'heaviest' THEN 0 WHEN 'estimated_1rm' THEN 1 ELSE 2 END, weight_key DESC`,
+     ORDER BY exercise_name,
+       CASE kind WHEN 'heaviest' THEN 0 WHEN 'estimated_1rm' THEN 1 WHEN 'most_reps' THEN 2
+         WHEN 'longest_distance' THEN 3 ELSE 4 END, weight_key DESC`,
     [userId],
   );
   return rows.map((r) => ({

@@ -109,6 +109,7 @@ export function linkBindings(deps: HubDeps): Binding[] {
 
     bind(machines.unlink, async ({ machineId }, ctx) => {
       const userId = requireUser(ctx);
+      await live.checkpoint(machineId); // the socket's replica persists the workout's latest totals
       const ended = await db.transaction((tx) => endLink(tx, { machineId, userId }, 'member', staleAfterMs));
       if (!ended) throw new AppError(404, HubErrors.NOT_LINKED, 'You are not linked to this machine');
       announceUnlink(deps, ended);

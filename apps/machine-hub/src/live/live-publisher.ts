@@ -6,7 +6,7 @@ import {
   type MachineStatus,
   type PlannedExercise,
 } from '@nxg/contracts';
-import { publishSigned } from '@nxg/platform';
+import { publishSigned, signedEventHeaders } from '@nxg/platform';
 
 export type HubCommand =
   | { type: 'linked'; linkId: string; userId: string; displayName: string; plan?: PlannedExercise[] }
@@ -15,7 +15,9 @@ export type HubCommand =
   /** The machine's secret was rotated: close its socket (its token is of the old secret). */
   | { type: 'revoked' }
   /** The machine was decommissioned: close its socket for good. */
-  | { type: 'removed' };
+  | { type: 'removed' }
+  /** Persist the active link's workout totals now (a link about to be ended on another replica). */
+  | { type: 'checkpoint' };
 
 /**
  * Core NATS messages that need no history: live-feed pushes to members and staff, and commands for
@@ -50,5 +52,21 @@ export class LivePublisher {
 
   command(machineId: string, command: HubCommand): void {
     publishSigned(this.nc, hubMachineSubject(machineId), JSON.stringify(command));
+  }
+
+  /**
+   * Asks the replica holding the machine's socket to persist its link's workout totals, so a link
+   * ended here carries its latest figures. Waits at most `timeoutMs`: with no socket, or no answer
+   * in time, the totals last persisted go out (at most a checkpoint interval behind).
+   */
+  async checkpoint(machineId: string, timeoutMs = 500): Promise<void> {
+    const subject = hubMachineSubject(machineId);
+    const payload = new TextEncoder().encode(JSON.stringify({ type: 'checkpoint' } satisfies HubCommand));
+    await this.nc
+      .request(subject, payload, {
+        timeout: timeoutMs,
+        headers: signedEventHeaders(this.nc, subject, payload),
+      })
+      .catch(() => undefined);
   }
 }

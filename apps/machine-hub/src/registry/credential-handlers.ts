@@ -59,6 +59,7 @@ export function credentialBindings(deps: HubDeps): Binding[] {
       const actorId = requireUser(ctx);
       await serviceableMachine(db, ctx, machineId);
       requireRecentMfa(ctx);
+      await deps.live.checkpoint(machineId);
       const result = await db.transaction(async (tx) => {
         const [row] = await tx.query<{ secret_generation: number; branch_id: string }>(
           `UPDATE machines SET decommissioned_at = now(), secret_hash = ''

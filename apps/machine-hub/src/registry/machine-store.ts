@@ -23,6 +23,8 @@ export interface MachineRow {
   /** From the active link, if any. */
   link_id: string | null;
   link_user_id: string | null;
+  /** The active link's workout totals as last persisted. */
+  link_workout: Record<string, unknown> | null;
   [key: string]: unknown;
 }
 
@@ -42,7 +44,7 @@ export function secretMatches(
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
-const SELECT = `SELECT m.*, l.id AS link_id, l.user_id AS link_user_id
+const SELECT = `SELECT m.*, l.id AS link_id, l.user_id AS link_user_id, l.workout AS link_workout
   FROM machines m LEFT JOIN links l ON l.machine_id = m.id AND l.ended_at IS NULL`;
 
 export async function findMachine(

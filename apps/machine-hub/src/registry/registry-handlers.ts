@@ -57,6 +57,7 @@ export function registryBindings(deps: HubDeps): Binding[] {
     bind(machines.updateMachine, async ({ machineId, status, name, location }, ctx) => {
       await serviceableMachine(db, ctx, machineId);
       requireRecentMfa(ctx);
+      if (status === 'maintenance') await deps.live.checkpoint(machineId);
       const result = await db.transaction(async (tx) => {
         await tx.query(
           `UPDATE machines SET admin_status = coalesce($2, admin_status), name = coalesce($3, name),

@@ -1,14 +1,20 @@
-import type { Subscription } from '@nats-io/transport-node';
+import type { Msg, Subscription } from '@nats-io/transport-node';
 import type { RevocationWatch } from '@nxg/platform';
 import { hubMachineSubject, MachineCloseCodes } from '@nxg/contracts';
-import { messageSender } from '@nxg/platform';
+import { messageSender, type Queryable } from '@nxg/platform';
 import type { HubDeps } from '../deps.ts';
 import type { HubCommand } from '../live/live-publisher.ts';
 import { announceStatusChange } from '../linking/link-notices.ts';
+import { WorkoutTotals } from '../linking/workout-totals.ts';
 import { announceStatus } from '../registry/machine-store.ts';
 import type { MachineConnection } from './machine-connection.ts';
 
 const FLUSH_INTERVAL_MS = 2000;
+/**
+ * How often active links' workout totals are persisted: what a hub killed outright loses at most.
+ * A graceful stop, a closed socket and an unlink persist them at once.
+ */
+const CHECKPOINT_INTERVAL_MS = 30_000;
 
 /**
  * The sockets this replica holds. Each machine's commands arrive on `hub.machine.<id>`, which only
@@ -35,6 +41,12 @@ export class ConnectionRegistry {
       ),
     );
     this.timers.push(
+      setInterval(
+        () => void this.checkpoint().catch((err) => deps.logger.error({ err }, 'workout checkpoint failed')),
+        CHECKPOINT_INTERVAL_MS,
+      ),
+    );
+    this.timers.push(
       setInterval(() => {
         this.closeSilent();
         this.closeUnauthorised();
@@ -57,7 +69,8 @@ export class ConnectionRegistry {
     const subscription = nc.subscribe(hubMachineSubject(conn.machineId), {
       callback: (error, msg) => {
         // Only another hub replica may command a machine's socket (never a forged message).
-        if (!error && messageSender(nc, msg) === 'machine-hub') this.command(conn, msg.json<HubCommand>());
+        if (!error && messageSender(nc, msg) === 'machine-hub')
+          this.command(conn, msg.json<HubCommand>(), msg);
       },
     });
     this.connections.set(conn.machineId, { conn, subscription });
@@ -84,16 +97,27 @@ export class ConnectionRegistry {
         'UPDATE machines SET connected_instance = NULL, recent_frame_ids = $3 WHERE id = $1 AND connected_instance = $2',
         [conn.machineId, instanceId, conn.recent],
       );
+      if (conn.link) await saveTotals(tx, [conn]);
       return announceStatus(tx, conn.machineId, staleAfterMs);
     });
     this.deps.outbox.kick();
     announceStatusChange(this.deps, conn.branchId, conn.machineId, changed);
   }
 
-  private command(conn: MachineConnection, command: HubCommand): void {
+  private command(conn: MachineConnection, command: HubCommand, msg: Msg): void {
     switch (command.type) {
+      case 'checkpoint':
+        void (conn.link ? saveTotals(this.deps.db, [conn]) : Promise.resolve())
+          .catch((err) => this.deps.logger.error({ err }, 'workout checkpoint failed'))
+          .finally(() => msg.respond());
+        break;
       case 'linked':
-        conn.link = { linkId: command.linkId, userId: command.userId, displayName: command.displayName };
+        conn.link = {
+          linkId: command.linkId,
+          userId: command.userId,
+          displayName: command.displayName,
+          totals: new WorkoutTotals(),
+        };
         conn.send('linked', {
           linkId: command.linkId,
           member: { displayName: command.displayName },
@@ -151,10 +175,32 @@ export class ConnectionRegistry {
     );
   }
 
+  /** Persists the workout totals of active links that changed since the last checkpoint. */
+  async checkpoint(): Promise<void> {
+    const changed = [...this.connections.values()].map((e) => e.conn).filter((c) => c.link?.totals.dirty);
+    if (changed.length) await saveTotals(this.deps.db, changed);
+  }
+
   /** Closes every socket (going-away) and writes their state back. */
   async closeAll(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.flush().catch(() => {});
+    await this.checkpoint().catch(() => {});
     for (const { conn } of [...this.connections.values()]) conn.socket.close(1001, 'hub shutting down');
   }
+}
+
+/** Writes the links' workout totals in one statement; a link ended meanwhile keeps what it ended with. */
+async function saveTotals(db: Queryable, conns: MachineConnection[]): Promise<void> {
+  const linked = conns.filter((c) => c.link);
+  if (linked.length === 0) return;
+  const states = linked.map((c) => {
+    c.link!.totals.dirty = false;
+    return JSON.stringify(c.link!.totals.snapshot());
+  });
+  await db.query(
+    `UPDATE links l SET workout = f.workout FROM unnest($1::uuid[], $2::jsonb[]) AS f(id, workout)
+     WHERE l.id = f.id AND l.ended_at IS NULL`,
+    [linked.map((c) => c.link!.linkId), states],
+  );
 }

@@ -102,6 +102,8 @@ export function frameHandler(deps: HubDeps) {
         // Signed as the outbox relay signs, so consumers can tell it from a forgery.
         headers: signedEventHeaders(nc, subject, payload),
       });
+      // Counted once published: a frame that failed is resent and counted then.
+      link.totals.addSample(Date.parse(data.at), frame.metrics);
       conn.ack(frame.id);
     },
 
@@ -131,6 +133,7 @@ export function frameHandler(deps: HubDeps) {
         return true;
       });
       if (first) {
+        link.totals.addSet(frame);
         deps.outbox.kick();
         live.toMember(link.userId, 'set.completed', data);
       }
@@ -139,8 +142,9 @@ export function frameHandler(deps: HubDeps) {
 
     async unlink(conn, frame) {
       // Only this machine's own link: the machine id comes from its token, never from the frame.
+      const latest = conn.link?.linkId === frame.linkId ? conn.link.totals.snapshot() : undefined;
       const ended = await once(conn, frame.id, (tx) =>
-        endLink(tx, { linkId: frame.linkId, machineId: conn.machineId }, 'machine', staleAfterMs),
+        endLink(tx, { linkId: frame.linkId, machineId: conn.machineId }, 'machine', staleAfterMs, latest),
       );
       if (ended) announceUnlink(deps, ended);
       if (conn.link?.linkId === frame.linkId) conn.link = undefined;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FrameErrorCode, HubFrame, HubFrames } from '@nxg/contracts';
 import type { WebSocket } from 'ws';
+import type { WorkoutTotals } from '../linking/workout-totals.ts';
 
 /** How many recent frame ids a connection remembers: more than a machine may leave unacknowledged. */
 export const RECENT_FRAMES = 256;
@@ -17,6 +18,8 @@ export interface ActiveLink {
   linkId: string;
   userId: string;
   displayName: string;
+  /** The workout so far, summed from this link's telemetry and sets. */
+  totals: WorkoutTotals;
 }
 
 /** One machine's socket on this replica: who it is, what it is linked to, what it sent lately. */

@@ -4,6 +4,7 @@ import type { TokenVerifier } from '@nxg/platform';
 import type { FastifyInstance } from 'fastify';
 import type { HubDeps } from '../deps.ts';
 import { generationOf } from '../registry/credential-revocations.ts';
+import { WorkoutTotals } from '../linking/workout-totals.ts';
 import { findMachine } from '../registry/machine-store.ts';
 import type { ConnectionRegistry } from './connection-registry.ts';
 import { frameHandler } from './frame-handlers.ts';
@@ -75,8 +76,14 @@ export async function machineSocketPlugin(
         deps.config.FRAME_RATE_PER_S,
         row.recent_frame_ids,
       );
+      // A reconnect (to this replica or another, after a hub restart) carries on the workout's totals.
       if (row.link_id && row.link_user_id)
-        c.link = { linkId: row.link_id, userId: row.link_user_id, displayName: 'Member' };
+        c.link = {
+          linkId: row.link_id,
+          userId: row.link_user_id,
+          displayName: 'Member',
+          totals: new WorkoutTotals(row.link_workout),
+        };
       socket.once(
         'close',
         () => void registry.remove(c).catch((err) => deps.logger.error({ err }, 'disconnect failed')),

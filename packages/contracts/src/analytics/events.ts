@@ -40,9 +40,9 @@ export const achievementUnlocked = defineEvent({
 export const recordSet = defineEvent({
   type: 'analytics.record.set',
   stream: 'ANALYTICS',
-  dataVersion: 1,
+  dataVersion: 2,
   description:
-    'A logged set beat the member’s personal record for an exercise (heaviest, estimated 1RM by Epley, or most reps at a weight).',
+    'A logged set beat the member’s personal record for an exercise (heaviest, estimated 1RM by Epley, or most reps at a weight), or a machine workout beat a cardio record (longest distance, fastest average speed; logId is then the link id). v2 added the cardio kinds.',
   data: Type.Object({
     userId: Type.String(),
     exerciseName: Type.String(),

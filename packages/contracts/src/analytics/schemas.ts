@@ -14,6 +14,10 @@ const DayFigures = {
   volumeKg: Type.Number(),
   activeMinutes: Type.Integer(),
   machineMinutes: Type.Integer(),
+  /** Metres the connected machines counted. */
+  distanceM: Type.Integer(),
+  /** kcal the machines measured, and MET estimates (reference data) for sets and cardio without a figure. */
+  kcal: Type.Integer(),
 };
 
 export const WorkoutDayFigures = Type.Object({ date: LocalDate, ...DayFigures });
@@ -24,7 +28,10 @@ export const WorkoutSummary = Type.Object({
   /** First and last day of the period (calendar week from Monday, month or year), inclusive. */
   from: LocalDate,
   to: LocalDate,
-  /** The time zone the days are counted in. */
+  /**
+   * The member's time zone now. Each instant is counted on its day in the zone in effect at that
+   * instant, so days from before a move keep the zone they were lived in.
+   */
   timeZone: Type.String(),
   totals: Type.Object({
     ...DayFigures,
@@ -39,16 +46,20 @@ export const RecordKind = Type.Union([
   Type.Literal('heaviest'),
   Type.Literal('estimated_1rm'),
   Type.Literal('most_reps'),
+  /** Cardio, from a connected machine's workout: metres in one workout, and average km/h over one of 400 m or more. */
+  Type.Literal('longest_distance'),
+  Type.Literal('fastest_speed'),
 ]);
 export type RecordKind = Static<typeof RecordKind>;
 
 export const PersonalRecord = Type.Object({
   exerciseName: Type.String(),
   kind: RecordKind,
-  /** kg for heaviest and estimated_1rm (Epley), repetitions for most_reps. */
+  /** kg for heaviest and estimated_1rm (Epley), repetitions for most_reps, m for longest_distance, km/h for fastest_speed. */
   value: Type.Number(),
   weightKg: Type.Union([Type.Number(), Type.Null()]),
   reps: Type.Union([Type.Integer(), Type.Null()]),
+  /** The logged set's id, or the machine link's for a cardio record. */
   logId: Type.String(),
   achievedAt: at,
 });

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { defineEvent } from '../event.ts';
-import { MachineStatus, Metrics, SetCompleted } from './schemas.ts';
+import { MachineStatus, MachineWorkoutTotals, Metrics, SetCompleted } from './schemas.ts';
 
 /** NATS subject of a machine event: `machines.<branchId>.<machineId>.<kind>` (DESIGN.md §4). */
 export const machineSubject = (branchId: string, machineId: string, kind: string) =>
@@ -32,10 +32,17 @@ export const machineLinked = defineEvent({
 export const machineUnlinked = defineEvent({
   type: 'machines.unlinked',
   stream: 'MACHINES',
-  dataVersion: 1,
+  dataVersion: 2,
   description:
-    'A link ended (member, machine, heartbeat loss, maintenance). Subject machines.<branchId>.<machineId>.unlinked.',
-  data: Type.Object({ ...ids, linkId: Type.String(), userId: Type.String(), reason: Type.String(), at }),
+    'A link ended (member, machine, heartbeat loss, maintenance), with the machine workout’s totals (v2; absent in v1 events). Subject machines.<branchId>.<machineId>.unlinked.',
+  data: Type.Object({
+    ...ids,
+    linkId: Type.String(),
+    userId: Type.String(),
+    reason: Type.String(),
+    at,
+    workout: Type.Optional(MachineWorkoutTotals),
+  }),
 });
 
 export const machineTelemetry = defineEvent({

@@ -3,13 +3,22 @@
  * gateway relays to members' and staff's WebSockets.
  */
 export const liveSubjects = {
-  /** Everything about one member: linked, unlinked, telemetry, set completed. */
+  /** Everything about one member: linked, unlinked, telemetry, set completed, points, achievements. */
   user: (userId: string) => `live.user.${userId}`,
   /** Machine status changes of one branch, for its staff. */
   branch: (branchId: string) => `live.branch.${branchId}`,
 };
 
-export type LiveMessageType = 'linked' | 'unlinked' | 'telemetry' | 'set.completed' | 'machine.status';
+export type LiveMessageType =
+  | 'linked'
+  | 'unlinked'
+  | 'telemetry'
+  | 'set.completed'
+  | 'machine.status'
+  // From analytics: an award ({ ...analytics.points.awarded data, total }) and an achievement
+  // ({ ...analytics.achievement.unlocked data, name, description }).
+  | 'points.awarded'
+  | 'achievement.unlocked';
 
 export interface LiveMessage<T = unknown> {
   type: LiveMessageType;

@@ -71,3 +71,26 @@ export const SetCompleted = {
   weightKg: Type.Number({ minimum: 0, maximum: 1000 }),
   durationS: Type.Number({ minimum: 0, maximum: 36_000 }),
 };
+
+/**
+ * A machine workout's totals, summed by the hub from the link's telemetry and sets, so readers of
+ * `machines.unlinked` never need the raw telemetry. A figure the machine never reported is null.
+ */
+export const MachineWorkoutTotals = Type.Object({
+  /** The machine as the registry knows it (type: cardio, strength, functional). */
+  machineName: Type.String(),
+  machineType: Type.String(),
+  /** From link to unlink. */
+  durationS: Type.Integer({ minimum: 0 }),
+  /** Distance and energy the machine counted during the link (its cumulative FTMS counters). */
+  distanceM: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  kcal: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  avgHeartRate: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  maxHeartRate: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  /** Sets the machine completed during the link, and their repetitions. */
+  sets: Type.Integer({ minimum: 0 }),
+  reps: Type.Integer({ minimum: 0 }),
+  /** Telemetry samples the totals were summed from. */
+  samples: Type.Integer({ minimum: 0 }),
+});
+export type MachineWorkoutTotals = Static<typeof MachineWorkoutTotals>;

@@ -296,4 +296,36 @@ describe('runConsumer on a durable JetStream consumer', () => {
     await until('the second ack', () => settled(consumer, 2));
     expect(handled).toEqual([1, 2]);
   });
+
+  it('with concurrency, handles keys side by side and each key’s events in stream order', async () => {
+    const consumer = await newConsumer();
+    for (let i = 1; i <= 12; i++) {
+      await js.publish(
+        consumer.subject,
+        JSON.stringify({ ...envelope({ userId: `user-${i % 3}`, points: i }) }),
+      );
+    }
+    const seen: Record<string, number[]> = {};
+    let running = 0;
+    let most = 0;
+    const runner = await runConsumer(nc, {
+      consumer,
+      event: pointsAwarded,
+      logger: silentLogger,
+      concurrency: { max: 4, keyOf: (e) => (e.data as { userId: string }).userId },
+      handle: async (event) => {
+        const { userId, points } = (event as Envelope).data;
+        running += 1;
+        most = Math.max(most, running);
+        // Later events of a key finish sooner: order would break if a key's events overlapped.
+        await sleep(60 - points * 4);
+        (seen[userId] ??= []).push(points);
+        running -= 1;
+      },
+    });
+    runners.push(runner);
+    await until('every event acked', () => settled(consumer, 12));
+    expect(seen).toEqual({ 'user-1': [1, 4, 7, 10], 'user-2': [2, 5, 8, 11], 'user-0': [3, 6, 9, 12] });
+    expect(most).toBeGreaterThan(1);
+  });
 });

@@ -26,6 +26,16 @@ export interface ConsumerOptions<E extends EventDefinition> {
   logger: Logger;
   /** Delay before a failed message is offered again. */
   retryDelayMs?: number;
+  /**
+   * Handle up to `max` messages at once, those with the same `keyOf` one after another in stream
+   * order (e.g. one member's events), the others side by side. Absent: one message at a time.
+   */
+  concurrency?: ConsumerConcurrency;
+}
+
+export interface ConsumerConcurrency {
+  max: number;
+  keyOf: (event: EventEnvelope) => string;
 }
 
 /**
@@ -47,6 +57,35 @@ export async function runConsumer<E extends EventDefinition>(
   const js = jetstream(nc);
   const source = await js.consumers.get(namespaceOf(nc).stream(consumer.stream), consumer.durable);
   const messages: ConsumerMessages = await source.consume({ max_messages: 64 });
+
+  /** Handles a checked event: ack when done, term what can never be handled, nak the rest. */
+  const settle = async (msg: JsMsg, envelope: EventEnvelope<Static<E['data']>>) => {
+    try {
+      await inSpan(
+        `${consumer.durable} ${event.type}`,
+        SpanKind.CONSUMER,
+        contextFromHeaders(msg.headers),
+        () => handle(envelope, msg),
+      );
+      msg.ack();
+    } catch (error) {
+      if (error instanceof PermanentFailure || (error instanceof AppError && error.status < 500)) {
+        logger.error(
+          { err: error, consumer: consumer.durable, eventId: envelope.id },
+          'event cannot be handled; terminated',
+        );
+        msg.term();
+      } else {
+        logger.warn(
+          { err: error, consumer: consumer.durable, eventId: envelope.id },
+          'event handling failed; will retry',
+        );
+        msg.nak(options.retryDelayMs ?? 1000);
+      }
+    }
+  };
+  const dispatch = options.concurrency ? keyedDispatcher(options.concurrency, settle) : undefined;
+
   const done = (async () => {
     for await (const msg of messages) {
       const signer = eventSigner(nc, identity, msg);
@@ -80,35 +119,46 @@ export async function runConsumer<E extends EventDefinition>(
         msg.ack();
         continue;
       }
-      try {
-        await inSpan(
-          `${consumer.durable} ${event.type}`,
-          SpanKind.CONSUMER,
-          contextFromHeaders(msg.headers),
-          () => handle(envelope, msg),
-        );
-        msg.ack();
-      } catch (error) {
-        if (error instanceof PermanentFailure || (error instanceof AppError && error.status < 500)) {
-          logger.error(
-            { err: error, consumer: consumer.durable, eventId: envelope.id },
-            'event cannot be handled; terminated',
-          );
-          msg.term();
-        } else {
-          logger.warn(
-            { err: error, consumer: consumer.durable, eventId: envelope.id },
-            'event handling failed; will retry',
-          );
-          msg.nak(options.retryDelayMs ?? 1000);
-        }
-      }
+      if (dispatch) await dispatch.add(msg, envelope);
+      else await settle(msg, envelope);
     }
   })();
   return {
     async stop() {
       await messages.close();
       await done;
+      await dispatch?.idle();
+    },
+  };
+}
+
+/**
+ * Runs work side by side, at most `max` at once, each key's work after the previous of that key.
+ * `add` resolves once the work is started (waiting while `max` are running).
+ */
+function keyedDispatcher<M, V extends EventEnvelope>(
+  { max, keyOf }: ConsumerConcurrency,
+  work: (msg: M, value: V) => Promise<void>,
+) {
+  const tails = new Map<string, Promise<void>>();
+  let running = 0;
+  let freed: (() => void) | undefined;
+  return {
+    async add(msg: M, value: V): Promise<void> {
+      while (running >= max) await new Promise<void>((resolve) => (freed = resolve));
+      running += 1;
+      const key = keyOf(value);
+      const run = (tails.get(key) ?? Promise.resolve()).then(() => work(msg, value));
+      const tail = run.finally(() => {
+        running -= 1;
+        if (tails.get(key) === tail) tails.delete(key);
+        freed?.();
+        freed = undefined;
+      });
+      tails.set(key, tail);
+    },
+    async idle(): Promise<void> {
+      await Promise.all(tails.values());
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Bus } from '../bus/connection.ts';
 import type { OutboxRelay } from '../bus/outbox.ts';
 import type { TokenKind } from '../auth/audience.ts';
 import type { Binding } from '../bus/rpc.ts';
+import type { ConsumerConcurrency } from '../bus/consumer.ts';
 import type { Cache } from '../cache.ts';
 import type { BaseConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -40,6 +41,8 @@ export interface ConsumerBinding {
   consumer: ConsumerDefinition;
   event: EventDefinition;
   handle: (event: EventEnvelope<unknown>, msg: JsMsg) => Promise<void>;
+  /** Several messages at once, in order per key (see runConsumer); absent: one at a time. */
+  concurrency?: ConsumerConcurrency;
 }
 
 export const consume = <E extends EventDefinition>(
@@ -47,10 +50,12 @@ export const consume = <E extends EventDefinition>(
   consumer: string | ConsumerDefinition,
   event: E,
   handle: (event: EventEnvelope<Static<E['data']>>, msg: JsMsg) => Promise<void>,
+  options: { concurrency?: ConsumerConcurrency } = {},
 ): ConsumerBinding => ({
   consumer: typeof consumer === 'string' ? consumerNamed(consumer) : consumer,
   event,
   handle: handle as ConsumerBinding['handle'],
+  ...options,
 });
 
 /**
