@@ -174,6 +174,8 @@ describe('devices and preferences', () => {
       },
       quietHours: null,
       timezone: 'UTC',
+      timezoneSource: 'default',
+      reminders: { workout: { time: '08:00' }, meals: {} },
     });
     const put = await api.put(
       '/v1/notifications/preferences',
@@ -195,6 +197,8 @@ describe('devices and preferences', () => {
       },
       quietHours: { start: '22:30', end: '06:45' },
       timezone: 'Europe/Berlin',
+      timezoneSource: 'preferences',
+      reminders: { workout: { time: '08:00' }, meals: {} },
     });
   });
 

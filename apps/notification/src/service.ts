@@ -6,11 +6,13 @@ import { deliveryFeature } from './delivery/delivery-feature.ts';
 import { fcmTransport } from './delivery/fcm-transport.ts';
 import { devicesFeature } from './devices/devices-feature.ts';
 import { inboxFeature } from './inbox/inbox-feature.ts';
+import { liveFeed } from './inbox/live-feed.ts';
 import { membersFeature } from './members/members-feature.ts';
 import { preferencesFeature } from './preferences/preferences-feature.ts';
+import { remindersFeature } from './reminders/reminders-feature.ts';
 import { triggersFeature } from './triggers/triggers-feature.ts';
 
-/** Notification: devices, preferences and quiet hours, triggers from events, FCM delivery, the inbox. */
+/** Notification: devices, preferences and quiet hours, triggers from events, reminders, FCM delivery, the inbox. */
 export default defineService({
   name: 'notification',
   config: NotificationConfigSchema,
@@ -35,13 +37,14 @@ export default defineService({
         : consoleTransport(kit.logger);
     kit.logger.info({ transport: push.name }, 'push transport');
     kit.onStop(() => push.close());
-    return { config, db: kit.db, outbox: kit.outbox, logger: kit.logger, push };
+    return { config, db: kit.db, outbox: kit.outbox, logger: kit.logger, push, live: liveFeed(kit.nc) };
   },
   features: [
     devicesFeature,
     preferencesFeature,
     inboxFeature,
     triggersFeature,
+    remindersFeature,
     deliveryFeature,
     membersFeature,
   ],

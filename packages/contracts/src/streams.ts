@@ -73,6 +73,12 @@ export const consumers: ConsumerDefinition[] = [
   consumer('WORKOUT', 'notification_plan_generated', 'workout.plan.generated'),
   consumer('MACHINES', 'notification_machine_unlinked', 'machines.*.*.unlinked'),
   consumer('IDENTITY', 'notification_user_deleted', 'identity.user.deleted'),
+  consumer('ANALYTICS', 'notification_achievement_unlocked', 'analytics.achievement.unlocked'),
+  consumer('ANALYTICS', 'notification_record_set', 'analytics.record.set'),
+  // Every award the stream holds, to keep each member's total (milestones are told only when recent).
+  consumer('ANALYTICS', 'notification_points_awarded', 'analytics.points.awarded', 'all'),
+  // Reminders: a copy of each member's active plan (training days), from what the stream holds.
+  consumer('WORKOUT', 'notification_reminder_plans', 'workout.plan.generated', 'all'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

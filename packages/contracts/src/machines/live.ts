@@ -3,13 +3,20 @@
  * gateway relays to members' and staff's WebSockets.
  */
 export const liveSubjects = {
-  /** Everything about one member: linked, unlinked, telemetry, set completed. */
+  /** Everything about one member: linked, unlinked, telemetry, set completed, notifications. */
   user: (userId: string) => `live.user.${userId}`,
   /** Machine status changes of one branch, for its staff. */
   branch: (branchId: string) => `live.branch.${branchId}`,
 };
 
-export type LiveMessageType = 'linked' | 'unlinked' | 'telemetry' | 'set.completed' | 'machine.status';
+export type LiveMessageType =
+  | 'linked'
+  | 'unlinked'
+  | 'telemetry'
+  | 'set.completed'
+  | 'machine.status'
+  /** A notification reached the member's inbox (data: the inbox item), pushed or not. */
+  | 'notification';
 
 export interface LiveMessage<T = unknown> {
   type: LiveMessageType;
