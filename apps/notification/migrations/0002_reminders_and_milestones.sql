@@ -3,11 +3,12 @@ ALTER TABLE preferences ALTER COLUMN timezone DROP NOT NULL;
 -- The member's reminder times (null: the defaults, see preference-store.ts).
 ALTER TABLE preferences ADD COLUMN reminders jsonb;
 
--- Each member's time zone from identity's profile (identity.user.* events).
+-- Each member's time zone from identity's profile (identity.user.registered and .updated):
+-- `as_of` is the event's time, so an older event read late changes nothing.
 CREATE TABLE member_timezones (
   user_id uuid PRIMARY KEY,
   timezone text NOT NULL,
-  updated_at timestamptz NOT NULL DEFAULT now()
+  as_of timestamptz NOT NULL
 );
 
 -- Each member's points, from analytics.points.awarded: one row per award (a redelivery adds

@@ -79,6 +79,9 @@ export const consumers: ConsumerDefinition[] = [
   consumer('ANALYTICS', 'notification_points_awarded', 'analytics.points.awarded', 'all'),
   // Reminders: a copy of each member's active plan (training days), from what the stream holds.
   consumer('WORKOUT', 'notification_reminder_plans', 'workout.plan.generated', 'all'),
+  // The member's time zone (when their preferences name none), from what the stream holds.
+  consumer('IDENTITY', 'notification_user_registered', 'identity.user.registered', 'all'),
+  consumer('IDENTITY', 'notification_user_updated', 'identity.user.updated', 'all'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

@@ -4,7 +4,7 @@ import {
   type Preferences,
   type Reminders,
 } from '@nxg/contracts';
-import type { Queryable } from '@nxg/platform';
+import { canonicalTimeZone, type Queryable } from '@nxg/platform';
 
 /** Workout reminders when the member chose none: 08:00 local on the plan's training days. */
 export const DEFAULT_WORKOUT_REMINDER_TIME = '08:00';
@@ -81,19 +81,23 @@ export async function savePreferences(
   );
 }
 
-/** The member's time zone from identity's profile; an unknown zone is ignored (UTC then). */
+/**
+ * The member's time zone from identity's profile, as of its event's time (an older event read
+ * late changes nothing); a zone this runtime does not know is kept out (UTC then). True when stored.
+ */
 export async function saveProfileTimezone(
   db: Queryable,
   userId: string,
-  timezone: string | null,
-): Promise<void> {
-  if (timezone === null) {
-    await db.query('DELETE FROM member_timezones WHERE user_id = $1', [userId]);
-    return;
-  }
-  await db.query(
-    `INSERT INTO member_timezones (user_id, timezone) VALUES ($1, $2)
-     ON CONFLICT (user_id) DO UPDATE SET timezone = EXCLUDED.timezone, updated_at = now()`,
-    [userId, timezone],
+  timezone: string,
+  asOf: string,
+): Promise<boolean> {
+  const zone = canonicalTimeZone(timezone) ?? 'UTC';
+  const saved = await db.query(
+    `INSERT INTO member_timezones (user_id, timezone, as_of) VALUES ($1, $2, $3)
+     ON CONFLICT (user_id) DO UPDATE SET timezone = EXCLUDED.timezone, as_of = EXCLUDED.as_of
+     WHERE member_timezones.as_of <= EXCLUDED.as_of
+     RETURNING user_id`,
+    [userId, zone, asOf],
   );
+  return saved.length > 0;
 }

@@ -1,9 +1,8 @@
 import { notification, NotificationErrors } from '@nxg/contracts';
-import { AppError, bind, defineFeature, requireUser } from '@nxg/platform';
+import { AppError, bind, canonicalTimeZone, defineFeature, requireUser } from '@nxg/platform';
 import type { NotificationDeps } from '../deps.ts';
 import { rescheduleMember } from '../reminders/reminder-store.ts';
 import { defaultPreferences, defaultReminders, preferencesOf, savePreferences } from './preference-store.ts';
-import { canonicalTimeZone } from './quiet-hours.ts';
 
 /** Which categories a member wants pushed, their quiet hours, time zone and reminder times. */
 export const preferencesFeature = defineFeature<NotificationDeps>({

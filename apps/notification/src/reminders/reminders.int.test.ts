@@ -105,6 +105,44 @@ describe('workout reminders', () => {
     expect(left).toEqual([]);
   });
 
+  it('follow the member’s profile time zone unless their preferences name one', async () => {
+    const member = await registerMember(api, { timezone: 'Asia/Tokyo' });
+    const prefs = await waitFor(async () => {
+      const body = (await api.get('/v1/notifications/preferences', member.accessToken)).body;
+      return body.timezoneSource === 'profile' ? body : undefined;
+    });
+    expect(prefs.timezone).toBe('Asia/Tokyo');
+    await api.put(
+      '/v1/notifications/preferences',
+      { reminders: { workout: { time: '07:00', weekdays: ['tue'] } } },
+      member.accessToken,
+    );
+    await planGenerated(member.user.id);
+    expect(hhmm(new Date((await reminderRow(member.user.id)).next_at), 'Asia/Tokyo')).toBe('07:00');
+
+    // The member moves: the reminder follows to 07:00 in Lisbon.
+    expect(
+      (await api.patch('/v1/me/profile', { timezone: 'Europe/Lisbon' }, member.accessToken)).status,
+    ).toBe(200);
+    await waitFor(async () => {
+      const row = await reminderRow(member.user.id);
+      return row.spec.timezone === 'Europe/Lisbon' ? row : undefined;
+    });
+    expect(hhmm(new Date((await reminderRow(member.user.id)).next_at), 'Europe/Lisbon')).toBe('07:00');
+
+    // A zone of their own in the preferences wins over the profile's.
+    await api.put(
+      '/v1/notifications/preferences',
+      { timezone: 'America/Chicago', reminders: { workout: { time: '07:00', weekdays: ['tue'] } } },
+      member.accessToken,
+    );
+    expect((await reminderRow(member.user.id)).spec.timezone).toBe('America/Chicago');
+    expect((await api.get('/v1/notifications/preferences', member.accessToken)).body).toMatchObject({
+      timezone: 'America/Chicago',
+      timezoneSource: 'preferences',
+    });
+  });
+
   it('catch up after downtime with the latest missed reminder only, once', async () => {
     const { member, tokens } = await memberWithDevices(api, 2);
     // Every day at a time 20 minutes ago; the scheduler has been down for three days.
