@@ -14,4 +14,6 @@ export interface NotificationDeps {
   push: PushTransport;
   /** The member's live feed: every notification, pushed or not. */
   live: LiveFeed;
+  /** Sends a just-stored notification's pushes now rather than at the next drain tick. */
+  deliverNow: () => void;
 }

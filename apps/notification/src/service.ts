@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { defineService } from '@nxg/platform';
 import { checkNotificationConfig, fcmProjectId, NotificationConfigSchema } from './config.ts';
 import { consoleTransport } from './delivery/console-transport.ts';
-import { deliveryFeature } from './delivery/delivery-feature.ts';
+import { deliveryFeature, drainDue } from './delivery/delivery-feature.ts';
+import { drainNow } from './delivery/drain-now.ts';
 import { fcmTransport } from './delivery/fcm-transport.ts';
 import { devicesFeature } from './devices/devices-feature.ts';
 import { inboxFeature } from './inbox/inbox-feature.ts';
@@ -37,7 +38,10 @@ export default defineService({
         : consoleTransport(kit.logger);
     kit.logger.info({ transport: push.name }, 'push transport');
     kit.onStop(() => push.close());
-    return { config, db: kit.db, outbox: kit.outbox, logger: kit.logger, push, live: liveFeed(kit.nc) };
+    const deps = { config, db: kit.db, outbox: kit.outbox, logger: kit.logger, push, live: liveFeed(kit.nc) };
+    const now = drainNow(() => drainDue(deps), kit.logger);
+    kit.onStop(() => now.stop());
+    return { ...deps, deliverNow: () => now.kick() };
   },
   features: [
     devicesFeature,

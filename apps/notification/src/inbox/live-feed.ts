@@ -25,15 +25,16 @@ export interface Made {
 
 /**
  * Runs `work` in one transaction; each notification it lists in `made` reaches its member's live
- * feed once committed (whether or not a push goes out; the feed is now-only, the inbox keeps it).
+ * feed once committed (whether or not a push goes out; the feed is now-only, the inbox keeps it),
+ * and those with pushes to make start a drain at once.
  */
 export async function notifying<T>(
-  db: Database,
-  live: LiveFeed,
+  { db, live, deliverNow }: { db: Database; live: LiveFeed; deliverNow: () => void },
   work: (tx: Queryable, made: Made[]) => Promise<T>,
 ): Promise<T> {
   const made: Made[] = [];
   const result = await db.transaction((tx) => work(tx, made));
   for (const m of made) live.notification(m.userId, m.notification);
+  if (made.some((m) => m.notification.push === 'pending')) deliverNow();
   return result;
 }

@@ -18,7 +18,7 @@ export const remindersFeature = defineFeature<NotificationDeps>({
       });
     }),
   ],
-  jobs: ({ db, live, config }) => [
+  jobs: ({ db, live, deliverNow, config }) => [
     {
       name: 'reminders',
       everyMs: config.REMINDER_TICK_MS,
@@ -28,6 +28,7 @@ export const remindersFeature = defineFeature<NotificationDeps>({
           const due = await sendDueReminders({
             db,
             live,
+            deliverNow,
             graceMs: config.REMINDER_GRACE_S * 1000,
             batchSize: config.REMINDER_BATCH_SIZE,
           });

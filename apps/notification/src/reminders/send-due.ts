@@ -7,6 +7,7 @@ import { claimDueReminders, moveReminder } from './reminder-store.ts';
 export interface SendDueOptions {
   db: Database;
   live: LiveFeed;
+  deliverNow: () => void;
   /** A missed occurrence older than this is skipped (after downtime: no flood of stale reminders). */
   graceMs: number;
   batchSize: number;
@@ -24,7 +25,7 @@ export interface SendDueOptions {
  */
 export async function sendDueReminders(options: SendDueOptions): Promise<number> {
   const now = options.now ?? new Date();
-  return notifying(options.db, options.live, async (tx, made) => {
+  return notifying(options, async (tx, made) => {
     const due = await claimDueReminders(tx, now, options.batchSize);
     for (const row of due) {
       const { spec } = row;

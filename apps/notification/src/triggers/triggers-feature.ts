@@ -11,10 +11,10 @@ import { triggers } from './triggers.ts';
  */
 export const triggersFeature = defineFeature<NotificationDeps>({
   name: 'triggers',
-  consumers: ({ db, live }) =>
+  consumers: (deps) =>
     triggers.map((t) =>
       consume(t.consumer, t.event, async (event) => {
-        await notifying(db, live, async (tx, made) => {
+        await notifying(deps, async (tx, made) => {
           for (const { key, ...notice } of await t.notices(event as never, tx)) {
             const notification = await createNotification(tx, {
               ...notice,

@@ -55,10 +55,6 @@ export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export type Weekday = (typeof weekdays)[number];
 export const Weekday = Type.Union(weekdays.map((d) => Type.Literal(d)));
 
-/** Meal types as nutrition names them. */
-export const mealTypes = ['breakfast', 'lunch', 'dinner', 'snack'] as const;
-export type MealType = (typeof mealTypes)[number];
-
 export const WorkoutReminder = Type.Object(
   {
     /** Local time of the reminder on each training day. */
@@ -75,8 +71,9 @@ export const WorkoutReminder = Type.Object(
 const MealTime = Type.Union([ClockTime, Type.Null()]);
 
 /**
- * When to remind: workouts on the active plan's training days, meals from the active meal plan.
- * A meal's time here replaces the plan's suggested time; null turns that reminder off.
+ * When to remind: workouts on the active plan's training days, meals from the active meal plan
+ * (by nutrition's meal types). A meal's time here replaces the plan's suggested time; null turns
+ * that reminder off.
  */
 export const Reminders = Type.Object(
   {
