@@ -4,6 +4,8 @@ import {
   identityEvents,
   machineEvents,
   notificationEvents,
+  nutritionEvents,
+  nutritionPhotoEvents,
   streams,
   workoutEvents,
   type EventDefinition,
@@ -16,6 +18,8 @@ export const events: EventDefinition[] = [
   ...workoutEvents.all,
   ...analyticsEvents.all,
   ...notificationEvents.all,
+  ...nutritionEvents.all,
+  ...nutritionPhotoEvents.all,
 ];
 
 const code = (value: unknown) => '`' + String(value) + '`';

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { BaseConfig } from '@nxg/platform';
+import { BaseConfig, StorageConfig } from '@nxg/platform';
 
 export const GatewayConfigSchema = {
   ...BaseConfig,
@@ -23,6 +23,14 @@ export const GatewayConfigSchema = {
   TRUST_PROXY: Type.String({ default: '' }),
   JWT_ISSUER: Type.String({ default: 'nxg-identity' }),
   JWT_AUDIENCE: Type.String({ default: 'nxg' }),
+  /** Where uploaded images go (S3 when S3_BUCKET is set, else $DATA_DIR/objects), and signed local URLs. */
+  ...StorageConfig,
+  /** Longest side of a stored uploaded image, in pixels: larger ones are scaled down. */
+  UPLOAD_IMAGE_MAX_SIDE: Type.Integer({ minimum: 64, maximum: 8192, default: 2048 }),
+  /** Largest width × height an uploaded image may declare (decompression bombs are refused unread). */
+  UPLOAD_IMAGE_MAX_PIXELS: Type.Integer({ minimum: 1_000_000, default: 50_000_000 }),
+  /** How long an upload keeps asking a service that does not answer (restarting) before it gives up. */
+  UPLOAD_RETRY_FOR_MS: Type.Integer({ minimum: 0, default: 15_000 }),
 };
 
 export type GatewayConfig = Static<ReturnType<typeof Type.Object<typeof GatewayConfigSchema>>>;

@@ -1,13 +1,32 @@
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { analytics, CommonErrorCodes, identity, machines, notification, workout } from '@nxg/contracts';
-import { AppError, defineFeature, defineService, type Kit } from '@nxg/platform';
+import {
+  analytics,
+  CommonErrorCodes,
+  identity,
+  machines,
+  notification,
+  nutrition,
+  nutritionPhotos,
+  workout,
+} from '@nxg/contracts';
+import {
+  AppError,
+  defineFeature,
+  defineService,
+  localUrlSecret,
+  openObjectStore,
+  type Kit,
+  type ObjectStore,
+} from '@nxg/platform';
 import { GatewayConfigSchema, type GatewayConfig } from './config.ts';
 import { docsPlugin } from './docs/docs-plugin.ts';
 import { liveFeedPlugin } from './live/live-feed.ts';
 import { clientKey, ipKey } from './routes/client-key.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
 import { parseTrustedProxies } from './trusted-proxies.ts';
+import { signedObjectsRoute } from './uploads/signed-objects-route.ts';
+import { registerUploadRoutes } from './uploads/upload-routes.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
 export const operations = [
@@ -16,9 +35,16 @@ export const operations = [
   ...workout.all,
   ...analytics.all,
   ...notification.all,
+  ...nutrition.all,
+  ...nutritionPhotos.all,
 ];
 
-type GatewayDeps = Kit<GatewayConfig>;
+interface GatewayDeps {
+  kit: Kit<GatewayConfig>;
+  /** Where uploads are stored; with the local store, `urlSecret` signs and checks its read URLs. */
+  store: ObjectStore;
+  urlSecret: string | undefined;
+}
 
 /** OpenAPI at /openapi.json and /docs, generated from the routes the API feature registers. */
 const docsFeature = defineFeature<GatewayDeps>({
@@ -31,7 +57,7 @@ const docsFeature = defineFeature<GatewayDeps>({
 /** The REST API (one route per operation, with validation, auth and rate limits) and the live feed. */
 const apiFeature = defineFeature<GatewayDeps>({
   name: 'api',
-  async http(app, { config, cache, nc }) {
+  async http(app, { kit: { config, cache, nc, logger }, store }) {
     await app.register(async (api) => {
       api.setValidatorCompiler(TypeBoxValidatorCompiler);
       await api.register(rateLimit, {
@@ -64,7 +90,26 @@ const apiFeature = defineFeature<GatewayDeps>({
         authRateLimit,
         cache,
       });
+      await registerUploadRoutes(api, {
+        nc,
+        verifier,
+        operations,
+        store,
+        image: { maxSide: config.UPLOAD_IMAGE_MAX_SIDE, maxInputPixels: config.UPLOAD_IMAGE_MAX_PIXELS },
+        timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+        retryForMs: config.UPLOAD_RETRY_FOR_MS,
+        logger,
+      });
     });
+  },
+});
+
+/** Signed read URLs of the local object store (S3 serves its own presigned URLs). */
+const objectsFeature = defineFeature<GatewayDeps>({
+  name: 'objects',
+  async http(app, { store, urlSecret }) {
+    if (store.kind === 'local' && urlSecret)
+      await app.register(signedObjectsRoute, { store, secret: urlSecret });
   },
 });
 
@@ -83,6 +128,11 @@ export default defineService({
     // Only the configured load balancers' X-Forwarded-For hop is believed (finding 2).
     trustProxy: parseTrustedProxies(config.TRUST_PROXY).proxies,
   }),
-  context: (kit) => kit,
-  features: [docsFeature, apiFeature],
+  async context(kit) {
+    const store = await openObjectStore(kit.config, kit.logger);
+    kit.onStop(() => store.close());
+    const urlSecret = store.kind === 'local' ? await localUrlSecret(kit.config, kit.logger) : undefined;
+    return { kit, store, urlSecret };
+  },
+  features: [docsFeature, apiFeature, objectsFeature],
 });

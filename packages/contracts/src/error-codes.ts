@@ -4,6 +4,9 @@ import { hubErrorCatalog } from './machines/errors.ts';
 import { workoutErrorCatalog } from './workout/errors.ts';
 import { analyticsErrorCatalog } from './analytics/errors.ts';
 import { notificationErrorCatalog } from './notification/errors.ts';
+import { nutritionErrorCatalog } from './nutrition/errors.ts';
+import { uploadErrorCatalog } from './uploads/errors.ts';
+import { mealPhotoErrorCatalog } from './nutrition/photo-errors.ts';
 
 /** Every declared error catalog, by owner. A new service adds its catalog here. */
 export const errorCatalogs = {
@@ -14,6 +17,9 @@ export const errorCatalogs = {
   workout: workoutErrorCatalog,
   analytics: analyticsErrorCatalog,
   notification: notificationErrorCatalog,
+  nutrition: nutritionErrorCatalog,
+  uploads: uploadErrorCatalog,
+  'meal-photos': mealPhotoErrorCatalog,
 } as const satisfies Record<string, ErrorCatalog>;
 
 /** All declared codes in one catalog (a test checks no two owners declare the same code). */
@@ -25,6 +31,9 @@ export const errorCatalog = {
   ...workoutErrorCatalog,
   ...analyticsErrorCatalog,
   ...notificationErrorCatalog,
+  ...nutritionErrorCatalog,
+  ...uploadErrorCatalog,
+  ...mealPhotoErrorCatalog,
 } as const satisfies ErrorCatalog;
 
 /** A code some catalog declares: the only codes an AppError or an operation's `errors` may name. */

@@ -1,6 +1,22 @@
 import Type, { type Static, type TObject, type TProperties, type TSchema } from 'typebox';
 import type { ErrorCode } from './error-codes.ts';
 
+/** A multipart image upload route (see Operation.http.upload). */
+export interface UploadSpec {
+  /** The form field that carries the file. */
+  fileField: string;
+  /** The text fields the form may carry beside it: passed on in the body. */
+  fields: TObject;
+  /** Largest file in bytes, enforced while it streams in. */
+  maxBytes: number;
+  /** Object keys are `<keyPrefix>/<userId>/<id>.jpg`. */
+  keyPrefix: string;
+  /** The body property that receives the stored image (`StoredImage`). */
+  imageProperty: string;
+  /** The body property that receives the id chosen for the new resource (the object's name). */
+  idProperty: string;
+}
+
 /** Who may call an operation. `member` is held by every human account; `machine` only by machine tokens. */
 export type Role = 'member' | 'trainer' | 'branch_admin' | 'platform_admin' | 'machine';
 export type BranchRole = 'trainer' | 'branch_admin';
@@ -27,6 +43,12 @@ export interface Operation<
     rateLimit?: 'auth';
     /** Largest accepted body in bytes (the gateway's default applies when absent). */
     bodyLimit?: number;
+    /**
+     * The route takes a multipart upload of one image instead of JSON: the gateway checks and
+     * stores the image, then sends the operation `body` with the stored object in `imageProperty`
+     * and the form's text fields beside it (apps/gateway/src/uploads).
+     */
+    upload?: UploadSpec;
   };
   /** `public`, or the roles allowed (any one of them suffices). */
   access: 'public' | readonly Role[];

@@ -82,6 +82,10 @@ export const consumers: ConsumerDefinition[] = [
   // The member's time zone (when their preferences name none), from what the stream holds.
   consumer('IDENTITY', 'notification_user_registered', 'identity.user.registered', 'all'),
   consumer('IDENTITY', 'notification_user_updated', 'identity.user.updated', 'all'),
+  // Nutrition keeps its own copy of the member (time zone, figures, goal, allergies) and erases on deletion.
+  consumer('IDENTITY', 'nutrition_user_registered', 'identity.user.registered', 'all'),
+  consumer('IDENTITY', 'nutrition_user_updated', 'identity.user.updated', 'all'),
+  consumer('IDENTITY', 'nutrition_user_deleted', 'identity.user.deleted', 'all'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

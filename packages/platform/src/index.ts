@@ -1,14 +1,14 @@
 // What services, tools, @nxg/testing and @nxg/external use; everything else stays internal
 // (platform's own tests import it by relative path). Add a name here when a user needs it.
 export { BaseConfig, ConfigError, loadConfig } from './config.ts';
-export { AppError, forbidden, toProblem } from './errors.ts';
+export { AppError, forbidden, toProblem, validationError } from './errors.ts';
 export { describeErrors, validatorFor } from './validation.ts';
 export { createCache, type Cache } from './cache.ts';
 export { EXIT_CONFIG, runService } from './runtime.ts';
 export { openDatabase, type Database, type Queryable } from './db/database.ts';
 export { migrate } from './db/migrate.ts';
 export { createWriteBatcher } from './db/write-batcher.ts';
-export { activeTrace, currentTraceparent, type TraceContext } from './bus/trace.ts';
+export { activeTrace, currentTraceparent, inSpan, SpanKind, type TraceContext } from './bus/trace.ts';
 export { bind, callOperation, type Binding } from './bus/rpc.ts';
 export { signReply, signRequest, SIGNATURE_WINDOW_MS } from './bus/request-signature.ts';
 export { actingAs, BusIdentity, deriveServiceKey } from './bus/bus-identity.ts';
@@ -42,6 +42,7 @@ export {
   ObjectNotFoundError,
   ObjectStoreUnavailableError,
   ObjectTooLargeError,
+  localUrlSecret,
   openObjectStore,
   openSignedObject,
   signedObjectPath,

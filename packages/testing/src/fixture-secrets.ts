@@ -6,6 +6,11 @@ export const fixtureSecrets = {
   adminPassword: 'platform admin password',
   /** The workout planning stand-in's API key. */
   planningApiKey: 'wps-test-key',
+  /** The nutrition planning stand-in's API key and HMAC signing secret. */
+  nutritionPlanningApiKey: 'nps-test-key',
+  nutritionPlanningSecret: 'nps-test-signing-secret',
+  /** The meal detection stand-in's bearer token. */
+  mealDetectionToken: 'mds-test-token-0123456789',
 } as const;
 
 /** Other passwords test files type in: also never to be logged. */
