@@ -82,6 +82,9 @@ export const consumers: ConsumerDefinition[] = [
   // The member's time zone (when their preferences name none), from what the stream holds.
   consumer('IDENTITY', 'notification_user_registered', 'identity.user.registered', 'all'),
   consumer('IDENTITY', 'notification_user_updated', 'identity.user.updated', 'all'),
+  consumer('NUTRITION', 'notification_meal_detected', 'nutrition.meal.detected'),
+  // Meal reminders: a copy of each member's newest meal plan, from what the stream holds.
+  consumer('NUTRITION', 'notification_meal_plans', 'nutrition.plan.generated', 'all'),
   // Nutrition keeps its own copy of the member (time zone, figures, goal, allergies) and erases on deletion.
   consumer('IDENTITY', 'nutrition_user_registered', 'identity.user.registered', 'all'),
   consumer('IDENTITY', 'nutrition_user_updated', 'identity.user.updated', 'all'),

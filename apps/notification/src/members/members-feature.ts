@@ -36,6 +36,7 @@ export const membersFeature = defineFeature<NotificationDeps>({
           for (const table of [
             'reminders',
             'workout_plans',
+            'meal_plans',
             'points_awards',
             'member_points',
             'member_timezones',

@@ -37,3 +37,18 @@ describe('reminder occurrences', () => {
     expect(latestOccurrence(tokyo, at('2026-01-14T11:59:00Z'))?.localDate).toBe('2026-01-07');
   });
 });
+
+describe('reminders on listed dates', () => {
+  it('fall on each date at its own time, and end after the last', () => {
+    const plan: RepeatingTime = {
+      time: '08:00',
+      weekdays: [],
+      timezone: 'Europe/Berlin',
+      dates: { '2026-01-13': '12:30', '2026-01-12': '13:00' },
+    };
+    expect(nextOccurrence(plan, at('2026-01-11T00:00:00Z'))).toEqual(at('2026-01-12T12:00:00Z'));
+    expect(nextOccurrence(plan, at('2026-01-12T12:00:00Z'))).toEqual(at('2026-01-13T11:30:00Z'));
+    expect(nextOccurrence(plan, at('2026-01-13T11:30:00Z'))).toBeUndefined();
+    expect(latestOccurrence(plan, at('2026-01-13T20:00:00Z'))?.localDate).toBe('2026-01-13');
+  });
+});

@@ -1,12 +1,14 @@
 import { weekdays, type Weekday } from '@nxg/contracts';
 import { DateTime } from 'luxon';
 
-/** A reminder that repeats at a local time on some weekdays, in one time zone. */
+/** A reminder that repeats at a local time on some weekdays, or on listed dates, in one time zone. */
 export interface RepeatingTime {
   /** `HH:MM`, local. */
   time: string;
   weekdays: Weekday[];
   timezone: string;
+  /** Instead of weekdays: these local dates (`YYYY-MM-DD`), each at its own `HH:MM` (a meal plan's days). */
+  dates?: Record<string, string>;
 }
 
 /** Luxon's weekday numbers: Monday 1 … Sunday 7. */
@@ -38,6 +40,11 @@ function atLocalTime(day: DateTime, time: string): DateTime {
 
 /** Occurrences on the local days around `instant`, in order; a week and a day each side covers every weekday. */
 function occurrencesAround(r: RepeatingTime, instant: Date): DateTime[] {
+  if (r.dates)
+    return Object.entries(r.dates)
+      .map(([date, time]) => atLocalTime(DateTime.fromISO(date, { zone: r.timezone }), time))
+      .filter((t) => t.isValid)
+      .sort((a, b) => a.toMillis() - b.toMillis());
   const days = new Set(r.weekdays.map(weekdayNumber));
   const today = DateTime.fromJSDate(instant, { zone: r.timezone }).startOf('day');
   const found: DateTime[] = [];

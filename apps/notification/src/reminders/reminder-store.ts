@@ -65,6 +65,9 @@ function canonical(spec: ReminderSpec): ReminderSpec {
     time: spec.time,
     weekdays: [...spec.weekdays],
     timezone: spec.timezone,
+    ...(spec.dates
+      ? { dates: Object.fromEntries(Object.entries(spec.dates).sort(([a], [b]) => a.localeCompare(b))) }
+      : {}),
   };
 }
 
@@ -100,6 +103,31 @@ export async function saveWorkoutPlan(
      WHERE workout_plans.generated_at < EXCLUDED.generated_at
      RETURNING user_id`,
     [plan.userId, plan.planId, Math.min(7, Math.max(1, plan.daysPerWeek)), plan.at],
+  );
+  return saved.length > 0;
+}
+
+/** A copy of the member's newest meal plan: its dates and, per date, each meal's local time. */
+export async function saveMealPlan(
+  tx: Queryable,
+  plan: {
+    userId: string;
+    planId: string;
+    days: { date: string; meals: { mealType: string; time: string }[] }[];
+    at: string;
+  },
+): Promise<boolean> {
+  const days = plan.days.map((d) => ({
+    date: d.date,
+    meals: d.meals.map((m) => ({ mealType: m.mealType, time: m.time })),
+  }));
+  const saved = await tx.query(
+    `INSERT INTO meal_plans (user_id, plan_id, days, generated_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (user_id) DO UPDATE SET plan_id = EXCLUDED.plan_id, days = EXCLUDED.days,
+       generated_at = EXCLUDED.generated_at
+     WHERE meal_plans.generated_at < EXCLUDED.generated_at
+     RETURNING user_id`,
+    [plan.userId, plan.planId, JSON.stringify(days), plan.at],
   );
   return saved.length > 0;
 }

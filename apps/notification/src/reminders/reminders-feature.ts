@@ -1,7 +1,7 @@
-import { workoutEvents } from '@nxg/contracts';
+import { nutritionEvents, workoutEvents } from '@nxg/contracts';
 import { consume, defineFeature } from '@nxg/platform';
 import type { NotificationDeps } from '../deps.ts';
-import { rescheduleMember, saveWorkoutPlan } from './reminder-store.ts';
+import { rescheduleMember, saveMealPlan, saveWorkoutPlan } from './reminder-store.ts';
 import { sendDueReminders } from './send-due.ts';
 
 /**
@@ -15,6 +15,11 @@ export const remindersFeature = defineFeature<NotificationDeps>({
     consume('notification_reminder_plans', workoutEvents.planGenerated, async ({ data }) => {
       await db.transaction(async (tx) => {
         if (await saveWorkoutPlan(tx, data)) await rescheduleMember(tx, data.userId);
+      });
+    }),
+    consume('notification_meal_plans', nutritionEvents.planGenerated, async ({ data }) => {
+      await db.transaction(async (tx) => {
+        if (await saveMealPlan(tx, data)) await rescheduleMember(tx, data.userId);
       });
     }),
   ],

@@ -1,4 +1,4 @@
-import { workoutEvents, type Notification } from '@nxg/contracts';
+import { nutritionEvents, workoutEvents, type Notification } from '@nxg/contracts';
 import type { Database } from '@nxg/platform';
 import { registerMember, startFcmStandIn, usePlatform, waitFor } from '@nxg/testing';
 import { randomUUID } from 'node:crypto';
@@ -247,5 +247,81 @@ describe('workout reminders', () => {
       workout: { time: '08:00' },
       meals: {},
     });
+  });
+});
+
+/** Nutrition's meal plan: `days` local dates from yesterday in `zone`, each with these meals. */
+const mealPlan = (userId: string, zone: string, meals: { mealType: string; time: string }[], days = 7) => {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
+  const date = (offset: number) =>
+    new Date(Date.parse(`${today}T12:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+  return publishEvent(platform, nutritionEvents.planGenerated, 'nutrition.plan.generated', userId, {
+    userId,
+    planId: randomUUID(),
+    source: 'fallback',
+    reason: 'requested',
+    timezone: zone,
+    startsOn: date(-1),
+    kcalTarget: 2200,
+    proteinG: 140,
+    carbsG: 250,
+    fatG: 70,
+    // From yesterday, so a time just past is on the plan whenever the test runs.
+    days: Array.from({ length: days }, (_, i) => ({
+      date: date(i - 1),
+      meals: meals.map((m) => ({ ...m, kcal: 550 })),
+    })),
+    at: new Date().toISOString(),
+  });
+};
+
+const mealRows = (userId: string) =>
+  db().query<{ reminder: string; next_at: Date }>(
+    `SELECT reminder, next_at FROM reminders WHERE user_id = $1 AND reminder LIKE 'meal:%' ORDER BY reminder`,
+    [userId],
+  );
+
+describe('meal reminders', () => {
+  it('follow the meal plan’s suggested times unless the member chose their own or none', async () => {
+    const member = await registerMember(api);
+    await api.put('/v1/notifications/preferences', { timezone: 'Europe/Madrid' }, member.accessToken);
+    await mealPlan(member.user.id, 'Europe/Madrid', [
+      { mealType: 'breakfast', time: '07:45' },
+      { mealType: 'lunch', time: '14:00' },
+      { mealType: 'dinner', time: '21:15' },
+    ]);
+    const rows = await waitFor(async () => {
+      const found = await mealRows(member.user.id);
+      return found.length === 3 ? found : undefined;
+    });
+    expect(rows.map((r) => [r.reminder, hhmm(new Date(r.next_at), 'Europe/Madrid')])).toEqual([
+      ['meal:breakfast', '07:45'],
+      ['meal:dinner', '21:15'],
+      ['meal:lunch', '14:00'],
+    ]);
+    await api.put(
+      '/v1/notifications/preferences',
+      { timezone: 'Europe/Madrid', reminders: { meals: { lunch: '13:30', dinner: null } } },
+      member.accessToken,
+    );
+    expect(
+      (await mealRows(member.user.id)).map((r) => [r.reminder, hhmm(new Date(r.next_at), 'Europe/Madrid')]),
+    ).toEqual([
+      ['meal:breakfast', '07:45'],
+      ['meal:lunch', '13:30'],
+    ]);
+  });
+
+  it('remind of a meal due now once, with the meal in the message', async () => {
+    const { member, tokens } = await memberWithDevices(api, 1);
+    await api.put('/v1/notifications/preferences', { timezone: 'UTC' }, member.accessToken);
+    await mealPlan(member.user.id, 'UTC', [{ mealType: 'lunch', time: hhmm(minutesAgo(10)) }]);
+    await waitFor(async () => ((await mealRows(member.user.id)).length ? true : undefined));
+    await downSince(member.user.id, minutesAgo(10));
+    await waitFor(async () => (pushed(tokens[0]!).length ? true : undefined));
+    await settle(1000);
+    expect(pushed(tokens[0]!)).toHaveLength(1);
+    expect(pushed(tokens[0]!)[0]).toMatchObject({ title: 'Time for lunch', data: { mealType: 'lunch' } });
+    expect((await inbox(member)).map((n) => n.kind)).toEqual(['reminder.meal']);
   });
 });

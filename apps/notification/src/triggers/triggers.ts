@@ -1,6 +1,7 @@
 import {
   analyticsEvents,
   machineEvents,
+  nutritionPhotoEvents,
   workoutEvents,
   type EventDefinition,
   type EventEnvelope,
@@ -151,5 +152,35 @@ export const triggers: Trigger[] = [
         },
       ];
     },
+  }),
+  trigger({
+    consumer: 'notification_meal_detected',
+    event: nutritionPhotoEvents.mealDetected,
+    // A photo meal the member must look at: unsure items, or (found after the upload was answered)
+    // nothing recognised. A confident detection needs nothing of them.
+    notices: ({ data }) =>
+      data.status === 'needs_confirmation'
+        ? [
+            {
+              userId: data.userId,
+              category: 'meal_reminders',
+              kind: 'meal.needs_confirmation',
+              title: 'Check your meal',
+              body: `We are not sure of everything in your ${data.mealType}. Confirm or correct it.`,
+              data: { mealId: data.mealId, mealType: data.mealType, status: data.status },
+            },
+          ]
+        : data.status === 'manual_entry_needed' && data.late
+          ? [
+              {
+                userId: data.userId,
+                category: 'meal_reminders',
+                kind: 'meal.manual_entry_needed',
+                title: 'We could not recognise your meal',
+                body: `Add your ${data.mealType} by hand; it takes a moment.`,
+                data: { mealId: data.mealId, mealType: data.mealType, status: data.status },
+              },
+            ]
+          : [],
   }),
 ];

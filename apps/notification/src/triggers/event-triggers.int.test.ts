@@ -1,4 +1,4 @@
-import { analyticsEvents, type Notification } from '@nxg/contracts';
+import { analyticsEvents, nutritionPhotoEvents, type Notification } from '@nxg/contracts';
 import type { Database } from '@nxg/platform';
 import { connectLive, registerMember, startFcmStandIn, usePlatform, waitFor } from '@nxg/testing';
 import { randomUUID } from 'node:crypto';
@@ -172,6 +172,73 @@ describe('analytics triggers', () => {
       [member.user.id],
     );
     expect(Number(total!.total)).toBe(315);
+  });
+});
+
+const mealDetected = (userId: string, status: string, late: boolean, id?: string) =>
+  publishEvent(
+    platform,
+    nutritionPhotoEvents.mealDetected,
+    'nutrition.meal.detected',
+    userId,
+    {
+      userId,
+      mealId: randomUUID(),
+      mealType: 'lunch',
+      localDate: new Date().toISOString().slice(0, 10),
+      status,
+      source: 'ai',
+      model: 'food-vision',
+      modelVersion: '3',
+      itemCount: 3,
+      acceptedCount: 1,
+      toConfirmCount: status === 'needs_confirmation' ? 2 : 0,
+      manualCount: 0,
+      minConfidence: 0.42,
+      kcal: 640,
+      proteinG: 30,
+      carbsG: 70,
+      fatG: 22,
+      late,
+      at: new Date().toISOString(),
+    },
+    id,
+  );
+
+describe('meal photos', () => {
+  it('ask the member to confirm a meal detected with doubts, once however often it is redelivered', async () => {
+    const { member, tokens } = await memberWithDevices(api, 2);
+    const id = uuidv7();
+    await mealDetected(member.user.id, 'needs_confirmation', false, id);
+    await mealDetected(member.user.id, 'needs_confirmation', false, id);
+    await mealDetected(member.user.id, 'detected', false); // sure of everything: nothing to ask
+    await waitFor(async () => (tokens.every((t) => fcm.delivered(t).length >= 1) ? true : undefined));
+    await settle(1500);
+    for (const token of tokens) {
+      expect(fcm.delivered(token)).toHaveLength(1);
+      expect(fcm.delivered(token)[0]).toMatchObject({
+        title: 'Check your meal',
+        data: { mealType: 'lunch', status: 'needs_confirmation' },
+      });
+    }
+    const items = await inbox(member);
+    expect(items.map((n) => [n.kind, n.category])).toEqual([['meal.needs_confirmation', 'meal_reminders']]);
+  });
+
+  it('tell of a photo found unrecognisable only when that was found after the upload', async () => {
+    const member = await registerMember(api);
+    await mealDetected(member.user.id, 'manual_entry_needed', false);
+    await mealDetected(member.user.id, 'manual_entry_needed', true);
+    const [item] = await waitFor(async () => {
+      const items = await inbox(member);
+      return items.length ? items : undefined;
+    });
+    await settle(1000);
+    expect(await inbox(member)).toHaveLength(1);
+    expect(item).toMatchObject({
+      kind: 'meal.manual_entry_needed',
+      title: 'We could not recognise your meal',
+    });
   });
 });
 
