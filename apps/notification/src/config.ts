@@ -35,6 +35,15 @@ export const NotificationConfigSchema = {
   /** At most this many notifications pushed to one member per PUSH_MEMBER_WINDOW_S; more wait, none is dropped. */
   PUSH_MEMBER_LIMIT: Type.Integer({ minimum: 1, default: 5 }),
   PUSH_MEMBER_WINDOW_S: Type.Integer({ minimum: 1, default: 60 }),
+  /** How often a replica looks for reminders that are due. */
+  REMINDER_TICK_MS: Type.Integer({ minimum: 10, default: 15_000 }),
+  /**
+   * A reminder missed by more than this (the service was down) is skipped; within it, only its
+   * latest missed occurrence is sent, so a restart never floods.
+   */
+  REMINDER_GRACE_S: Type.Integer({ minimum: 0, default: 2 * 3600 }),
+  /** Reminders one replica claims and sends per round. */
+  REMINDER_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
 };
 
 export type NotificationConfig = Static<ReturnType<typeof Type.Object<typeof NotificationConfigSchema>>>;

@@ -163,7 +163,11 @@ describe('devices and preferences', () => {
 
   it('store preferences per category with quiet hours in the member’s time zone', async () => {
     const member = await registerMember(api);
-    const defaults = await api.get('/v1/notifications/preferences', member.accessToken);
+    // Nothing chosen yet: the time zone is the profile's, once identity's event has arrived.
+    const defaults = await waitFor(async () => {
+      const answer = await api.get('/v1/notifications/preferences', member.accessToken);
+      return answer.body.timezoneSource === 'profile' ? answer : undefined;
+    });
     expect(defaults.body).toEqual({
       categories: {
         workout_reminders: true,
@@ -174,6 +178,8 @@ describe('devices and preferences', () => {
       },
       quietHours: null,
       timezone: 'UTC',
+      timezoneSource: 'profile',
+      reminders: { workout: { time: '08:00' }, meals: {} },
     });
     const put = await api.put(
       '/v1/notifications/preferences',
@@ -195,6 +201,8 @@ describe('devices and preferences', () => {
       },
       quietHours: { start: '22:30', end: '06:45' },
       timezone: 'Europe/Berlin',
+      timezoneSource: 'preferences',
+      reminders: { workout: { time: '08:00' }, meals: {} },
     });
   });
 
@@ -420,9 +428,15 @@ describe('triggers and erasure', () => {
     expect(push).toMatchObject({ title: 'Your workout plan is ready', data: { planId: plan.body.id } });
   });
 
-  it('erases a deleted account’s devices, preferences and inbox', async () => {
+  it('erases a deleted account’s devices, preferences, inbox, reminders and time zone', async () => {
     const { member } = await memberWithDevices(2);
     await api.put('/v1/notifications/preferences', { timezone: 'Asia/Tokyo' }, member.accessToken);
+    await api.post('/v1/workouts/plans/generate', { daysPerWeek: 2 }, member.accessToken);
+    await waitFor(async () =>
+      (await db().query('SELECT 1 FROM reminders WHERE user_id = $1', [member.user.id])).length
+        ? true
+        : undefined,
+    );
     await idleEnd(member.user.id);
     await waitFor(async () => ((await inbox(member)).length ? true : undefined));
     await publish(identityEvents.userDeleted, 'identity.user.deleted', member.user.id, {
@@ -432,7 +446,8 @@ describe('triggers and erasure', () => {
     await waitFor(async () => {
       const [left] = await db().query<{ n: number }>(
         `SELECT (SELECT count(*) FROM devices WHERE user_id = $1) + (SELECT count(*) FROM notifications WHERE user_id = $1)
-           + (SELECT count(*) FROM preferences WHERE user_id = $1) AS n`,
+           + (SELECT count(*) FROM preferences WHERE user_id = $1) + (SELECT count(*) FROM member_timezones WHERE user_id = $1)
+           + (SELECT count(*) FROM reminders WHERE user_id = $1) + (SELECT count(*) FROM workout_plans WHERE user_id = $1) AS n`,
         [member.user.id],
       );
       return Number(left!.n) === 0 ? true : undefined;

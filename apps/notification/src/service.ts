@@ -2,15 +2,18 @@ import { fileURLToPath } from 'node:url';
 import { defineService } from '@nxg/platform';
 import { checkNotificationConfig, fcmProjectId, NotificationConfigSchema } from './config.ts';
 import { consoleTransport } from './delivery/console-transport.ts';
-import { deliveryFeature } from './delivery/delivery-feature.ts';
+import { deliveryFeature, drainDue } from './delivery/delivery-feature.ts';
+import { drainNow } from './delivery/drain-now.ts';
 import { fcmTransport } from './delivery/fcm-transport.ts';
 import { devicesFeature } from './devices/devices-feature.ts';
 import { inboxFeature } from './inbox/inbox-feature.ts';
+import { liveFeed } from './inbox/live-feed.ts';
 import { membersFeature } from './members/members-feature.ts';
 import { preferencesFeature } from './preferences/preferences-feature.ts';
+import { remindersFeature } from './reminders/reminders-feature.ts';
 import { triggersFeature } from './triggers/triggers-feature.ts';
 
-/** Notification: devices, preferences and quiet hours, triggers from events, FCM delivery, the inbox. */
+/** Notification: devices, preferences and quiet hours, triggers from events, reminders, FCM delivery, the inbox. */
 export default defineService({
   name: 'notification',
   config: NotificationConfigSchema,
@@ -35,13 +38,17 @@ export default defineService({
         : consoleTransport(kit.logger);
     kit.logger.info({ transport: push.name }, 'push transport');
     kit.onStop(() => push.close());
-    return { config, db: kit.db, outbox: kit.outbox, logger: kit.logger, push };
+    const deps = { config, db: kit.db, outbox: kit.outbox, logger: kit.logger, push, live: liveFeed(kit.nc) };
+    const now = drainNow(() => drainDue(deps), kit.logger);
+    kit.onStop(() => now.stop());
+    return { ...deps, deliverNow: () => now.kick() };
   },
   features: [
     devicesFeature,
     preferencesFeature,
     inboxFeature,
     triggersFeature,
+    remindersFeature,
     deliveryFeature,
     membersFeature,
   ],

@@ -77,6 +77,18 @@ export const consumers: ConsumerDefinition[] = [
   consumer('WORKOUT', 'notification_plan_generated', 'workout.plan.generated'),
   consumer('MACHINES', 'notification_machine_unlinked', 'machines.*.*.unlinked'),
   consumer('IDENTITY', 'notification_user_deleted', 'identity.user.deleted'),
+  consumer('ANALYTICS', 'notification_achievement_unlocked', 'analytics.achievement.unlocked'),
+  consumer('ANALYTICS', 'notification_record_set', 'analytics.record.set'),
+  // Every award the stream holds, to keep each member's total (milestones are told only when recent).
+  consumer('ANALYTICS', 'notification_points_awarded', 'analytics.points.awarded', 'all'),
+  // Reminders: a copy of each member's active plan (training days), from what the stream holds.
+  consumer('WORKOUT', 'notification_reminder_plans', 'workout.plan.generated', 'all'),
+  // The member's time zone (when their preferences name none), from what the stream holds.
+  consumer('IDENTITY', 'notification_user_registered', 'identity.user.registered', 'all'),
+  consumer('IDENTITY', 'notification_user_updated', 'identity.user.updated', 'all'),
+  consumer('NUTRITION', 'notification_meal_detected', 'nutrition.meal.detected'),
+  // Meal reminders: a copy of each member's newest meal plan, from what the stream holds.
+  consumer('NUTRITION', 'notification_meal_plans', 'nutrition.plan.generated', 'all'),
   // Nutrition keeps its own copy of the member (time zone, figures, goal, allergies) and erases on deletion.
   consumer('IDENTITY', 'nutrition_user_registered', 'identity.user.registered', 'all'),
   consumer('IDENTITY', 'nutrition_user_updated', 'identity.user.updated', 'all'),

@@ -23,6 +23,8 @@ const { platform, api } = usePlatform(
         PUSH_RETRY_BASE_MS: '200',
         // A killed replica's claims lapse after this; the other replica (or its restart) takes them.
         PUSH_LEASE_S: '3',
+        // Both replicas look for due reminders often, so they race for each one.
+        REMINDER_TICK_MS: '100',
       },
     },
   },
@@ -143,3 +145,63 @@ describe.skipIf(!withServer)('several replicas', () => {
 function tokenOf(request: { body: unknown }): string {
   return (request.body as { message?: { token?: string } })?.message?.token ?? '';
 }
+
+describe.skipIf(!withServer)('several replicas, scheduled reminders', () => {
+  it('send each reminder once between them', async () => {
+    // Reminders at the next whole minute (UTC), set up well before it comes.
+    if (new Date().getUTCSeconds() > 45) await new Promise((r) => setTimeout(r, 16_000));
+    const due = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
+    const time = due.toISOString().slice(11, 16);
+    const members: { member: Awaited<ReturnType<typeof registerMember>>; token: string }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const member = await registerMember(api);
+      const token = fcmToken();
+      expect(
+        (await api.post('/v1/notifications/devices', { token, platform: 'android' }, member.accessToken))
+          .status,
+      ).toBe(201);
+      const put = await api.put(
+        '/v1/notifications/preferences',
+        {
+          timezone: 'UTC',
+          reminders: { workout: { time, weekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } },
+        },
+        member.accessToken,
+      );
+      expect(put.status).toBe(200);
+      const userId = member.user.id;
+      await platform.publishEvent(
+        'workout.plan.generated',
+        {
+          id: uuidv7(),
+          type: 'workout.plan.generated',
+          source: 'workout',
+          time: new Date().toISOString(),
+          subject: userId,
+          dataVersion: 1,
+          data: {
+            userId,
+            planId: randomUUID(),
+            source: 'fallback',
+            daysPerWeek: 3,
+            at: new Date().toISOString(),
+          },
+        },
+        { msgId: randomUUID() },
+      );
+      members.push({ member, token });
+    }
+    const reminders = (token: string) => fcm.delivered(token).filter((d) => d.data.reminder === 'workout');
+    await waitFor(
+      async () => (members.every(({ token }) => reminders(token).length >= 1) ? true : undefined),
+      120_000,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const { member, token } of members) {
+      expect(reminders(token)).toHaveLength(1);
+      expect(reminders(token)[0]!.at).toBeGreaterThanOrEqual(due.getTime());
+      const items = (await api.get('/v1/notifications', member.accessToken)).body.items as Notification[];
+      expect(items.filter((n) => n.kind === 'reminder.workout')).toHaveLength(1);
+    }
+  }, 180_000);
+});

@@ -39,7 +39,10 @@ export interface NewNotification {
   title: string;
   body: string;
   data: Record<string, string>;
-  /** The event it comes from: with the member, the key that makes redeliveries harmless. */
+  /**
+   * The event it comes from, or a key of its own (a reminder: `reminder:<which>:<local date>`):
+   * with the member, what makes redeliveries and a second replica harmless.
+   */
   sourceEventId: string;
 }
 

@@ -1,10 +1,10 @@
 import { notification, NotificationErrors } from '@nxg/contracts';
-import { AppError, bind, defineFeature, requireUser } from '@nxg/platform';
+import { AppError, bind, canonicalTimeZone, defineFeature, requireUser } from '@nxg/platform';
 import type { NotificationDeps } from '../deps.ts';
-import { defaultPreferences, preferencesOf, savePreferences } from './preference-store.ts';
-import { canonicalTimeZone } from './quiet-hours.ts';
+import { rescheduleMember } from '../reminders/reminder-store.ts';
+import { defaultPreferences, defaultReminders, preferencesOf, savePreferences } from './preference-store.ts';
 
-/** Which categories a member wants pushed, their quiet hours and time zone. */
+/** Which categories a member wants pushed, their quiet hours, time zone and reminder times. */
 export const preferencesFeature = defineFeature<NotificationDeps>({
   name: 'preferences',
   operations: ({ db }) => [
@@ -12,8 +12,8 @@ export const preferencesFeature = defineFeature<NotificationDeps>({
 
     bind(notification.putPreferences, async (input, ctx) => {
       const userId = requireUser(ctx);
-      const timezone = canonicalTimeZone(input.timezone ?? 'UTC');
-      if (!timezone)
+      const timezone = input.timezone === undefined ? null : canonicalTimeZone(input.timezone);
+      if (timezone === undefined)
         throw new AppError(400, NotificationErrors.UNKNOWN_TIMEZONE, 'timezone is not an IANA time zone');
       const quietHours = input.quietHours ?? null;
       if (quietHours && quietHours.start === quietHours.end)
@@ -22,13 +22,26 @@ export const preferencesFeature = defineFeature<NotificationDeps>({
           NotificationErrors.EMPTY_QUIET_HOURS,
           'Quiet hours start and end at the same time',
         );
-      const prefs = {
+      const defaults = defaultReminders();
+      const workout = input.reminders?.workout === undefined ? defaults.workout : input.reminders.workout;
+      if (workout?.weekdays && new Set(workout.weekdays).size !== workout.weekdays.length)
+        throw new AppError(
+          400,
+          NotificationErrors.DUPLICATE_WEEKDAY,
+          'reminders.workout.weekdays names a day twice',
+        );
+      const chosen = {
         categories: { ...defaultPreferences().categories, ...input.categories },
         quietHours,
         timezone,
+        reminders: { workout, meals: input.reminders?.meals ?? defaults.meals },
       };
-      await savePreferences(db, userId, prefs);
-      return prefs;
+      // The reminders move with the times and zone in the same transaction: none is sent by the old ones.
+      return db.transaction(async (tx) => {
+        await savePreferences(tx, userId, chosen);
+        await rescheduleMember(tx, userId);
+        return preferencesOf(tx, userId);
+      });
     }),
   ],
 });

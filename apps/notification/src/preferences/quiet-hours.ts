@@ -1,14 +1,7 @@
+import { canonicalTimeZone } from '@nxg/platform';
+
 /** `HH:MM` as minutes since midnight. */
 export const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-
-/** The IANA zone's canonical spelling (europe/berlin → Europe/Berlin), or undefined if it is none. */
-export function canonicalTimeZone(timezone: string): string | undefined {
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone: timezone }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
 
 export const isTimeZone = (timezone: string) => canonicalTimeZone(timezone) !== undefined;
 

@@ -1,21 +1,27 @@
 import { consume, defineFeature } from '@nxg/platform';
 import type { NotificationDeps } from '../deps.ts';
 import { createNotification } from '../inbox/inbox-store.ts';
+import { notifying } from '../inbox/live-feed.ts';
 import { triggers } from './triggers.ts';
 
 /**
  * One durable consumer per trigger: the event's notices go to the inbox (and the push queue) in
- * one transaction, keyed by (event id, member), so a redelivered event adds nothing.
+ * one transaction, keyed by (event id or the notice's key, member), so a redelivered event adds
+ * nothing; once committed, each new one reaches the member's live feed.
  */
 export const triggersFeature = defineFeature<NotificationDeps>({
   name: 'triggers',
-  consumers: ({ db }) =>
+  consumers: (deps) =>
     triggers.map((t) =>
       consume(t.consumer, t.event, async (event) => {
-        const notices = t.notices(event as never);
-        if (!notices.length) return;
-        await db.transaction(async (tx) => {
-          for (const notice of notices) await createNotification(tx, { ...notice, sourceEventId: event.id });
+        await notifying(deps, async (tx, made) => {
+          for (const { key, ...notice } of await t.notices(event as never, tx)) {
+            const notification = await createNotification(tx, {
+              ...notice,
+              sourceEventId: key ?? event.id,
+            });
+            if (notification) made.push({ userId: notice.userId, notification });
+          }
         });
       }),
     ),

@@ -1,11 +1,17 @@
 import {
+  analyticsEvents,
   machineEvents,
+  nutritionPhotoEvents,
   workoutEvents,
   type EventDefinition,
   type EventEnvelope,
   type NotificationCategory,
 } from '@nxg/contracts';
+import type { Queryable } from '@nxg/platform';
 import type { Static } from 'typebox';
+import { achievementName } from './achievement-names.ts';
+import { recordBody } from './record-text.ts';
+import { milestoneReached } from './points-milestones.ts';
 
 /** What a trigger makes of an event: one notification per member concerned (none: not worth telling). */
 export interface Notice {
@@ -15,19 +21,25 @@ export interface Notice {
   title: string;
   body: string;
   data: Record<string, string>;
+  /**
+   * With the member, what makes it once (default: the event's id). Several events about one
+   * thing (the records one set beat) share a key, so the member hears of it once.
+   */
+  key?: string;
 }
 
 export interface Trigger {
   /** Its durable consumer, declared in contracts (packages/contracts/src/streams.ts). */
   consumer: string;
   event: EventDefinition;
-  notices: (event: EventEnvelope<never>) => Notice[];
+  /** In the transaction that stores the notices, for triggers that keep state (points totals). */
+  notices: (event: EventEnvelope<never>, tx: Queryable) => Notice[] | Promise<Notice[]>;
 }
 
 const trigger = <E extends EventDefinition>(t: {
   consumer: string;
   event: E;
-  notices: (event: EventEnvelope<Static<E['data']>>) => Notice[];
+  notices: (event: EventEnvelope<Static<E['data']>>, tx: Queryable) => Notice[] | Promise<Notice[]>;
 }): Trigger => t as unknown as Trigger;
 
 const minutes = (n: number) => (n === 1 ? '1 minute' : `${n} minutes`);
@@ -90,5 +102,85 @@ export const triggers: Trigger[] = [
               data: { machineId: data.machineId, branchId: data.branchId, linkId: data.linkId },
             },
           ],
+  }),
+  trigger({
+    consumer: 'notification_achievement_unlocked',
+    event: analyticsEvents.achievementUnlocked,
+    notices: ({ data }) => [
+      {
+        userId: data.userId,
+        category: 'achievements',
+        kind: 'achievement.unlocked',
+        title: `Achievement unlocked: ${achievementName(data.code)}`,
+        body: 'Open the app to see your achievements.',
+        data: { code: data.code },
+      },
+    ],
+  }),
+  trigger({
+    consumer: 'notification_record_set',
+    event: analyticsEvents.recordSet,
+    // One set can beat several records (heaviest, 1RM, reps): one notification for that set.
+    notices: ({ data }) => [
+      {
+        userId: data.userId,
+        category: 'achievements',
+        kind: 'record.set',
+        title: `New personal record: ${data.exerciseName}`,
+        body: recordBody(data),
+        data: { exerciseName: data.exerciseName, recordKind: data.kind, logId: data.logId },
+        key: `record:${data.logId}`,
+      },
+    ],
+  }),
+  trigger({
+    consumer: 'notification_points_awarded',
+    event: analyticsEvents.pointsAwarded,
+    // Keeps the member's total; tells them once per milestone, and only of a recent one.
+    notices: async ({ data }, tx) => {
+      const milestone = await milestoneReached(tx, data);
+      if (!milestone) return [];
+      return [
+        {
+          userId: data.userId,
+          category: 'achievements',
+          kind: 'points.milestone',
+          title: `${milestone.toLocaleString('en')} points!`,
+          body: `You have passed ${milestone.toLocaleString('en')} points. Keep going.`,
+          data: { milestone: String(milestone) },
+          key: `points-milestone:${milestone}`,
+        },
+      ];
+    },
+  }),
+  trigger({
+    consumer: 'notification_meal_detected',
+    event: nutritionPhotoEvents.mealDetected,
+    // A photo meal the member must look at: unsure items, or (found after the upload was answered)
+    // nothing recognised. A confident detection needs nothing of them.
+    notices: ({ data }) =>
+      data.status === 'needs_confirmation'
+        ? [
+            {
+              userId: data.userId,
+              category: 'meal_reminders',
+              kind: 'meal.needs_confirmation',
+              title: 'Check your meal',
+              body: `We are not sure of everything in your ${data.mealType}. Confirm or correct it.`,
+              data: { mealId: data.mealId, mealType: data.mealType, status: data.status },
+            },
+          ]
+        : data.status === 'manual_entry_needed' && data.late
+          ? [
+              {
+                userId: data.userId,
+                category: 'meal_reminders',
+                kind: 'meal.manual_entry_needed',
+                title: 'We could not recognise your meal',
+                body: `Add your ${data.mealType} by hand; it takes a moment.`,
+                data: { mealId: data.mealId, mealType: data.mealType, status: data.status },
+              },
+            ]
+          : [],
   }),
 ];

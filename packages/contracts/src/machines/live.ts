@@ -3,7 +3,7 @@
  * gateway relays to members' and staff's WebSockets.
  */
 export const liveSubjects = {
-  /** Everything about one member: linked, unlinked, telemetry, set completed, points, achievements. */
+  /** Everything about one member: linked, unlinked, telemetry, set completed, points, achievements, notifications. */
   user: (userId: string) => `live.user.${userId}`,
   /** Machine status changes of one branch, for its staff. */
   branch: (branchId: string) => `live.branch.${branchId}`,
@@ -18,7 +18,9 @@ export type LiveMessageType =
   // From analytics: an award ({ ...analytics.points.awarded data, total }) and an achievement
   // ({ ...analytics.achievement.unlocked data, name, description }).
   | 'points.awarded'
-  | 'achievement.unlocked';
+  | 'achievement.unlocked'
+  /** A notification reached the member's inbox (data: the inbox item), pushed or not. */
+  | 'notification';
 
 export interface LiveMessage<T = unknown> {
   type: LiveMessageType;

@@ -12,5 +12,9 @@ export const notificationErrorCatalog = {
     status: 400,
     description: '`quietHours.start` and `quietHours.end` are the same time; send null for no quiet hours',
   },
+  DUPLICATE_WEEKDAY: {
+    status: 400,
+    description: '`reminders.workout.weekdays` names the same day more than once',
+  },
 } as const satisfies ErrorCatalog;
 export const NotificationErrors = codesOf(notificationErrorCatalog);

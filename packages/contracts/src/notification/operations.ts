@@ -10,6 +10,8 @@ import {
   Notification,
   Preferences,
   QuietHours,
+  Reminders,
+  WorkoutReminder,
 } from './schemas.ts';
 
 const humans = ['member'] as const;
@@ -42,7 +44,7 @@ export const getPreferences = defineOperation('notification', 'preferences.get',
 
 export const putPreferences = defineOperation('notification', 'preferences.put', {
   summary:
-    'Replace the preferences (a category left out is on; no quietHours: none; no timezone: UTC). Quiet hours defer pushes, never drop them',
+    'Replace the preferences (a category left out is on; no quietHours: none; no timezone: the profile’s, else UTC; no reminders.workout: 08:00 on the plan’s training days; a meal left out: the meal plan’s time). Quiet hours defer pushes, never drop them',
   http: { method: 'PUT', path: '/v1/notifications/preferences', status: 200 },
   access: humans,
   body: Type.Object(
@@ -50,11 +52,20 @@ export const putPreferences = defineOperation('notification', 'preferences.put',
       categories: Type.Optional(Type.Partial(CategorySwitches, { additionalProperties: false })),
       quietHours: Type.Optional(Type.Union([QuietHours, Type.Null()])),
       timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      reminders: Type.Optional(
+        Type.Object(
+          {
+            workout: Type.Optional(Type.Union([WorkoutReminder, Type.Null()])),
+            meals: Type.Optional(Reminders.properties.meals),
+          },
+          { additionalProperties: false },
+        ),
+      ),
     },
     { additionalProperties: false },
   ),
   output: Preferences,
-  errors: [E.UNKNOWN_TIMEZONE, E.EMPTY_QUIET_HOURS],
+  errors: [E.UNKNOWN_TIMEZONE, E.EMPTY_QUIET_HOURS, E.DUPLICATE_WEEKDAY],
 });
 
 export const listNotifications = defineOperation('notification', 'inbox.list', {

@@ -50,11 +50,56 @@ export const CategorySwitches = Type.Object(
   { additionalProperties: false },
 );
 
+/** Days of the week, Monday first. */
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
+export const Weekday = Type.Union(weekdays.map((d) => Type.Literal(d)));
+
+export const WorkoutReminder = Type.Object(
+  {
+    /** Local time of the reminder on each training day. */
+    time: ClockTime,
+    /**
+     * The member's training days; absent: spread over the week from the active plan's days per
+     * week (3 → Monday, Wednesday, Friday).
+     */
+    weekdays: Type.Optional(Type.Array(Weekday, { minItems: 1, maxItems: 7 })),
+  },
+  { additionalProperties: false },
+);
+
+const MealTime = Type.Union([ClockTime, Type.Null()]);
+
+/**
+ * When to remind: workouts on the active plan's training days, meals from the active meal plan
+ * (by nutrition's meal types). A meal's time here replaces the plan's suggested time; null turns
+ * that reminder off.
+ */
+export const Reminders = Type.Object(
+  {
+    workout: Type.Union([WorkoutReminder, Type.Null()]),
+    meals: Type.Object(
+      {
+        breakfast: Type.Optional(MealTime),
+        lunch: Type.Optional(MealTime),
+        dinner: Type.Optional(MealTime),
+        snack: Type.Optional(MealTime),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Reminders = Static<typeof Reminders>;
+
 export const Preferences = Type.Object({
   categories: CategorySwitches,
   quietHours: Type.Union([QuietHours, Type.Null()]),
-  /** IANA time zone name, e.g. Europe/Berlin. */
+  /** IANA time zone name, e.g. Europe/Berlin: the one set here, else the member's profile's, else UTC. */
   timezone: Type.String(),
+  /** Where `timezone` comes from. */
+  timezoneSource: Type.Union([Type.Literal('preferences'), Type.Literal('profile'), Type.Literal('default')]),
+  reminders: Reminders,
 });
 export type Preferences = Static<typeof Preferences>;
 

@@ -1,0 +1,9 @@
+-- A copy of each member's newest meal plan (nutrition.plan.generated): per local date, each
+-- meal with its suggested local time, for meal reminders.
+CREATE TABLE meal_plans (
+  user_id uuid PRIMARY KEY,
+  plan_id text NOT NULL,
+  -- [{ "date": "YYYY-MM-DD", "meals": [{ "mealType": "lunch", "time": "12:30" }] }]
+  days jsonb NOT NULL,
+  generated_at timestamptz NOT NULL
+);

@@ -1,0 +1,56 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { streams, type EventDefinition } from '@nxg/contracts';
+import { registerMember, type ApiClient, type TestPlatform } from '@nxg/testing';
+import { v7 as uuidv7 } from 'uuid';
+
+/** A token shaped like FCM's (about 160 characters of letters, digits, `-_:`). */
+export const fcmToken = () =>
+  `${randomBytes(11).toString('base64url')}:APA91b${randomBytes(100).toString('base64url')}`;
+
+export type Member = Awaited<ReturnType<typeof registerMember>>;
+
+/** A member with `devices` registered phones. */
+export async function memberWithDevices(api: ApiClient, devices: number) {
+  const member = await registerMember(api);
+  const tokens = Array.from({ length: devices }, fcmToken);
+  for (const token of tokens) {
+    const answer = await api.post(
+      '/v1/notifications/devices',
+      { token, platform: 'android' },
+      member.accessToken,
+    );
+    if (answer.status !== 201) throw new Error(`device registration answered ${answer.status}`);
+  }
+  return { member, tokens };
+}
+
+/**
+ * Publishes an event as its owner would, signed as the stream's owner (consumers drop anything
+ * else); the same `id` again is the same event redelivered (under another message id).
+ */
+export async function publishEvent<E extends EventDefinition>(
+  platform: TestPlatform,
+  event: E,
+  natsSubject: string,
+  userId: string,
+  data: Record<string, unknown>,
+  id = uuidv7(),
+) {
+  const envelope = {
+    id,
+    type: event.type,
+    source: streams.find((s) => s.name === event.stream)!.owner,
+    time: new Date().toISOString(),
+    subject: userId,
+    dataVersion: event.dataVersion,
+    data,
+  };
+  await platform.publishEvent(natsSubject, envelope, { msgId: randomUUID() });
+  return envelope;
+}
+
+/** The device token of a request the FCM stand-in recorded. */
+export const tokenOf = (request: { body: unknown }) =>
+  (request.body as { message?: { token?: string } })?.message?.token;
+
+export const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
