@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { BaseConfig } from '@nxg/platform';
+import { BaseConfig, StorageConfig } from '@nxg/platform';
 
 export const GatewayConfigSchema = {
   ...BaseConfig,
@@ -23,6 +23,8 @@ export const GatewayConfigSchema = {
   TRUST_PROXY: Type.String({ default: '' }),
   JWT_ISSUER: Type.String({ default: 'nxg-identity' }),
   JWT_AUDIENCE: Type.String({ default: 'nxg' }),
+  /** Object storage: uploads stream there (scans), and local signed links are served from it. */
+  ...StorageConfig,
 };
 
 export type GatewayConfig = Static<ReturnType<typeof Type.Object<typeof GatewayConfigSchema>>>;

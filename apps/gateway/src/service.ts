@@ -8,6 +8,7 @@ import { liveFeedPlugin } from './live/live-feed.ts';
 import { clientKey, ipKey } from './routes/client-key.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
 import { parseTrustedProxies } from './trusted-proxies.ts';
+import { registerScanRoutes, scanOperations } from './scans/scan-routes.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
 export const operations = [
@@ -16,6 +17,7 @@ export const operations = [
   ...workout.all,
   ...analytics.all,
   ...notification.all,
+  ...scanOperations,
 ];
 
 type GatewayDeps = Kit<GatewayConfig>;
@@ -31,7 +33,7 @@ const docsFeature = defineFeature<GatewayDeps>({
 /** The REST API (one route per operation, with validation, auth and rate limits) and the live feed. */
 const apiFeature = defineFeature<GatewayDeps>({
   name: 'api',
-  async http(app, { config, cache, nc }) {
+  async http(app, { config, cache, nc, logger }) {
     await app.register(async (api) => {
       api.setValidatorCompiler(TypeBoxValidatorCompiler);
       await api.register(rateLimit, {
@@ -64,6 +66,7 @@ const apiFeature = defineFeature<GatewayDeps>({
         authRateLimit,
         cache,
       });
+      await registerScanRoutes(api, { nc, verifier, cache, config, logger });
     });
   },
 });

@@ -27,6 +27,13 @@ export interface Operation<
     rateLimit?: 'auth';
     /** Largest accepted body in bytes (the gateway's default applies when absent). */
     bodyLimit?: number;
+    /**
+     * A multipart upload: the gateway streams the file part to object storage and sends the
+     * service `{ ...fields, file: { key, size, contentType, name } }` (binaries never go over NATS).
+     */
+    upload?: { maxBytes: number; contentTypes: readonly string[]; fields: TObject };
+    /** A signed webhook: the gateway passes the raw body and the `webhook-*` headers on unparsed. */
+    webhook?: boolean;
   };
   /** `public`, or the roles allowed (any one of them suffices). */
   access: 'public' | readonly Role[];

@@ -73,6 +73,9 @@ export const consumers: ConsumerDefinition[] = [
   consumer('WORKOUT', 'notification_plan_generated', 'workout.plan.generated'),
   consumer('MACHINES', 'notification_machine_unlinked', 'machines.*.*.unlinked'),
   consumer('IDENTITY', 'notification_user_deleted', 'identity.user.deleted'),
+  consumer('IDENTITY', 'notification_scan_completed', 'identity.scan.completed'),
+  // Identity learns where members train (staff upload scans for members of their branch).
+  consumer('WORKOUT', 'identity_session_started', 'workout.session.started'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

@@ -38,6 +38,7 @@ export { requireUser } from './context.ts';
 export {
   createLocalObjectStore,
   createS3ObjectStore,
+  localUrlSecret,
   ObjectNotFoundError,
   ObjectStoreUnavailableError,
   ObjectTooLargeError,
