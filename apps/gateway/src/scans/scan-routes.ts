@@ -194,6 +194,10 @@ export async function registerScanRoutes(app: FastifyInstance, options: ScanRout
             };
           }
         } catch (error) {
+          // Whatever of the body is still coming is read and dropped, so the client gets our answer
+          // instead of waiting on a full socket.
+          request.raw.unpipe();
+          request.raw.resume();
           if (error instanceof AppError) throw error;
           if (error instanceof ObjectTooLargeError)
             throw new AppError(
