@@ -239,8 +239,8 @@ describe('3D body scans', () => {
     expect(history.body.items).toHaveLength(1);
   });
 
-  it('completes by polling the status when no webhook comes', async () => {
-    scanner.setWebhookMode('never');
+  it('completes by polling the status when the webhook is late, and the late webhook changes nothing', async () => {
+    scanner.setWebhookMode('late', 2_500);
     const member = await registerMember(api);
     const upload = await uploadScan(platform.gatewayUrl, member.accessToken, csv());
     const done = await scanOf(member.accessToken, upload.body.scanId, 'done');
@@ -249,6 +249,11 @@ describe('3D body scans', () => {
     const polls = scanner.requests('/v1/processing/status').filter((r) => r.query.jobId === job.jobId);
     expect(polls.length).toBeGreaterThanOrEqual(1);
     expect(scanner.deliveries().filter((d) => d.jobId === job.jobId)).toHaveLength(0);
+    // The webhook comes after all: taken (200) so the service stops sending it, and nothing changes.
+    const late = await waitFor(async () => scanner.deliveries().find((d) => d.jobId === job.jobId));
+    expect(late.status).toBe(200);
+    const history = await api.get('/v1/me/body-composition/history', member.accessToken);
+    expect(history.body.items.map((m: { id: string }) => m.id)).toEqual([done.measurements.id]);
   });
 
   it('waits while the scanning service is down and completes once it is back', async () => {
@@ -268,6 +273,21 @@ describe('3D body scans', () => {
     expect((await api.get(`/v1/scans/${scanId}`, member.accessToken)).body.status).toBe('queued');
     scanner.behave({ mode: 'healthy' });
     const done = await scanOf(member.accessToken, scanId, 'done', 20_000);
+    expect(done.measurements.source).toBe('scan');
+  });
+
+  it("waits out the scanning service's 429 and its Retry-After", async () => {
+    const member = await registerMember(api);
+    scanner.behave({ mode: 'rate-limit', retryAfterS: 1, times: 1 });
+    const upload = await uploadScan(platform.gatewayUrl, member.accessToken, csv());
+    const scanId = upload.body.scanId as string;
+    const done = await scanOf(member.accessToken, scanId, 'done');
+    const tries = scanner
+      .requests('/v1/scans/process')
+      .filter((r) => (r.body as { reference?: string }).reference === `${scanId}.1`);
+    expect(tries.map((r) => r.status)).toEqual([429, 202]);
+    // Not before the service said it could take more.
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(1_000);
     expect(done.measurements.source).toBe('scan');
   });
 
