@@ -254,7 +254,36 @@ export async function registerScanRoutes(app: FastifyInstance, options: ScanRout
         params: hook.params,
         security: [],
       },
-      config: { swaggerTransform: documentProblems(hook) },
+      config: {
+        swaggerTransform: (route) => {
+          const documented = documentProblems(hook)(route) as {
+            url: string;
+            schema: Record<string, unknown>;
+          };
+          const signed = (description: string) => ({ type: 'string', description });
+          return {
+            url: documented.url,
+            schema: {
+              ...documented.schema,
+              headers: {
+                type: 'object',
+                required: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
+                properties: {
+                  'webhook-id': signed('Unique per message; a second message with the same id is refused'),
+                  'webhook-timestamp': signed('Unix seconds; refused when more than five minutes from now'),
+                  'webhook-signature': signed('`v1,<base64 HMAC-SHA256 of id.timestamp.body>`'),
+                },
+              },
+              body: {
+                type: 'object',
+                description:
+                  '`{ type: scan.completed | scan.failed, data: { jobId, reference, measurements?, error? } }`',
+              },
+              response: { [hookHttp.status]: hook.output, ...(documented.schema.response as object) },
+            },
+          };
+        },
+      },
       handler: async (request, reply) => {
         const { provider } = request.params as { provider: string };
         const data = await call(
