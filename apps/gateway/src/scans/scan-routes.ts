@@ -198,8 +198,20 @@ export async function registerScanRoutes(app: FastifyInstance, options: ScanRout
           // instead of waiting on a full socket.
           request.raw.unpipe();
           request.raw.resume();
+          // A file stored before the form turned out wrong (a second file) goes too.
+          if (file) await objects.delete(file.key).catch(() => undefined);
           if (error instanceof AppError) throw error;
-          if (error instanceof ObjectTooLargeError)
+          const code = (error as { code?: string }).code ?? '';
+          // @fastify/multipart's refusals of the form itself (too many parts, `__proto__` names…).
+          if (
+            ['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT', 'FST_PROTO_VIOLATION'].includes(code)
+          )
+            throw new AppError(
+              400,
+              ScanErrors.SCAN_FORM_INVALID,
+              'Send one `file` and at most the declared fields',
+            );
+          if (error instanceof ObjectTooLargeError || code === 'FST_REQ_FILE_TOO_LARGE')
             throw new AppError(
               413,
               ScanErrors.SCAN_FILE_TOO_LARGE,

@@ -39,7 +39,7 @@ describe('scans under a data-key rotation', () => {
       `INSERT INTO users (id, email, username, password_hash, name) VALUES ($1, $2, $3, 'x', 'n')`,
       [userId, `${userId}@x.test`, userId],
     );
-    const scanIds = [randomUUID(), randomUUID()];
+    const scanIds: string[] = [randomUUID(), randomUUID()];
     for (const [i, id] of scanIds.entries()) {
       await db.query(
         `INSERT INTO scans (id, user_id, uploaded_by, kind, file_name, source_key, content_type, size_bytes,

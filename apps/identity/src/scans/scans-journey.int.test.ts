@@ -339,6 +339,22 @@ describe('3D body scans', () => {
       expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
       if (detail) expect(JSON.stringify(refused.body.errors ?? refused.body.detail)).toMatch(detail);
     }
+    // Not a form at all, or a form with two files.
+    const notForm = await api.post('/v1/scans', { file: 'inbody.csv' }, member.accessToken);
+    expect({ status: notForm.status, code: notForm.body.code }).toEqual({
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
+    const twoFiles = new FormData();
+    twoFiles.append('file', new Blob([inbodyCsv()], { type: 'text/csv' }), 'a.csv');
+    twoFiles.append('file', new Blob([inbodyCsv()], { type: 'text/csv' }), 'b.csv');
+    const doubled = await fetch(`${platform.gatewayUrl}/v1/scans`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${member.accessToken}` },
+      body: twoFiles,
+    });
+    expect(doubled.status).toBe(400);
+    expect(((await doubled.json()) as { code: string }).code).toBe('SCAN_FORM_INVALID');
     // A JSON export with known fields and units is taken.
     const json = await uploadScan(platform.gatewayUrl, member.accessToken, {
       content: JSON.stringify({
