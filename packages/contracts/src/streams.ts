@@ -74,8 +74,9 @@ export const consumers: ConsumerDefinition[] = [
   consumer('MACHINES', 'notification_machine_unlinked', 'machines.*.*.unlinked'),
   consumer('IDENTITY', 'notification_user_deleted', 'identity.user.deleted'),
   consumer('IDENTITY', 'notification_scan_completed', 'identity.scan.completed'),
-  // Identity learns where members train (staff upload scans for members of their branch).
-  consumer('WORKOUT', 'identity_session_started', 'workout.session.started'),
+  // Identity learns where members train (staff upload scans for members of their branch), from
+  // the sessions the stream still holds on.
+  consumer('WORKOUT', 'identity_session_started', 'workout.session.started', 'all'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

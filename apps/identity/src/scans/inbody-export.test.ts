@@ -1,7 +1,7 @@
 import { AppError } from '@nxg/platform';
 import { describe, expect, it } from 'vitest';
 import { readInBodyExport } from './inbody-export.ts';
-import { inbodyCsv } from './scan-test-support.ts';
+import { inbodyCsv } from './scans.test-support.ts';
 
 /** The problem a refused export answers with: its code and the fields it names. */
 function refusal(text: string, type = 'text/csv') {

@@ -15,7 +15,7 @@ import {
   type TestPlatform,
 } from '@nxg/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { abortedUpload, inbodyCsv, uploadScan } from './scan-test-support.ts';
+import { abortedUpload, inbodyCsv, uploadScan } from './scans.test-support.ts';
 
 // End to end through the gateway: identity, the gateway and notification in process, the scanning
 // service as a local stand-in (OAuth token endpoint, slow jobs, signed webhooks), object storage
@@ -435,6 +435,13 @@ describe('3D body scans', () => {
     expect(seenByStaff.body.avatarUrl).toBeUndefined();
     // Another member's scan is not there for anyone else.
     expect((await api.get(`/v1/scans/${accepted.body.scanId}`, stranger.accessToken)).status).toBe(404);
+    const retried = await api.post(
+      `/v1/scans/${accepted.body.scanId}/retry`,
+      undefined,
+      stranger.accessToken,
+    );
+    expect(retried.body.code).toBe('SCAN_NOT_FOUND');
+    expect((await api.get('/v1/scans', stranger.accessToken)).body.items).toEqual([]);
   });
 
   it('resumes an upload dropped half way when retried with the same Idempotency-Key', async () => {

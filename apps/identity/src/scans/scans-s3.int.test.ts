@@ -12,7 +12,7 @@ import {
   type TestPlatform,
 } from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uploadScan } from './scan-test-support.ts';
+import { uploadScan } from './scans.test-support.ts';
 
 // The same journey on S3 (s3rver through the real AWS SDK): a large scan file goes up as a
 // multipart upload, the avatar comes back by a presigned S3 link, erasure deletes both objects.
