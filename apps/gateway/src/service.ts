@@ -27,6 +27,7 @@ import { registerOperationRoutes } from './routes/operation-routes.ts';
 import { parseTrustedProxies } from './trusted-proxies.ts';
 import { signedObjectsRoute } from './uploads/signed-objects-route.ts';
 import { registerUploadRoutes } from './uploads/upload-routes.ts';
+import { registerScanRoutes, scanOperations } from './scans/scan-routes.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
 export const operations = [
@@ -37,6 +38,7 @@ export const operations = [
   ...notification.all,
   ...nutrition.all,
   ...nutritionPhotos.all,
+  ...scanOperations,
 ];
 
 interface GatewayDeps {
@@ -102,6 +104,7 @@ const apiFeature = defineFeature<GatewayDeps>({
         retryForMs: config.UPLOAD_RETRY_FOR_MS,
         logger,
       });
+      await registerScanRoutes(api, { nc, verifier, cache, config, logger, store });
     });
   },
 });

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { BaseConfig } from '@nxg/platform';
+import { ScanConfig, scanConfigProblems } from './scans/scan-config.ts';
 
 export const IdentityConfigSchema = {
   ...BaseConfig,
@@ -47,6 +48,8 @@ export const IdentityConfigSchema = {
   MFA_ISSUER: Type.String({ minLength: 1, default: 'NXG Connect' }),
   /** Holds events in the outbox (maintenance of the event bus). */
   OUTBOX_RELAY_PAUSED: Type.Boolean({ default: false }),
+  /** 3D scans: object storage and the scanning service (scans/scan-config.ts). */
+  ...ScanConfig,
 };
 
 export type IdentityConfig = Static<ReturnType<typeof Type.Object<typeof IdentityConfigSchema>>>;
@@ -60,5 +63,6 @@ export function identityConfigProblems(config: IdentityConfig): string[] {
   if (Boolean(config.PLATFORM_ADMIN_EMAIL) !== Boolean(config.PLATFORM_ADMIN_PASSWORD)) {
     problems.push('PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD go together');
   }
+  problems.push(...scanConfigProblems(config));
   return problems;
 }

@@ -10,6 +10,7 @@ import type { SigningKeys } from './tokens/signing-keys.ts';
 import type { UserViewCache } from './profile/user-view-cache.ts';
 import type { TokenIssuer } from './tokens/token-issuer.ts';
 import type { IdentityConfig } from './config.ts';
+import type { ScanServices } from './scans/scan-services.ts';
 
 /** What identity's feature handlers work with, assembled once in service.ts. */
 export interface IdentityDeps {
@@ -33,4 +34,6 @@ export interface IdentityDeps {
   /** The `mfaToken`s of sign-ins waiting for their code. */
   mfaChallenges: MfaChallenges;
   logger: Logger;
+  /** Object storage and the 3D scanning service. */
+  scans: ScanServices;
 }

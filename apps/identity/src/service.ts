@@ -15,6 +15,8 @@ import { mfaFeature } from './mfa/mfa-feature.ts';
 import { MfaStore } from './mfa/mfa-store.ts';
 import { MfaVerifier } from './mfa/mfa-verifier.ts';
 import { profileFeature } from './profile/profile-feature.ts';
+import { openScanServices } from './scans/scan-services.ts';
+import { scansFeature } from './scans/scans-feature.ts';
 import { UserViewCache } from './profile/user-view-cache.ts';
 import { RevocationList } from './tokens/revocations.ts';
 import { SessionStore } from './tokens/session-store.ts';
@@ -73,6 +75,7 @@ export default defineService({
         cooldownS: config.LOGIN_COOLDOWN_S,
       }),
       mfaChallenges: new MfaChallenges(cache),
+      scans: await openScanServices(config, { cache, logger, onStop }),
     };
   },
   features: [
@@ -83,5 +86,6 @@ export default defineService({
     tokensFeature,
     auditFeature,
     dataKeysFeature,
+    scansFeature,
   ],
 });

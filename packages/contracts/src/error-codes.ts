@@ -7,6 +7,7 @@ import { notificationErrorCatalog } from './notification/errors.ts';
 import { nutritionErrorCatalog } from './nutrition/errors.ts';
 import { uploadErrorCatalog } from './uploads/errors.ts';
 import { mealPhotoErrorCatalog } from './nutrition/photo-errors.ts';
+import { scanErrorCatalog } from './scans/errors.ts';
 
 /** Every declared error catalog, by owner. A new service adds its catalog here. */
 export const errorCatalogs = {
@@ -20,6 +21,7 @@ export const errorCatalogs = {
   nutrition: nutritionErrorCatalog,
   uploads: uploadErrorCatalog,
   'meal-photos': mealPhotoErrorCatalog,
+  scans: scanErrorCatalog,
 } as const satisfies Record<string, ErrorCatalog>;
 
 /** All declared codes in one catalog (a test checks no two owners declare the same code). */
@@ -34,6 +36,7 @@ export const errorCatalog = {
   ...nutritionErrorCatalog,
   ...uploadErrorCatalog,
   ...mealPhotoErrorCatalog,
+  ...scanErrorCatalog,
 } as const satisfies ErrorCatalog;
 
 /** A code some catalog declares: the only codes an AppError or an operation's `errors` may name. */

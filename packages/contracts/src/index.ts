@@ -12,5 +12,6 @@ export * from './notification/index.ts';
 export * from './nutrition/index.ts';
 export * from './uploads/errors.ts';
 export * from './uploads/schemas.ts';
+export * from './scans/index.ts';
 export * from './services.ts';
 export * from './operation-problems.ts';

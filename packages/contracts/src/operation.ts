@@ -49,6 +49,14 @@ export interface Operation<
      * and the form's text fields beside it (apps/gateway/src/uploads).
      */
     upload?: UploadSpec;
+    /**
+     * A multipart upload of a file kept as it is (a scan export): the gateway streams the file part
+     * to object storage and sends the service `{ ...fields, file: { key, size, contentType, name } }`
+     * (binaries never go over NATS; apps/gateway/src/scans).
+     */
+    fileUpload?: { maxBytes: number; contentTypes: readonly string[]; fields: TObject };
+    /** A signed webhook: the gateway passes the raw body and the `webhook-*` headers on unparsed. */
+    webhook?: boolean;
   };
   /** `public`, or the roles allowed (any one of them suffices). */
   access: 'public' | readonly Role[];

@@ -93,6 +93,10 @@ export const consumers: ConsumerDefinition[] = [
   consumer('IDENTITY', 'nutrition_user_registered', 'identity.user.registered', 'all'),
   consumer('IDENTITY', 'nutrition_user_updated', 'identity.user.updated', 'all'),
   consumer('IDENTITY', 'nutrition_user_deleted', 'identity.user.deleted', 'all'),
+  consumer('IDENTITY', 'notification_scan_completed', 'identity.scan.completed'),
+  // Identity learns where members train (staff upload scans for members of their branch), from
+  // the sessions the stream still holds on.
+  consumer('WORKOUT', 'identity_session_started', 'workout.session.started', 'all'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

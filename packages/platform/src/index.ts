@@ -42,10 +42,10 @@ export { requireUser } from './context.ts';
 export {
   createLocalObjectStore,
   createS3ObjectStore,
+  localUrlSecret,
   ObjectNotFoundError,
   ObjectStoreUnavailableError,
   ObjectTooLargeError,
-  localUrlSecret,
   openObjectStore,
   openSignedObject,
   signedObjectPath,

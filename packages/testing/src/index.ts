@@ -15,6 +15,7 @@ export * from './wait-for.ts';
 export * from './fixtures.ts';
 export * from './use-platform.ts';
 export * from './stand-ins/s3-stand-in.ts';
+export * from './stand-ins/scanning-stand-in.ts';
 export * from './log-scan/log-scanner.ts';
 export * from './log-scan/test-logs.ts';
 export * from './trace-recorder.ts';

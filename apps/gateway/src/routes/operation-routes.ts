@@ -48,7 +48,7 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
   for (const op of options.operations) {
     const http = op.http;
     if (!http) continue; // internal: NATS only
-    if (http.upload) continue; // multipart: registerUploadRoutes
+    if (http.upload || http.fileUpload || http.webhook) continue; // their own routes (uploads/, scans/)
     const isPublic = op.access === 'public';
     // A claimed key outlives the longest wait for the service, plus a margin for a crashed replica.
     const idempotency =

@@ -10,6 +10,8 @@ export const boundTo = {
   bodyFigures: (measurementId: string) => `body_measurements.sealed:${measurementId}`,
   signingKey: (kid: string) => `signing_keys.private_sealed:${kid}`,
   totpSecret: (userId: string) => `mfa_totp.secret_sealed:${userId}`,
+  scanInput: (scanId: string) => `scans.input_sealed:${scanId}`,
+  scanResult: (scanId: string) => `scans.result_sealed:${scanId}`,
 };
 
 export interface SealedColumn {
@@ -43,6 +45,20 @@ export const sealedColumns: SealedColumn[] = [
     key: 'user_id',
     purpose: SealPurposes.fields,
     bind: boundTo.totpSecret,
+  },
+  {
+    table: 'scans',
+    column: 'input_sealed',
+    key: 'id',
+    purpose: SealPurposes.fields,
+    bind: boundTo.scanInput,
+  },
+  {
+    table: 'scans',
+    column: 'result_sealed',
+    key: 'id',
+    purpose: SealPurposes.fields,
+    bind: boundTo.scanResult,
   },
   {
     table: 'signing_keys',

@@ -8,6 +8,7 @@ import { requireRecentMfaOf } from '../mfa/recent-mfa.ts';
 import { boundTo } from '../crypto/sealed-columns.ts';
 import { BodyStore } from './body-store.ts';
 import { requireTimeZone } from '../time-zone.ts';
+import { deleteRequestedObjects, requestScanObjectDeletions } from '../scans/object-deletions.ts';
 
 const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');
 
@@ -114,6 +115,8 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
       // Sign out everywhere first: if the erasure then fails, the member is signed out, nothing worse.
       await revocations.revokeSessions(await sessions.activeIds(db, userId));
       await db.transaction(async (tx) => {
+        // Scan uploads and avatars leave storage with the account (a job retries what fails now).
+        await requestScanObjectDeletions(tx, userId);
         const deleted = await tx.query('DELETE FROM users WHERE id = $1 RETURNING id', [userId]);
         if (deleted.length === 0) throw userGone();
         const pseudonym = await pseudonymiseAudit(tx, userId);
@@ -126,6 +129,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
       });
       users.invalidate(userId);
       outbox.kick();
+      await deleteRequestedObjects(db, deps.scans.objects, deps.logger).catch(() => undefined);
     }),
   ];
 }

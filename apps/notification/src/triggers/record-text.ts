@@ -18,5 +18,9 @@ export function recordBody(r: RecordSet): string {
       return r.weightKg === null
         ? `${r.value} reps, your most yet.`
         : `${r.value} reps at ${kg(r.weightKg)}, your most yet.`;
+    case 'longest_distance':
+      return `${Number((r.value / 1000).toFixed(2))} km, your longest workout yet.`;
+    case 'fastest_speed':
+      return `${Number(r.value.toFixed(1))} km/h on average, your fastest yet.`;
   }
 }

@@ -1,5 +1,6 @@
 import {
   analyticsEvents,
+  identityEvents,
   machineEvents,
   nutritionPhotoEvents,
   workoutEvents,
@@ -182,5 +183,22 @@ export const triggers: Trigger[] = [
               },
             ]
           : [],
+  }),
+  trigger({
+    consumer: 'notification_scan_completed',
+    event: identityEvents.scanCompleted,
+    // Progress the member worked for: the achievements category. No figures (health data) in it.
+    notices: ({ data }) => [
+      {
+        userId: data.userId,
+        category: 'achievements',
+        kind: 'scan.ready',
+        title: 'Your body scan is ready',
+        body: data.hasAvatar
+          ? 'Your measurements and your 3D avatar are in the app.'
+          : 'Your measurements are in your body-composition history.',
+        data: { scanId: data.scanId, measurementId: data.measurementId },
+      },
+    ],
   }),
 ];

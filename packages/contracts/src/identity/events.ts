@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { defineEvent } from '../event.ts';
+import { scanCompleted } from '../scans/events.ts';
 
 export const userRegistered = defineEvent({
   type: 'identity.user.registered',
@@ -54,7 +55,9 @@ export const bodyMeasured = defineEvent({
   }),
 });
 
-export const all = [userRegistered, userUpdated, userDeleted, bodyMeasured];
+export { scanCompleted };
+
+export const all = [userRegistered, userUpdated, userDeleted, bodyMeasured, scanCompleted];
 
 /**
  * Core NATS (no stream captures `cache.>`): identity replicas tell each other to forget a cached

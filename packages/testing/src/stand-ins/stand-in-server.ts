@@ -77,6 +77,8 @@ export interface StandInOptions {
   routes: (app: FastifyInstance) => void;
   /** Default body for `garbage`. */
   garbageBody?: string;
+  /** Routes outside the credentials, limits and faults (signed download links the service hands out). */
+  publicRoutes?: (app: FastifyInstance) => void;
 }
 
 const rawBodies = new WeakMap<IncomingMessage, string>();
@@ -300,6 +302,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     }
   };
 
+  if (options.publicRoutes) await app.register(async (files) => options.publicRoutes!(files));
   await app.register(async (service) => {
     service.addHook('preValidation', misbehave);
     options.routes(service);

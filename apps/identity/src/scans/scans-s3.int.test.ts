@@ -1,0 +1,113 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  apiClient,
+  registerMember,
+  startPlatform,
+  startS3StandIn,
+  startScanningStandIn,
+  waitFor,
+  type ApiClient,
+  type S3StandIn,
+  type ScanningStandIn,
+  type TestPlatform,
+} from '@nxg/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadScan } from './scans.test-support.ts';
+
+// The same journey on S3 (s3rver through the real AWS SDK): a large scan file goes up as a
+// multipart upload, the avatar comes back by a presigned S3 link, erasure deletes both objects.
+
+let platform: TestPlatform;
+let api: ApiClient;
+let s3: S3StandIn;
+let scanner: ScanningStandIn;
+
+beforeAll(async () => {
+  s3 = await startS3StandIn({ bucket: 'nxg-scans' });
+  scanner = await startScanningStandIn({ processingMs: 200 });
+  // The services take S3 credentials from the AWS SDK's usual chain.
+  process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
+  platform = await startPlatform({
+    env: {
+      all: { S3_BUCKET: s3.bucket, S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_MAX_ATTEMPTS: '1' },
+      identity: {
+        SCANNING_URL: scanner.baseUrl,
+        SCANNING_TOKEN_URL: scanner.tokenUrl,
+        SCANNING_CLIENT_ID: scanner.clientId,
+        SCANNING_CLIENT_SECRET: scanner.clientSecret,
+        SCANNING_WEBHOOK_SECRET: scanner.webhookSecret,
+        SCAN_WORKER_INTERVAL_MS: '100',
+      },
+    },
+  });
+  api = apiClient(platform.gatewayUrl);
+  scanner.setWebhookUrl(`${platform.gatewayUrl}/v1/scans/webhooks/scanner`);
+}, 60_000);
+afterAll(async () => {
+  await platform?.stop();
+  await scanner?.close();
+  await s3?.close();
+});
+
+describe('3D scans on S3', () => {
+  it('uploads a large scan file in parts, serves the avatar by a presigned link and erases both', async () => {
+    const member = await registerMember(api);
+    const file = randomBytes(12 * 1024 * 1024);
+    const key = randomUUID();
+
+    // Storage failing: nothing kept, a 503 the app retries with the same key.
+    s3.behave({ mode: 'fail', status: 503 });
+    const refused = await uploadScan(
+      platform.gatewayUrl,
+      member.accessToken,
+      { content: file, type: 'model/ply', name: 'body.ply' },
+      { idempotencyKey: key },
+    );
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe('OBJECT_STORAGE_UNAVAILABLE');
+    s3.behave({ mode: 'healthy' });
+
+    const before = s3.requests().length;
+    const upload = await uploadScan(
+      platform.gatewayUrl,
+      member.accessToken,
+      { content: file, type: 'model/ply', name: 'body.ply' },
+      { idempotencyKey: key },
+    );
+    expect(upload.status).toBe(202);
+    const scanId = upload.body.scanId as string;
+    const sent = s3.requests().slice(before);
+    // A multipart upload: created, three 5 MiB parts or fewer, completed.
+    expect(sent.some((r) => r.method === 'POST' && r.url.includes(`scans/uploads/${scanId}?uploads`))).toBe(
+      true,
+    );
+    expect(
+      sent.filter((r) => r.method === 'PUT' && r.url.includes('partNumber=')).length,
+    ).toBeGreaterThanOrEqual(2);
+
+    const done = await waitFor(async () => {
+      const scan = await api.get(`/v1/scans/${scanId}`, member.accessToken);
+      return scan.body.status === 'done' && scan.body;
+    }, 20_000);
+    expect(done.measurements).toMatchObject({ source: 'scan', weightKg: 74.2 });
+    expect(done.avatarUrl.startsWith(`${s3.endpoint}/${s3.bucket}/scans/avatars/${scanId}.glb?`)).toBe(true);
+    const avatar = await fetch(done.avatarUrl);
+    expect(avatar.status).toBe(200);
+    expect(
+      Buffer.from(await avatar.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('glTF');
+
+    expect((await api.delete('/v1/me', member.accessToken)).status).toBe(204);
+    await waitFor(async () => {
+      const deletes = s3.requests().filter((r) => r.method === 'DELETE' && r.status === 204);
+      return (
+        deletes.some((r) => r.url.includes(`scans/uploads/${scanId}`)) &&
+        deletes.some((r) => r.url.includes(`scans/avatars/${scanId}.glb`))
+      );
+    });
+    expect((await fetch(done.avatarUrl)).status).toBe(404);
+  });
+});
