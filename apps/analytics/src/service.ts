@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { defineService } from '@nxg/platform';
 import { activityFeature } from './activity/activity-feature.ts';
+import { challengesFeature } from './challenges/challenges-feature.ts';
 import { AnalyticsConfigSchema } from './config.ts';
 import { leaderboardsFeature } from './leaderboards/leaderboards-feature.ts';
 import { membersFeature } from './members/members-feature.ts';
 import { pointsFeature } from './points/points-feature.ts';
 import { recordsFeature } from './records/records-feature.ts';
+import { feedFeature } from './social/feed-feature.ts';
+import { socialGraphFeature } from './social/social-graph-feature.ts';
 
 /**
  * Analytics: read models built from identity's, workout's and machine-hub's events (progress,
@@ -23,5 +26,14 @@ export default defineService({
     outbox: kit.outbox,
     logger: kit.logger,
   }),
-  features: [membersFeature, activityFeature, recordsFeature, pointsFeature, leaderboardsFeature],
+  features: [
+    membersFeature,
+    activityFeature,
+    recordsFeature,
+    pointsFeature,
+    leaderboardsFeature,
+    socialGraphFeature,
+    feedFeature,
+    challengesFeature,
+  ],
 });

@@ -17,6 +17,7 @@ import { MfaVerifier } from './mfa/mfa-verifier.ts';
 import { profileFeature } from './profile/profile-feature.ts';
 import { UserViewCache } from './profile/user-view-cache.ts';
 import { RevocationList } from './tokens/revocations.ts';
+import { socialFeature } from './social/social-feature.ts';
 import { SessionStore } from './tokens/session-store.ts';
 import { SigningKeys } from './tokens/signing-keys.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
@@ -83,5 +84,6 @@ export default defineService({
     tokensFeature,
     auditFeature,
     dataKeysFeature,
+    socialFeature,
   ],
 });

@@ -11,3 +11,4 @@ export * from './analytics/index.ts';
 export * from './notification/index.ts';
 export * from './services.ts';
 export * from './operation-problems.ts';
+export * from './social/index.ts';

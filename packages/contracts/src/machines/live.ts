@@ -9,7 +9,14 @@ export const liveSubjects = {
   branch: (branchId: string) => `live.branch.${branchId}`,
 };
 
-export type LiveMessageType = 'linked' | 'unlinked' | 'telemetry' | 'set.completed' | 'machine.status';
+export type LiveMessageType =
+  | 'linked'
+  | 'unlinked'
+  | 'telemetry'
+  | 'set.completed'
+  | 'machine.status'
+  // A new item in the member's social feed (analytics).
+  | 'feed.item';
 
 export interface LiveMessage<T = unknown> {
   type: LiveMessageType;
