@@ -34,7 +34,7 @@ export const challengesFeature = defineFeature<AnalyticsDeps>({
       name: 'freeze-ended-challenges',
       everyMs: config.CHALLENGE_FREEZE_EVERY_MS,
       run: async () => {
-        await freezeEndedChallenges(db, outbox);
+        await freezeEndedChallenges(db, () => outbox.kick());
       },
     },
   ],

@@ -1,5 +1,5 @@
 import { socialEvents, type ChallengeMetric } from '@nxg/contracts';
-import { enqueueEvents, type Database, type OutboxRelay } from '@nxg/platform';
+import { enqueueEvents, type Database } from '@nxg/platform';
 import { liveStandings } from './standings.ts';
 
 const BATCH = 20;
@@ -11,7 +11,8 @@ const BATCH = 20;
  */
 export async function freezeEndedChallenges(
   db: Database,
-  outbox: OutboxRelay,
+  /** Tells the outbox relay there is something to send (its `kick`). */
+  kick: () => void,
   now = new Date(),
 ): Promise<number> {
   const frozen = await db.transaction(async (tx) => {
@@ -62,6 +63,6 @@ export async function freezeEndedChallenges(
     }
     return due.length;
   });
-  if (frozen) outbox.kick();
+  if (frozen) kick();
   return frozen;
 }
