@@ -65,14 +65,14 @@ export async function eraseSocial(tx: Queryable, userId: string): Promise<void> 
  */
 export const visibleTo = (owner: string, viewer: string) => `(
   ${owner} = ${viewer} OR (
-    NOT EXISTS (SELECT 1 FROM social_blocks b WHERE b.blocked
-      AND ((b.blocker_id = ${owner} AND b.blocked_id = ${viewer}) OR (b.blocker_id = ${viewer} AND b.blocked_id = ${owner})))
-    AND CASE COALESCE((SELECT p.activity FROM social_privacy p WHERE p.user_id = ${owner}), 'followers')
+    NOT EXISTS (SELECT 1 FROM social_blocks sb WHERE sb.blocked
+      AND ((sb.blocker_id = ${owner} AND sb.blocked_id = ${viewer}) OR (sb.blocker_id = ${viewer} AND sb.blocked_id = ${owner})))
+    AND CASE COALESCE((SELECT sp.activity FROM social_privacy sp WHERE sp.user_id = ${owner}), 'followers')
       WHEN 'public' THEN true
-      WHEN 'followers' THEN EXISTS (SELECT 1 FROM social_follows f
-        WHERE f.follower_id = ${viewer} AND f.followee_id = ${owner} AND f.status = 'accepted')
+      WHEN 'followers' THEN EXISTS (SELECT 1 FROM social_follows sf
+        WHERE sf.follower_id = ${viewer} AND sf.followee_id = ${owner} AND sf.status = 'accepted')
       ELSE false END))`;
 
 /** SQL: does the member in column `blocker` block $viewer? */
 export const blocks = (blocker: string, viewer: string) =>
-  `EXISTS (SELECT 1 FROM social_blocks b WHERE b.blocked AND b.blocker_id = ${blocker} AND b.blocked_id = ${viewer})`;
+  `EXISTS (SELECT 1 FROM social_blocks sb WHERE sb.blocked AND sb.blocker_id = ${blocker} AND sb.blocked_id = ${viewer})`;
