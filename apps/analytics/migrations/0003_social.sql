@@ -82,3 +82,10 @@ CREATE TABLE challenge_standings (
   value float8 NOT NULL,
   PRIMARY KEY (challenge_id, user_id)
 );
+
+-- Members the social erasure consumer erased (SHA-256 of the id, like erased_members, which the
+-- members feature's own erasure writes): a follow or block event arriving later is dropped.
+CREATE TABLE social_erased (
+  user_digest text PRIMARY KEY,
+  erased_at timestamptz NOT NULL
+);

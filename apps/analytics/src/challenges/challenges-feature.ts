@@ -1,11 +1,11 @@
-import { social, SocialErrors, type RequestContext } from '@nxg/contracts';
+import { social, SocialErrors, type ChallengeStanding, type RequestContext } from '@nxg/contracts';
 import { AppError, bind, defineFeature, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { AnalyticsDeps } from '../deps.ts';
 import { branchTimeZones } from '../leaderboards/branch-time-zones.ts';
-import { memberTransaction } from '../members/member-transaction.ts';
 import { daysOf, parseLocalDate } from '../periods.ts';
-import { blocks } from '../social/social-graph-store.ts';
+import { withoutBlockers } from '../social/social-graph-store.ts';
+import { socialTransaction } from '../social/social-transaction.ts';
 import {
   challengeById,
   challengesOfBranch,
@@ -78,7 +78,7 @@ export const challengesFeature = defineFeature<AnalyticsDeps>({
             'Train at this branch to join its challenges',
           );
         }
-        await memberTransaction(db, me, (tx) =>
+        await socialTransaction(db, [me], (tx) =>
           tx.query(
             'INSERT INTO challenge_entrants (challenge_id, user_id, joined_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING',
             [id, me],
@@ -104,26 +104,12 @@ export const challengesFeature = defineFeature<AnalyticsDeps>({
               opensAt: row.opens_at,
               closesAt: row.closes_at,
             });
-        const blockers = new Set(
-          (
-            await db.query<{ user_id: string }>(
-              `SELECT e.user_id FROM challenge_entrants e WHERE e.challenge_id = $1 AND ${blocks('e.user_id', '$2')}`,
-              [id, me],
-            )
-          ).map((r) => r.user_id),
-        );
         const mine = standings.find((s) => s.userId === me);
         return {
           challenge: toChallenge(row),
           final,
           // Whoever blocked the caller keeps their place, not their name.
-          items: standings
-            .slice(0, limit)
-            .map((s) =>
-              blockers.has(s.userId)
-                ? { rank: s.rank, userId: null, displayName: null, value: s.value }
-                : { rank: s.rank, userId: s.userId, displayName: s.displayName, value: s.value },
-            ),
+          items: await withoutBlockers<ChallengeStanding>(db, me, standings.slice(0, limit)),
           me: mine ? { rank: mine.rank, value: mine.value } : null,
         };
       }),

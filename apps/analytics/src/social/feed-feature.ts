@@ -16,8 +16,8 @@ import {
   requireUser,
 } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
-import { memberTransaction } from '../members/member-transaction.ts';
 import { achievementItem, recordItem, workoutItem } from './feed-items.ts';
+import { socialTransaction } from './social-transaction.ts';
 import { addFeedItem, feedPage, liveAudience, visibleItem, type NewFeedItem } from './feed-store.ts';
 
 const itemGone = () =>
@@ -32,7 +32,7 @@ export const feedFeature = defineFeature<AnalyticsDeps>({
   name: 'feed',
   consumers: ({ db, nc }) => {
     const post = async (item: NewFeedItem) => {
-      const id = await memberTransaction(db, item.userId, (tx) => addFeedItem(tx, item));
+      const id = await socialTransaction(db, [item.userId], (tx) => addFeedItem(tx, item));
       if (!id) return; // already there (a redelivery), or the owner was erased
       const shown = await visibleItem(db, item.userId, id);
       if (!shown) return;
@@ -66,7 +66,7 @@ export const feedFeature = defineFeature<AnalyticsDeps>({
         if (!item) throw itemGone();
         if (item.userId === me)
           throw new AppError(409, SocialErrors.KUDOS_OWN_ITEM, 'Kudos go to others’ items');
-        await memberTransaction(db, me, async (tx) => {
+        await socialTransaction(db, [me, item.userId], async (tx) => {
           const given = await tx.query(
             'INSERT INTO feed_kudos (item_id, user_id, given_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING RETURNING 1',
             [itemId, me],

@@ -73,6 +73,23 @@ export const visibleTo = (owner: string, viewer: string) => `(
         WHERE sf.follower_id = ${viewer} AND sf.followee_id = ${owner} AND sf.status = 'accepted')
       ELSE false END))`;
 
-/** SQL: does the member in column `blocker` block $viewer? */
-export const blocks = (blocker: string, viewer: string) =>
-  `EXISTS (SELECT 1 FROM social_blocks sb WHERE sb.blocked AND sb.blocker_id = ${blocker} AND sb.blocked_id = ${viewer})`;
+/**
+ * Leaderboard entries as `viewer` may see them: an entrant who blocked the viewer keeps their
+ * rank and figure, without their id or name.
+ */
+export async function withoutBlockers<E extends { userId: string | null; displayName: string | null }>(
+  db: Queryable,
+  viewer: string,
+  entries: E[],
+): Promise<E[]> {
+  const ids = entries.map((e) => e.userId).filter((id): id is string => id !== null);
+  if (!ids.length) return entries;
+  const rows = await db.query<{ blocker_id: string }>(
+    'SELECT blocker_id FROM social_blocks WHERE blocked AND blocked_id = $1 AND blocker_id = ANY($2::text[])',
+    [viewer, ids],
+  );
+  const blockers = new Set(rows.map((r) => r.blocker_id));
+  return entries.map((e) =>
+    e.userId && blockers.has(e.userId) ? { ...e, userId: null, displayName: null } : e,
+  );
+}

@@ -182,6 +182,16 @@ describe.each(['public', 'followers', 'private'] as const)('an owner whose priva
       ).toBe(true);
     }
 
+    const branchBoard = await api.get(
+      `/v1/leaderboards/branches/${gym.branchId}?period=week&limit=100`,
+      me.accessToken,
+    );
+    expect(branchBoard.status).toBe(200);
+    const onBranchBoard = branchBoard.body.items.some(
+      (s: { userId: string | null }) => s.userId === cast.owner.user.id,
+    );
+    expect(onBranchBoard, 'the owner’s name on the branch leaderboard').toBe(rule.seesName);
+
     const follow = await api.put(`/v1/social/follows/${cast.owner.user.id}`, undefined, me.accessToken);
     if (typeof rule.follow === 'number') expect(follow.status, 'follow').toBe(rule.follow);
     else expect(follow.body).toEqual({ userId: cast.owner.user.id, status: rule.follow });
@@ -198,6 +208,62 @@ describe.each(['public', 'followers', 'private'] as const)('an owner whose priva
     // A stranger's follow of a non-public profile waits for approval.
     const requests = await api.get('/v1/social/follow-requests', owner.accessToken);
     expect(requests.body.items.length).toBe(audience === 'public' ? 0 : 1);
+  });
+});
+
+describe('challenges', () => {
+  it('are opened by the branch’s staff only, with calendar dates in order', async () => {
+    const member = casts.public.follower;
+    const body = {
+      branchId: gym.branchId,
+      name: 'Minutes',
+      metric: 'minutes',
+      startsAt: isoDay(-1),
+      endsAt: isoDay(1),
+    };
+    expect((await api.post('/v1/challenges', body, member.accessToken)).status).toBe(403);
+    const reversed = await api.post('/v1/challenges', { ...body, startsAt: isoDay(2) }, gym.adminToken);
+    expect([reversed.status, reversed.body.code]).toEqual([400, 'CHALLENGE_DATES_INVALID']);
+    const noSuchDay = await api.post('/v1/challenges', { ...body, startsAt: '2026-02-30' }, gym.adminToken);
+    expect([noSuchDay.status, noSuchDay.body.code]).toEqual([400, 'INVALID_DATE']);
+    const nowhere = await api.post(
+      '/v1/challenges',
+      { ...body, branchId: '0199a000-0000-7000-8000-000000000000' },
+      gym.adminToken,
+    );
+    expect([nowhere.status, nowhere.body.code]).toEqual([404, 'BRANCH_NOT_FOUND']);
+    expect((await api.post('/v1/challenges', body, gym.adminToken)).status).toBe(201);
+  });
+
+  it('are joined by members who train at the branch, once, and listed page by page', async () => {
+    const { owner, stranger } = casts.public;
+    const notHere = await api.post(`/v1/challenges/${challengeId}/join`, undefined, stranger.accessToken);
+    expect([notHere.status, notHere.body.code]).toEqual([403, 'NOT_BRANCH_MEMBER']);
+    const unknown = await api.post(
+      '/v1/challenges/0199a000-0000-7000-8000-000000000000/join',
+      undefined,
+      owner.accessToken,
+    );
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'CHALLENGE_NOT_FOUND']);
+    const again = await api.post(`/v1/challenges/${challengeId}/join`, undefined, owner.accessToken);
+    expect(again.body).toMatchObject({ id: challengeId, joined: true, entrants: 3 });
+
+    const first = await api.get(`/v1/challenges?branchId=${gym.branchId}&limit=1`, owner.accessToken);
+    expect(first.body.items).toHaveLength(1);
+    const second = await api.get(
+      `/v1/challenges?branchId=${gym.branchId}&limit=1&cursor=${first.body.nextCursor}`,
+      owner.accessToken,
+    );
+    const both = [...first.body.items, ...second.body.items];
+    expect(both.map((c: { name: string }) => c.name).sort()).toEqual(['Lift the most', 'Minutes']);
+    expect(both.find((c: { id: string }) => c.id === challengeId)).toMatchObject({
+      joined: true,
+      status: 'running',
+    });
+
+    // Live standings: each owner lifted 100 kg × 5 in the challenge's days.
+    const board = await api.get(`/v1/challenges/${challengeId}/leaderboard`, owner.accessToken);
+    expect(board.body).toMatchObject({ final: false, me: { value: 500 } });
   });
 });
 
@@ -347,6 +413,17 @@ describe.skipIf(!process.env.DATABASE_URL)('erasure', () => {
 
     expect((await api.delete('/v1/me', owner.accessToken)).status).toBe(204);
     await waitFor(async () => (await socialTraces(owner.user.id)).length === 0, 20_000);
+    // A follow of the erased member that JetStream hands analytics again brings nothing back.
+    const [follow] = await readEvents(platform.nc, {
+      stream: 'IDENTITY',
+      subject: 'identity.follow.changed',
+      since: startedAt,
+      where: (e) => (e.data as { followeeId: string }).followeeId === owner.user.id,
+      expect: 1,
+    });
+    await publishEnvelope(platform, follow!, { msgId: `${follow!.id}-after-erasure` });
+    await caughtUp();
+    expect(await socialTraces(owner.user.id)).toEqual([]);
     expect((await feedOf(follower)).some((i) => i.userId === owner.user.id)).toBe(false);
     expect((await api.put(`/v1/social/feed/${itemId}/kudos`, undefined, kudosGiver.accessToken)).status).toBe(
       404,
