@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveSessionEnded, saveSessionStarted, saveSet } from '../activity/activity-store.ts';
 import { award } from '../points/ledger-store.ts';
 import { pointsRules } from '../points/rules.ts';
+import { eraseSocial } from '../social/social-graph-store.ts';
 import { challengeById, insertChallenge } from './challenge-store.ts';
 import { freezeEndedChallenges } from './freeze-job.ts';
 import { frozenStandings, liveStandings } from './standings.ts';
@@ -180,5 +181,12 @@ describe('challenge standings at the edges of the branch’s days', () => {
       [cy, 0],
     ]);
     expect(await results()).toHaveLength(3);
+
+    // An entrant erased after the end is gone from the final standings, and no place is left empty.
+    await db.transaction((tx) => eraseSocial(tx, ben));
+    expect((await frozenStandings(db, ids.volume)).map((s) => [s.rank, s.userId])).toEqual([
+      [1, ana],
+      [2, cy],
+    ]);
   });
 });

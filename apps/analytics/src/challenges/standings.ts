@@ -48,10 +48,11 @@ export async function liveStandings(db: Queryable, c: ChallengeWindow): Promise<
   }));
 }
 
-/** The standings frozen when the challenge ended (an erased entrant's row is gone). */
+/** The standings frozen when the challenge ended (an erased entrant's row is gone, the others move up). */
 export async function frozenStandings(db: Queryable, challengeId: string): Promise<Standing[]> {
   const rows = await db.query<{ user_id: string; display_name: string | null; value: number; rank: number }>(
-    `SELECT s.user_id, m.display_name, s.value, s.rank FROM challenge_standings s
+    // Numbered again when read: an entrant erased after the end leaves no gap.
+    `SELECT s.user_id, m.display_name, s.value, row_number() OVER (ORDER BY s.rank)::int AS rank FROM challenge_standings s
      LEFT JOIN members m ON m.user_id = s.user_id WHERE s.challenge_id = $1 ORDER BY s.rank`,
     [challengeId],
   );

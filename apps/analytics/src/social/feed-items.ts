@@ -43,7 +43,7 @@ export function workoutItem(e: EventData<typeof workoutEvents.sessionEnded>): Ne
     sourceKey: `workout:${e.sessionId}`,
     userId: e.userId,
     kind: 'workout',
-    title: `Finished a ${e.durationMinutes}-minute workout`,
+    title: e.durationMinutes > 0 ? `Finished a ${e.durationMinutes}-minute workout` : 'Finished a workout',
     details: { sessionId: e.sessionId, branchId: e.branchId, minutes: e.durationMinutes },
     occurredAt: new Date(e.at).toISOString(),
   };

@@ -10,7 +10,8 @@ import {
 } from '@nxg/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@nxg/platform';
-import { analyticsCaughtUp, publishEnvelope } from '../test-support.ts';
+import { socialEvents } from '@nxg/contracts';
+import { analyticsCaughtUp, envelopeOf, publishEnvelope } from '../test-support.ts';
 
 const { platform, api } = usePlatform({
   replicas: { workout: 1, analytics: 1, notification: 1 },
@@ -45,7 +46,19 @@ beforeAll(async () => {
   challengeId = created.body.id;
 });
 
-const caughtUp = () => waitFor(() => analyticsCaughtUp(platform.nc));
+/** Nothing waits in a service's outbox: what it committed is on its stream. */
+const relayed = (service: string) =>
+  waitFor(async () => {
+    const db = platform.services[service]![0]!.app!.kit.db;
+    return (await db.query('SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1')).length === 0;
+  });
+/** Identity's and workout's changes are on their streams, and analytics has applied them (and its own). */
+const caughtUp = async () => {
+  await Promise.all(['identity', 'workout', 'analytics'].map(relayed));
+  await waitFor(() => analyticsCaughtUp(platform.nc));
+  await relayed('analytics');
+  await waitFor(() => analyticsCaughtUp(platform.nc));
+};
 const feedOf = async (m: Member) => {
   const response = await api.get('/v1/social/feed?limit=50', m.accessToken);
   expect(response.status).toBe(200);
@@ -296,6 +309,45 @@ describe('notifications', () => {
     );
     expect(approved.body).toMatchObject({ userId: stranger.user.id, status: 'accepted' });
     await waitFor(async () => (await inboxKinds(stranger)).includes('social.follow_approved'));
+  });
+
+  it('tell each entrant their place when a challenge’s standings freeze', async () => {
+    const { owner } = casts.public;
+    const result = {
+      challengeId,
+      branchId: gym.branchId,
+      name: 'Lift the most',
+      metric: 'volume' as const,
+      userId: owner.user.id,
+      rank: 2,
+      value: 500,
+      entrants: 3,
+      at: new Date().toISOString(),
+    };
+    const envelope = envelopeOf(socialEvents.challengeResult, result);
+    await publishEnvelope(platform, envelope);
+    await publishEnvelope(platform, envelope, { msgId: `${envelope.id}-again` });
+    const inbox = await waitFor(async () => {
+      const items = (await api.get('/v1/notifications', owner.accessToken)).body.items as {
+        kind: string;
+        body: string;
+      }[];
+      return items.some((n) => n.kind === 'challenge.result') && items;
+    });
+    expect(inbox.filter((n) => n.kind === 'challenge.result')).toMatchObject([
+      { body: 'You finished 2nd of 3.' },
+    ]);
+  });
+});
+
+describe('finished workouts', () => {
+  it('reach followers’ feeds when the member checks out', async () => {
+    const { owner, follower } = casts.public;
+    expect((await api.post('/v1/sessions/check-out', undefined, owner.accessToken)).status).toBe(200);
+    const item = await waitFor(async () =>
+      (await feedOf(follower)).find((i) => i.userId === owner.user.id && i.kind === 'workout'),
+    );
+    expect(item).toMatchObject({ kudos: 0, kudosGiven: false });
   });
 });
 
