@@ -1,6 +1,14 @@
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { analytics, CommonErrorCodes, identity, machines, notification, social, workout } from '@nxg/contracts';
+import {
+  analytics,
+  CommonErrorCodes,
+  identity,
+  machines,
+  notification,
+  social,
+  workout,
+} from '@nxg/contracts';
 import { AppError, defineFeature, defineService, type Kit } from '@nxg/platform';
 import { GatewayConfigSchema, type GatewayConfig } from './config.ts';
 import { docsPlugin } from './docs/docs-plugin.ts';
