@@ -173,6 +173,10 @@ describe.each(['public', 'followers', 'private'] as const)('an owner whose priva
     const shown = (await feedOf(me)).some((i) => i.id === cast.itemId);
     expect(shown, 'the owner’s item in their feed').toBe(rule.seesItem);
 
+    // Taking back kudos never given: allowed wherever the item may be seen (the owner's included).
+    const untaken = await api.delete(`/v1/social/feed/${cast.itemId}/kudos`, me.accessToken);
+    expect(untaken.status, 'take kudos back').toBe(rule.kudos === 409 ? 200 : rule.kudos);
+
     const kudos = await api.put(`/v1/social/feed/${cast.itemId}/kudos`, undefined, me.accessToken);
     expect(kudos.status, 'kudos').toBe(rule.kudos);
     if (rule.kudos === 200) expect(kudos.body).toMatchObject({ itemId: cast.itemId, kudosGiven: true });
@@ -204,6 +208,19 @@ describe.each(['public', 'followers', 'private'] as const)('an owner whose priva
       (s: { userId: string | null }) => s.userId === cast.owner.user.id,
     );
     expect(onBranchBoard, 'the owner’s name on the branch leaderboard').toBe(rule.seesName);
+
+    const following = await api.get('/v1/social/following', me.accessToken);
+    expect(following.status).toBe(200);
+    expect(
+      following.body.items.some((f: { userId: string }) => f.userId === cast.owner.user.id),
+      'the owner in their following list',
+    ).toBe(actor === 'follower');
+
+    // Only the owner trained at the gym: the others may see its challenges but not join them.
+    const join = await api.post(`/v1/challenges/${challengeId}/join`, undefined, me.accessToken);
+    expect(join.status, 'join the challenge').toBe(actor === 'owner' ? 200 : 403);
+    const listed = await api.get(`/v1/challenges?branchId=${gym.branchId}`, me.accessToken);
+    expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(challengeId);
 
     const follow = await api.put(`/v1/social/follows/${cast.owner.user.id}`, undefined, me.accessToken);
     if (typeof rule.follow === 'number') expect(follow.status, 'follow').toBe(rule.follow);
