@@ -22,7 +22,7 @@ export async function lockPair(tx: Queryable, a: string, b: string): Promise<voi
 }
 
 export interface Member {
-  [key: string]: unknown;
+  [column: string]: unknown; // a query row
   id: string;
   name: string;
   username: string;
