@@ -6,6 +6,7 @@ import {
   notificationEvents,
   nutritionEvents,
   nutritionPhotoEvents,
+  socialEvents,
   streams,
   workoutEvents,
   type EventDefinition,
@@ -20,6 +21,7 @@ export const events: EventDefinition[] = [
   ...notificationEvents.all,
   ...nutritionEvents.all,
   ...nutritionPhotoEvents.all,
+  ...socialEvents.all,
 ];
 
 const code = (value: unknown) => '`' + String(value) + '`';

@@ -1,12 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineService } from '@nxg/platform';
 import { activityFeature } from './activity/activity-feature.ts';
+import { challengesFeature } from './challenges/challenges-feature.ts';
 import { AnalyticsConfigSchema } from './config.ts';
 import { leaderboardsFeature } from './leaderboards/leaderboards-feature.ts';
 import { liveFeature } from './live/live-feature.ts';
 import { membersFeature } from './members/members-feature.ts';
 import { pointsFeature } from './points/points-feature.ts';
 import { recordsFeature } from './records/records-feature.ts';
+import { feedFeature } from './social/feed-feature.ts';
+import { socialGraphFeature } from './social/social-graph-feature.ts';
 
 /**
  * Analytics: read models built from identity's, workout's and machine-hub's events (progress,
@@ -31,5 +34,8 @@ export default defineService({
     pointsFeature,
     leaderboardsFeature,
     liveFeature,
+    socialGraphFeature,
+    feedFeature,
+    challengesFeature,
   ],
 });

@@ -8,6 +8,7 @@ import {
   notification,
   nutrition,
   nutritionPhotos,
+  social,
   workout,
 } from '@nxg/contracts';
 import {
@@ -39,6 +40,7 @@ export const operations = [
   ...nutrition.all,
   ...nutritionPhotos.all,
   ...scanOperations,
+  ...social.all,
 ];
 
 interface GatewayDeps {

@@ -19,6 +19,7 @@ import { openScanServices } from './scans/scan-services.ts';
 import { scansFeature } from './scans/scans-feature.ts';
 import { UserViewCache } from './profile/user-view-cache.ts';
 import { RevocationList } from './tokens/revocations.ts';
+import { socialFeature } from './social/social-feature.ts';
 import { SessionStore } from './tokens/session-store.ts';
 import { SigningKeys } from './tokens/signing-keys.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
@@ -87,5 +88,6 @@ export default defineService({
     auditFeature,
     dataKeysFeature,
     scansFeature,
+    socialFeature,
   ],
 });

@@ -8,6 +8,7 @@ import { nutritionErrorCatalog } from './nutrition/errors.ts';
 import { uploadErrorCatalog } from './uploads/errors.ts';
 import { mealPhotoErrorCatalog } from './nutrition/photo-errors.ts';
 import { scanErrorCatalog } from './scans/errors.ts';
+import { socialErrorCatalog } from './social/errors.ts';
 
 /** Every declared error catalog, by owner. A new service adds its catalog here. */
 export const errorCatalogs = {
@@ -22,6 +23,7 @@ export const errorCatalogs = {
   uploads: uploadErrorCatalog,
   'meal-photos': mealPhotoErrorCatalog,
   scans: scanErrorCatalog,
+  social: socialErrorCatalog,
 } as const satisfies Record<string, ErrorCatalog>;
 
 /** All declared codes in one catalog (a test checks no two owners declare the same code). */
@@ -37,6 +39,7 @@ export const errorCatalog = {
   ...uploadErrorCatalog,
   ...mealPhotoErrorCatalog,
   ...scanErrorCatalog,
+  ...socialErrorCatalog,
 } as const satisfies ErrorCatalog;
 
 /** A code some catalog declares: the only codes an AppError or an operation's `errors` may name. */

@@ -15,3 +15,4 @@ export * from './uploads/schemas.ts';
 export * from './scans/index.ts';
 export * from './services.ts';
 export * from './operation-problems.ts';
+export * from './social/index.ts';

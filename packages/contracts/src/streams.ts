@@ -97,6 +97,18 @@ export const consumers: ConsumerDefinition[] = [
   // Identity learns where members train (staff upload scans for members of their branch), from
   // the sessions the stream still holds on.
   consumer('WORKOUT', 'identity_session_started', 'workout.session.started', 'all'),
+  // Social: analytics keeps a copy of identity's follows, blocks and privacy for the feed, and
+  // builds feed items from its own and workout's events.
+  analyticsConsumer('IDENTITY', 'analytics_social_follow_changed', 'identity.follow.changed'),
+  analyticsConsumer('IDENTITY', 'analytics_social_block_changed', 'identity.block.changed'),
+  analyticsConsumer('IDENTITY', 'analytics_social_privacy_changed', 'identity.privacy.changed'),
+  analyticsConsumer('IDENTITY', 'analytics_social_user_deleted', 'identity.user.deleted'),
+  analyticsConsumer('ANALYTICS', 'analytics_feed_achievement_unlocked', 'analytics.achievement.unlocked'),
+  analyticsConsumer('ANALYTICS', 'analytics_feed_record_set', 'analytics.record.set'),
+  analyticsConsumer('WORKOUT', 'analytics_feed_session_ended', 'workout.session.ended'),
+  consumer('IDENTITY', 'notification_follow_changed', 'identity.follow.changed'),
+  consumer('ANALYTICS', 'notification_kudos_given', 'analytics.kudos.given'),
+  consumer('ANALYTICS', 'notification_challenge_result', 'analytics.challenge.result'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

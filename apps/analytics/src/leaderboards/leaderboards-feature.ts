@@ -4,6 +4,7 @@ import type { AnalyticsDeps } from '../deps.ts';
 import { dayIn, parseLocalDate, periodContaining } from '../periods.ts';
 import { branchTimeZones } from './branch-time-zones.ts';
 import { branchStandings } from './leaderboard-store.ts';
+import { withoutBlockers } from '../social/social-graph-store.ts';
 
 /**
  * Branch leaderboards: the points ledger ranked per branch over a calendar week or month of the
@@ -20,7 +21,9 @@ export const leaderboardsFeature = defineFeature<AnalyticsDeps>({
         const timeZone = await timeZoneOf(branchId);
         const range = periodContaining(period, from ?? dayIn(timeZone, new Date()));
         const standings = await branchStandings(db, branchId, timeZone, range, limit, userId);
-        return { branchId, period, ...range, timeZone, ...standings };
+        // A member who blocked the caller shows as a rank without a name.
+        const items = await withoutBlockers(db, userId, standings.items);
+        return { branchId, period, ...range, timeZone, ...standings, items };
       }),
     ];
   },

@@ -3,6 +3,7 @@ import {
   identityEvents,
   machineEvents,
   nutritionPhotoEvents,
+  socialEvents,
   workoutEvents,
   type EventDefinition,
   type EventEnvelope,
@@ -42,6 +43,16 @@ const trigger = <E extends EventDefinition>(t: {
   event: E;
   notices: (event: EventEnvelope<Static<E['data']>>, tx: Queryable) => Notice[] | Promise<Notice[]>;
 }): Trigger => t as unknown as Trigger;
+
+/** 1st, 2nd, 3rd, 4th… 11th, 12th, 13th, 21st. */
+const ordinal = (n: number) => {
+  const tens = n % 100;
+  const suffix =
+    tens >= 11 && tens <= 13
+      ? 'th'
+      : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
+  return `${n}${suffix}`;
+};
 
 const minutes = (n: number) => (n === 1 ? '1 minute' : `${n} minutes`);
 
@@ -198,6 +209,76 @@ export const triggers: Trigger[] = [
           ? 'Your measurements and your 3D avatar are in the app.'
           : 'Your measurements are in your body-composition history.',
         data: { scanId: data.scanId, measurementId: data.measurementId },
+      },
+    ],
+  }),
+  trigger({
+    consumer: 'notification_follow_changed',
+    event: socialEvents.followChanged,
+    // A new follower or a request tells the followee; an approval tells the follower. Endings are silent.
+    notices: ({ data }) => {
+      const ids = { followerId: data.followerId, followeeId: data.followeeId };
+      if (data.reason === 'followed')
+        return [
+          {
+            userId: data.followeeId,
+            category: 'social',
+            kind: 'social.new_follower',
+            title: 'New follower',
+            body: `${data.followerName} now follows you.`,
+            data: ids,
+          },
+        ];
+      if (data.reason === 'requested')
+        return [
+          {
+            userId: data.followeeId,
+            category: 'social',
+            kind: 'social.follow_request',
+            title: 'Follow request',
+            body: `${data.followerName} asks to follow you.`,
+            data: ids,
+          },
+        ];
+      if (data.reason === 'approved')
+        return [
+          {
+            userId: data.followerId,
+            category: 'social',
+            kind: 'social.follow_approved',
+            title: 'Follow request approved',
+            body: `You now follow ${data.followeeName}.`,
+            data: ids,
+          },
+        ];
+      return [];
+    },
+  }),
+  trigger({
+    consumer: 'notification_kudos_given',
+    event: socialEvents.kudosGiven,
+    notices: ({ data }) => [
+      {
+        userId: data.ownerId,
+        category: 'social',
+        kind: 'social.kudos',
+        title: 'Kudos!',
+        body: `${data.fromName} gave kudos to “${data.title}”.`,
+        data: { itemId: data.itemId, fromUserId: data.fromUserId },
+      },
+    ],
+  }),
+  trigger({
+    consumer: 'notification_challenge_result',
+    event: socialEvents.challengeResult,
+    notices: ({ data }) => [
+      {
+        userId: data.userId,
+        category: 'social',
+        kind: 'challenge.result',
+        title: `${data.name} is over`,
+        body: `You finished ${ordinal(data.rank)} of ${data.entrants}.`,
+        data: { challengeId: data.challengeId, branchId: data.branchId, rank: String(data.rank) },
       },
     ],
   }),

@@ -90,8 +90,9 @@ export type Achievement = Static<typeof Achievement>;
 
 export const LeaderboardEntry = Type.Object({
   rank: Type.Integer(),
-  userId: Type.String(),
-  displayName: Type.String(),
+  /** Null where the member blocked the caller: the rank shows, not who holds it. */
+  userId: Type.Union([Type.String(), Type.Null()]),
+  displayName: Type.Union([Type.String(), Type.Null()]),
   points: Type.Integer(),
 });
 export type LeaderboardEntry = Static<typeof LeaderboardEntry>;

@@ -20,7 +20,9 @@ export type LiveMessageType =
   | 'points.awarded'
   | 'achievement.unlocked'
   /** A notification reached the member's inbox (data: the inbox item), pushed or not. */
-  | 'notification';
+  | 'notification'
+  // A new item in the member's social feed (analytics).
+  | 'feed.item';
 
 export interface LiveMessage<T = unknown> {
   type: LiveMessageType;

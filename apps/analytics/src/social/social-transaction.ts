@@ -1,0 +1,28 @@
+import type { Database, Queryable } from '@nxg/platform';
+import { erasedDigest } from '../members/member-transaction.ts';
+
+/** The key space of analytics' per-member locks (members/member-transaction.ts): erasures take turns on it. */
+export const MEMBER_LOCK_SPACE = 8084;
+
+/**
+ * Runs `work` holding the members' locks (in one order, so two such transactions never deadlock)
+ * unless either was erased — by the members feature's erasure or the social one, whichever ran
+ * first: then nothing is written and it resolves to undefined.
+ */
+export async function socialTransaction<T>(
+  db: Database,
+  members: string[],
+  work: (tx: Queryable) => Promise<T>,
+): Promise<T | undefined> {
+  return db.transaction(async (tx) => {
+    for (const userId of [...new Set(members)].sort()) {
+      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MEMBER_LOCK_SPACE, userId]);
+    }
+    const erased = await tx.query(
+      `SELECT 1 FROM erased_members WHERE user_digest = ANY($1::text[])
+       UNION ALL SELECT 1 FROM social_erased WHERE user_digest = ANY($1::text[])`,
+      [members.map(erasedDigest)],
+    );
+    return erased.length ? undefined : work(tx);
+  });
+}
