@@ -16,11 +16,24 @@ export function achievementItem(e: EventData<typeof analyticsEvents.achievementU
   };
 }
 
-const recordWords = { heaviest: 'heaviest set', estimated_1rm: 'best estimated 1RM', most_reps: 'most reps' };
+const recordWords = {
+  heaviest: 'heaviest set',
+  estimated_1rm: 'best estimated 1RM',
+  most_reps: 'most reps',
+  longest_distance: 'longest distance',
+  fastest_speed: 'fastest average speed',
+} as const;
+const recordUnits = {
+  heaviest: ' kg',
+  estimated_1rm: ' kg',
+  most_reps: ' reps',
+  longest_distance: ' m',
+  fastest_speed: ' km/h',
+} as const;
 
 /** One item per set that beat records (a set may beat several kinds: the first announced names it). */
 export function recordItem(e: EventData<typeof analyticsEvents.recordSet>): NewFeedItem {
-  const unit = e.kind === 'most_reps' ? ' reps' : ' kg';
+  const unit = recordUnits[e.kind];
   return {
     sourceKey: `record:${e.logId}`,
     userId: e.userId,
