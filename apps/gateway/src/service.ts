@@ -7,6 +7,7 @@ import { docsPlugin } from './docs/docs-plugin.ts';
 import { liveFeedPlugin } from './live/live-feed.ts';
 import { clientKey, ipKey } from './routes/client-key.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
+import { defaultStaffWebDir, staffSitePlugin } from './staff/staff-site.ts';
 import { parseTrustedProxies } from './trusted-proxies.ts';
 
 /** Every operation the gateway exposes, from the contracts of the services that exist today. */
@@ -25,6 +26,14 @@ const docsFeature = defineFeature<GatewayDeps>({
   name: 'docs',
   async http(app) {
     await app.register(docsPlugin);
+  },
+});
+
+/** The staff dashboard's page under /staff: static files; it speaks the public API like any client. */
+const staffFeature = defineFeature<GatewayDeps>({
+  name: 'staff',
+  async http(app, { config }) {
+    await app.register(staffSitePlugin, { dir: config.STAFF_WEB_DIR || defaultStaffWebDir });
   },
 });
 
@@ -84,5 +93,5 @@ export default defineService({
     trustProxy: parseTrustedProxies(config.TRUST_PROXY).proxies,
   }),
   context: (kit) => kit,
-  features: [docsFeature, apiFeature],
+  features: [docsFeature, staffFeature, apiFeature],
 });

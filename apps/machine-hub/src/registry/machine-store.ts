@@ -23,6 +23,7 @@ export interface MachineRow {
   /** From the active link, if any. */
   link_id: string | null;
   link_user_id: string | null;
+  link_display_name: string | null;
   [key: string]: unknown;
 }
 
@@ -42,7 +43,7 @@ export function secretMatches(
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
-const SELECT = `SELECT m.*, l.id AS link_id, l.user_id AS link_user_id
+const SELECT = `SELECT m.*, l.id AS link_id, l.user_id AS link_user_id, l.display_name AS link_display_name
   FROM machines m LEFT JOIN links l ON l.machine_id = m.id AND l.ended_at IS NULL`;
 
 export async function findMachine(

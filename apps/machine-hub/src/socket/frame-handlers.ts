@@ -56,6 +56,11 @@ export function frameHandler(deps: HubDeps) {
 
     async heartbeat(conn, frame) {
       conn.ack(frame.id);
+      // The hub's clock, as lastSeenAt is: staff compare it with other machines'.
+      live.toBranch(conn.branchId, 'machine.heartbeat', {
+        machineId: conn.machineId,
+        at: new Date().toISOString(),
+      });
     },
 
     async status(conn, frame) {
@@ -90,6 +95,13 @@ export function frameHandler(deps: HubDeps) {
       };
       // Live first (what the member watches), then the durable event; the ack waits for both.
       live.toMember(link.userId, 'telemetry', data);
+      const { speedKph, heartRate, powerW } = frame.metrics;
+      live.toBranch(conn.branchId, 'machine.telemetry', {
+        machineId: conn.machineId,
+        linkId: link.linkId,
+        at: data.at,
+        metrics: { speedKph, heartRate, powerW },
+      });
       const envelope = eventEnvelope(db.service, {
         event: machineEvents.machineTelemetry,
         subject: conn.machineId,

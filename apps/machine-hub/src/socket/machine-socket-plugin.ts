@@ -76,7 +76,11 @@ export async function machineSocketPlugin(
         row.recent_frame_ids,
       );
       if (row.link_id && row.link_user_id)
-        c.link = { linkId: row.link_id, userId: row.link_user_id, displayName: 'Member' };
+        c.link = {
+          linkId: row.link_id,
+          userId: row.link_user_id,
+          displayName: row.link_display_name ?? 'Member',
+        };
       socket.once(
         'close',
         () => void registry.remove(c).catch((err) => deps.logger.error({ err }, 'disconnect failed')),
