@@ -17,6 +17,7 @@ import {
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../scripts/site-build.ts';
+import { authenticator } from './authenticator.ts';
 import { launchChromium } from './browser.ts';
 import { SimulatorProcess, type SimulatedMachine } from './simulator-process.ts';
 
@@ -33,6 +34,8 @@ let browser: { context: BrowserContext; close: () => Promise<void> };
 let page: Page;
 let staff: { email: string; password: string };
 let member: Awaited<ReturnType<typeof registerMember>>;
+/** Branch staff with TOTP enrolled: their authenticator and recovery codes. */
+let mfaStaff: { email: string; userId: string; code: () => string; recoveryCodes: string[] };
 const machines: SimulatedMachine[] = [];
 const cspViolations: string[] = [];
 
@@ -61,6 +64,7 @@ beforeAll(async () => {
   expect(made.status).toBe(200);
   staff = { email: account.email, password: fixtureSecrets.memberPassword };
   member = await registerMember(api, { name: 'Ada Lovelace' });
+  mfaStaff = await staffWithMfa();
 
   for (const [name, type, kind] of [
     ['Treadmill A', 'cardio', 'treadmill'],
@@ -95,6 +99,23 @@ afterAll(async () => {
   await platform?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+/** An account made branch admin of the gym, with TOTP enrolled. */
+async function staffWithMfa() {
+  const account = await registerMember(api, { name: 'Max Factor' });
+  const enrolment = await api.post('/v1/me/mfa/totp', undefined, account.accessToken);
+  expect(enrolment.status).toBe(201);
+  const code = authenticator(enrolment.body.secret);
+  const confirmed = await api.post('/v1/me/mfa/totp/verify', { code: code() }, account.accessToken);
+  expect(confirmed.status).toBe(200);
+  const made = await api.put(
+    `/v1/branches/${gym.branchId}/staff/${account.user.id}`,
+    { role: 'branch_admin' },
+    gym.adminToken,
+  );
+  expect(made.status).toBe(200);
+  return { email: account.email, userId: account.user.id, code, recoveryCodes: confirmed.body.recoveryCodes };
+}
 
 const card = (name: string): Locator => page.getByRole('article', { name });
 const status = (name: string) => card(name).locator('.status-badge');
@@ -251,6 +272,48 @@ describe('the staff dashboard in a browser', () => {
     await expect.poll(() => status('Bike B').textContent()).toBe('Maintenance');
     await elsewhere.patch(`/v1/machines/${machines[1]!.machineId}`, { status: 'available' }, gym.adminToken);
     await expect.poll(() => status('Bike B').textContent()).toBe('Available');
+  });
+
+  it('signs staff with MFA in with their code, and asks for a fresh proof before a machine action', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('You are signed out.');
+    await signIn(mfaStaff.email, fixtureSecrets.memberPassword);
+    await page.getByLabel('Authenticator code').fill(mfaStaff.code());
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => status('Rack C').textContent(), { timeout: 15_000 }).toBe('Available');
+
+    // Ten minutes on, the session's proof is stale. A reload keeps the tab signed in (refresh
+    // token), and the refreshed access token carries the old proof.
+    const identityDb = platform.services.identity![0]!.app!.kit.db as {
+      query: (sql: string, params: unknown[]) => Promise<unknown>;
+    };
+    await identityDb.query(
+      `UPDATE sessions SET mfa_at = now() - interval '11 minutes' WHERE user_id = $1 AND mfa_at IS NOT NULL`,
+      [mfaStaff.userId],
+    );
+    await page.reload();
+    await expect.poll(() => status('Rack C').textContent(), { timeout: 15_000 }).toBe('Available');
+
+    await page.getByRole('button', { name: 'Maintenance… (Rack C)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Maintenance: Rack C' });
+    await dialog.getByLabel('Note').fill('Cable frayed');
+    await dialog.getByRole('button', { name: 'Put into maintenance' }).click();
+    const stepUp = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await stepUp.getByLabel('Authenticator code').fill(mfaStaff.recoveryCodes[0]!);
+    await stepUp.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => status('Rack C').textContent()).toBe('Maintenance');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    const log = await api.get(`/v1/machines/${machines[2]!.machineId}/maintenance`, gym.adminToken);
+    expect(log.body.items[0]).toMatchObject({ notes: 'Cable frayed', byUserId: mfaStaff.userId });
+
+    // The proof is fresh now: back into service without being asked again.
+    await page.getByRole('button', { name: 'Back in service… (Rack C)' }).click();
+    await page
+      .getByRole('dialog', { name: 'Back in service: Rack C' })
+      .getByRole('button', { name: 'Put back in service' })
+      .click();
+    await expect.poll(() => status('Rack C').textContent()).toBe('Available');
+    expect(await page.getByRole('dialog', { name: 'Confirm it is you' }).count()).toBe(0);
   });
 
   it('passes an accessibility check with no serious violations', async () => {
