@@ -158,6 +158,7 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not on any branch’s staff');
     await expect.poll(() => page.getByRole('heading', { name: 'Staff sign-in' }).isVisible()).toBe(true);
     expect(await seriousViolations()).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'member-refused.png') });
   });
 
   it("shows branch staff the simulator's machines, live", async () => {
@@ -244,6 +245,7 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
           .count(),
       )
       .toBe(1);
+    await page.screenshot({ path: join(artifacts, 'machine-credentials.png') });
     await dialog.getByRole('button', { name: 'Copy credentials' }).click();
     await expect.poll(() => dialog.getByRole('status').textContent()).toBe('Copied to the clipboard.');
     const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));

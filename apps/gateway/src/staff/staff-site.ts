@@ -50,7 +50,7 @@ const cacheControlFor = (path: string) =>
 export async function staffSitePlugin(app: FastifyInstance, options: { dir: string }): Promise<void> {
   const dir = isAbsolute(options.dir) ? options.dir : resolve(options.dir);
   if (!existsSync(join(dir, 'index.html'))) {
-    app.log.warn({ dir }, 'staff dashboard not built (pnpm --filter @nxg/staff-web build): /staff is off');
+    app.log.info({ dir }, 'staff dashboard not built (pnpm --filter @nxg/staff-web build): /staff is off');
     return;
   }
   await app.register(fastifyStatic, {

@@ -90,7 +90,11 @@ export function Dashboard(props: {
       },
       onMessage: (message) => {
         if (loading.current) loading.current.push(message);
-        if (message.type === 'machine.linked' || message.type === 'machine.unlinked') void loadMembers();
+        if (message.type === 'machine.linked' || message.type === 'machine.unlinked') {
+          // A link starts a session through the event stream: read now, and again once it has landed.
+          void loadMembers();
+          setTimeout(() => void loadMembers(), 1500);
+        }
         setBoard((current) => {
           if (!current) return current;
           const applied = applyLive(current, message);
