@@ -87,11 +87,18 @@ describe("a branch's staff watching its machines", () => {
       'speedKph',
     ]);
 
+    // A machine sending fast still gives the desk one reading a second.
+    for (const speedKph of [9.6, 9.7]) {
+      const frame = machine.send({ type: 'telemetry', linkId, metrics: { speedKph } });
+      expect((await machine.reply(frame.id)).type).toBe('ack');
+    }
     machine.send({ type: 'heartbeat' });
     expect((await feed.next((m) => m.type === 'machine.heartbeat')).data).toMatchObject({
       machineId,
       at: expect.any(String),
     });
+    // The heartbeat was published after those frames, on the same subject: they would be here.
+    expect(feed.received.filter((m) => m.type === 'machine.telemetry')).toHaveLength(1);
 
     const unlinked = await api.post('/v1/machines/unlink', { machineId }, member.accessToken);
     expect(unlinked.status).toBe(204);

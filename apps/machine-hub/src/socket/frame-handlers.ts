@@ -7,6 +7,9 @@ import { endLink } from '../linking/link-store.ts';
 import { announceStatus } from '../registry/machine-store.ts';
 import type { MachineConnection } from './machine-connection.ts';
 
+/** The branch's staff get a machine's figures at most this often. */
+const BRANCH_FIGURES_EVERY_MS = 950;
+
 type FrameOf<T extends MachineFrame['type']> = Extract<MachineFrame, { type: T }>;
 
 /** An event caused by a machine frame is published once per frame, whoever relays it and however often. */
@@ -95,13 +98,17 @@ export function frameHandler(deps: HubDeps) {
       };
       // Live first (what the member watches), then the durable event; the ack waits for both.
       live.toMember(link.userId, 'telemetry', data);
-      const { speedKph, heartRate, powerW } = frame.metrics;
-      live.toBranch(conn.branchId, 'machine.telemetry', {
-        machineId: conn.machineId,
-        linkId: link.linkId,
-        at: data.at,
-        metrics: { speedKph, heartRate, powerW },
-      });
+      // A front desk needs no more than one reading a second, however fast the machine sends.
+      if (Date.now() - conn.figuresSentAt >= BRANCH_FIGURES_EVERY_MS) {
+        conn.figuresSentAt = Date.now();
+        const { speedKph, heartRate, powerW } = frame.metrics;
+        live.toBranch(conn.branchId, 'machine.telemetry', {
+          machineId: conn.machineId,
+          linkId: link.linkId,
+          at: data.at,
+          metrics: { speedKph, heartRate, powerW },
+        });
+      }
       const envelope = eventEnvelope(db.service, {
         event: machineEvents.machineTelemetry,
         subject: conn.machineId,

@@ -64,6 +64,22 @@ export function Dashboard(props: {
     }
   };
 
+  const incoming = useRef<LiveMessage[]>([]);
+  const applyIncoming = () => {
+    const messages = incoming.current.splice(0);
+    setBoard((current) => {
+      if (!current) return current;
+      let next = current;
+      for (const message of messages) {
+        const applied = applyLive(next, message);
+        if (applied === 'unknown')
+          scheduleReload(); // a machine added since the last load
+        else next = applied;
+      }
+      return next;
+    });
+  };
+
   const loadMembers = () =>
     api
       .all<MemberInGym>(`/v1/branches/${branchId}/sessions/active`)
@@ -95,15 +111,9 @@ export function Dashboard(props: {
           void loadMembers();
           setTimeout(() => void loadMembers(), 1500);
         }
-        setBoard((current) => {
-          if (!current) return current;
-          const applied = applyLive(current, message);
-          if (applied === 'unknown') {
-            scheduleReload(); // a machine added since the last load
-            return current;
-          }
-          return applied;
-        });
+        // Applied once per frame: a busy branch sends many figures a second, the screen needs one paint.
+        incoming.current.push(message);
+        if (incoming.current.length === 1) requestAnimationFrame(applyIncoming);
       },
     });
     socket.start();
