@@ -1,4 +1,4 @@
-import { ago, clock } from '../app/format.ts';
+import { clock, lasted } from '../app/format.ts';
 import type { MemberInGym } from '../api/types.ts';
 import type { BoardMachine } from '../board/board-state.ts';
 
@@ -33,8 +33,7 @@ export function InGymNow(props: {
                 <tr key={m.sessionId}>
                   <th scope="row">{m.displayName}</th>
                   <td>
-                    <time dateTime={m.since}>{clock(m.since)}</time> (
-                    {ago(m.since, props.now).replace(' ago', '')})
+                    <time dateTime={m.since}>{clock(m.since)}</time> · {lasted(m.since, props.now)}
                   </td>
                   <td>{m.machinesUsed.length ? m.machinesUsed.map(machineName).join(', ') : 'none yet'}</td>
                 </tr>

@@ -81,8 +81,11 @@ export class LiveSocket {
     socket.onclose = async (event) => {
       if (this.socket !== socket || this.stopped) return;
       if (event.code === FORBIDDEN) return this.options.onState('refused');
-      this.options.onState('reconnecting');
-      if (event.code === UNAUTHORIZED) await this.options.refresh();
+      // The feed lives no longer than its token: with a fresh one, reopen at once, quietly.
+      if (event.code === UNAUTHORIZED && this.attempt === 0 && (await this.options.refresh())) {
+        this.attempt = 1; // a second refusal in a row goes through the backoff
+        return void this.connect();
+      }
       this.retry();
     };
   }
