@@ -169,6 +169,16 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     }
     expect(await page.locator('[data-count="available"]').textContent()).toBe('3');
     await expect.poll(() => card('Treadmill A').textContent()).toMatch(/Last heartbeat\d+ s ago/);
+    // Filters by type and by status.
+    const shown = () => page.locator('article.machine h3').allTextContents();
+    const filters = page.getByRole('group', { name: 'Filter machines' });
+    await filters.getByLabel('Type').selectOption('strength');
+    await expect.poll(shown).toEqual(['Rack C']);
+    await filters.getByLabel('Type').selectOption('all');
+    await filters.getByLabel('Status').selectOption('maintenance');
+    await expect.poll(() => page.getByText('No machine matches these filters.').isVisible()).toBe(true);
+    await filters.getByLabel('Status').selectOption('all');
+    await expect.poll(shown).toEqual(['Bike B', 'Rack C', 'Treadmill A']);
   });
 
   it('turns a machine occupied when a member links to it, with their name and moving figures', async () => {
