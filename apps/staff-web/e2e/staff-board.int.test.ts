@@ -33,6 +33,7 @@ let sim: SimulatorProcess;
 let browser: { context: BrowserContext; close: () => Promise<void> };
 let page: Page;
 let staff: { email: string; password: string };
+let trainer: { email: string; password: string };
 let member: Awaited<ReturnType<typeof registerMember>>;
 /** Branch staff with TOTP enrolled: their authenticator and recovery codes. */
 let mfaStaff: { email: string; userId: string; code: () => string; recoveryCodes: string[] };
@@ -73,6 +74,14 @@ beforeAll(async () => {
   staff = { email: account.email, password: fixtureSecrets.memberPassword };
   member = await registerMember(api, { name: 'Ada Lovelace' });
   mfaStaff = await staffWithMfa();
+  const coach = await registerMember(api, { name: 'Tina Trainer' });
+  const appointed = await api.put(
+    `/v1/branches/${gym.branchId}/staff/${coach.user.id}`,
+    { role: 'trainer' },
+    gym.adminToken,
+  );
+  expect(appointed.status).toBe(200);
+  trainer = { email: coach.email, password: fixtureSecrets.memberPassword };
 
   for (const [name, type, kind] of [
     ['Treadmill A', 'cardio', 'treadmill'],
@@ -292,6 +301,14 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     await expect.poll(() => status('Bike B').textContent()).toBe('Maintenance');
     await elsewhere.patch(`/v1/machines/${machines[1]!.machineId}`, { status: 'available' }, gym.adminToken);
     await expect.poll(() => status('Bike B').textContent()).toBe('Available');
+  });
+
+  it('shows trainers the board without the actions only branch admins may take', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(trainer.email, trainer.password);
+    await expect.poll(() => status('Treadmill A').textContent(), { timeout: 15_000 }).toBe('Available');
+    expect(await page.getByRole('button', { name: 'Add machine' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Maintenance|Rotate secret/ }).count()).toBe(0);
   });
 
   it('signs staff with MFA in with their code, and asks for a fresh proof before a machine action', async () => {
