@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.data/**', '.nx/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '.data/**', '.nx/**', 'coverage/**', '**/dist/**', 'artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

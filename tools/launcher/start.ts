@@ -8,12 +8,14 @@ import { serviceManifest } from '@nxg/contracts';
 import { devAdmin, devAdminFile } from './dev-admin.ts';
 import { ensureNats } from './nats.ts';
 import { provisionWithRetry } from './provision-step.ts';
+import { buildStaffWeb } from './staff-web-step.ts';
 import { Supervisor } from './supervisor.ts';
 
 const env = process.env;
 const dataDir = env.DATA_DIR ?? '.data';
 const nats = await ensureNats(env.NATS_URL ?? 'nats://127.0.0.1:4222', dataDir);
 await provisionWithRetry(nats.url, env, { say: (line) => console.log(`launcher  | ${line}`) });
+await buildStaffWeb((line) => console.log(`launcher  | ${line}`));
 
 const localAdmin = !env.PLATFORM_ADMIN_EMAIL && env.NODE_ENV !== 'production' ? devAdmin(dataDir) : undefined;
 const supervisor = new Supervisor({
@@ -55,6 +57,7 @@ NXG Connect is running
   API        ${gateway}/v1
   API docs   ${gateway}/docs   (OpenAPI: ${gateway}/openapi.json)
   live feed  ${gateway.replace('http', 'ws')}/v1/live
+  staff      ${gateway}/staff   (the branch staff dashboard)
   machines   ws://localhost:${env.MACHINE_HUB_PORT ?? 8081}/v1/machines/connect   (simulator: pnpm sim)
   NATS       ${nats.url}${nats.started ? ' (started here, data under ' + dataDir + '/nats)' : ''}
   databases  ${pgHost ? `PostgreSQL at ${pgHost}, one database per service` : `embedded PGlite under ${dataDir}/<service>`}

@@ -21,6 +21,8 @@ export const GatewayConfigSchema = {
    * (behind an ALB: the VPC's CIDR). Empty trusts none; `true` is refused (trusted-proxies.ts).
    */
   TRUST_PROXY: Type.String({ default: '' }),
+  /** The staff dashboard's build (apps/staff-web/dist by default), served under /staff. */
+  STAFF_WEB_DIR: Type.String({ default: '' }),
   JWT_ISSUER: Type.String({ default: 'nxg-identity' }),
   JWT_AUDIENCE: Type.String({ default: 'nxg' }),
   /** Where uploaded images go (S3 when S3_BUCKET is set, else $DATA_DIR/objects), and signed local URLs. */

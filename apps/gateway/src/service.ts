@@ -25,6 +25,7 @@ import { docsPlugin } from './docs/docs-plugin.ts';
 import { liveFeedPlugin } from './live/live-feed.ts';
 import { clientKey, ipKey } from './routes/client-key.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
+import { defaultStaffWebDir, staffSitePlugin } from './staff/staff-site.ts';
 import { parseTrustedProxies } from './trusted-proxies.ts';
 import { signedObjectsRoute } from './uploads/signed-objects-route.ts';
 import { registerUploadRoutes } from './uploads/upload-routes.ts';
@@ -55,6 +56,14 @@ const docsFeature = defineFeature<GatewayDeps>({
   name: 'docs',
   async http(app) {
     await app.register(docsPlugin);
+  },
+});
+
+/** The staff dashboard's page under /staff: static files; it speaks the public API like any client. */
+const staffFeature = defineFeature<GatewayDeps>({
+  name: 'staff',
+  async http(app, { kit: { config } }) {
+    await app.register(staffSitePlugin, { dir: config.STAFF_WEB_DIR || defaultStaffWebDir });
   },
 });
 
@@ -141,5 +150,5 @@ export default defineService({
     const urlSecret = store.kind === 'local' ? await localUrlSecret(kit.config, kit.logger) : undefined;
     return { kit, store, urlSecret };
   },
-  features: [docsFeature, apiFeature, objectsFeature],
+  features: [docsFeature, staffFeature, apiFeature, objectsFeature],
 });

@@ -51,6 +51,7 @@ export const consumers: ConsumerDefinition[] = [
   consumer('MACHINES', 'workout_machine_linked', 'machines.*.*.linked'),
   consumer('MACHINES', 'workout_set_completed', 'machines.*.*.set_completed'),
   consumer('IDENTITY', 'workout_user_updated', 'identity.user.updated'),
+  consumer('IDENTITY', 'workout_user_registered', 'identity.user.registered'),
   consumer('IDENTITY', 'workout_user_deleted', 'identity.user.deleted'),
   // Identity's audit log records staff actions on machines.
   consumer('MACHINES', 'identity_machine_secret_rotated', 'machines.*.*.secret_rotated'),

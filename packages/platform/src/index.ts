@@ -3,6 +3,7 @@
 export { BaseConfig, ConfigError, loadConfig } from './config.ts';
 export { AppError, forbidden, toProblem, validationError } from './errors.ts';
 export { describeErrors, validatorFor } from './validation.ts';
+export { securityHeaders } from './http/security-headers.ts';
 export { createCache, type Cache } from './cache.ts';
 export { EXIT_CONFIG, runService } from './runtime.ts';
 export { openDatabase, type Database, type Queryable } from './db/database.ts';

@@ -101,8 +101,17 @@ export function linkBindings(deps: HubDeps): Binding[] {
         displayName(ctx),
         plannedFor(userId, linked.machine.type, ctx),
       ]);
+      // Kept for the branch's staff and for a machine that reconnects mid-workout.
+      await db.query('UPDATE links SET display_name = $2 WHERE id = $1', [linkId, name]);
       live.command(machineId, { type: 'linked', linkId, userId, displayName: name, plan });
       live.toMember(userId, 'linked', { linkId, machine: linked.machine });
+      live.toBranch(linked.machine.branchId, 'machine.linked', {
+        machineId,
+        linkId,
+        userId,
+        displayName: name,
+        since: new Date().toISOString(),
+      });
       announceStatusChange(deps, linked.machine.branchId, machineId, linked.changed);
       return { machine: linked.machine, linkId };
     }),

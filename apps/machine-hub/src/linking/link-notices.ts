@@ -11,6 +11,11 @@ export function announceUnlink({ live, outbox }: Pick<HubDeps, 'live' | 'outbox'
     machineId: ended.machineId,
     reason: ended.reason,
   });
+  live.toBranch(ended.branchId, 'machine.unlinked', {
+    machineId: ended.machineId,
+    linkId: ended.linkId,
+    reason: ended.reason,
+  });
   if (ended.status) live.machineStatus(ended.branchId, ended.machineId, ended.status);
 }
 

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
+  type BranchLiveData,
   hubMachineSubject,
   liveSubjects,
   type LiveMessageType,
@@ -39,14 +40,15 @@ export class LivePublisher {
   }
 
   machineStatus(branchId: string, machineId: string, status: MachineStatus): void {
+    this.toBranch(branchId, 'machine.status', { machineId, branchId, status });
+  }
+
+  /** To the branch's staff watching its board (core NATS: nobody listening costs one publish). */
+  toBranch<T extends keyof BranchLiveData>(branchId: string, type: T, data: BranchLiveData[T]): void {
     publishSigned(
       this.nc,
       liveSubjects.branch(branchId),
-      JSON.stringify({
-        type: 'machine.status',
-        at: new Date().toISOString(),
-        data: { machineId, branchId, status },
-      }),
+      JSON.stringify({ type, at: new Date().toISOString(), data }),
     );
   }
 

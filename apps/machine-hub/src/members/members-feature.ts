@@ -14,7 +14,9 @@ export const membersFeature = defineFeature<HubDeps>({
     consume('machine_hub_user_deleted', identityEvents.userDeleted, async ({ data }) => {
       const ended = await deps.db.transaction(async (tx) => {
         const link = await endLink(tx, { userId: data.userId }, 'account_erased', deps.staleAfterMs);
-        await tx.query('UPDATE links SET user_id = NULL WHERE user_id = $1', [data.userId]);
+        await tx.query('UPDATE links SET user_id = NULL, display_name = NULL WHERE user_id = $1', [
+          data.userId,
+        ]);
         await tx.query('UPDATE maintenance_log SET by_user_id = NULL WHERE by_user_id = $1', [data.userId]);
         return link;
       });

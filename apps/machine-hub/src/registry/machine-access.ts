@@ -10,6 +10,12 @@ export function assertBranchAdmin(ctx: RequestContext, branchId: string): void {
   if (!isBranchAdmin(ctx, branchId)) throw forbidden("Only this branch's admins may manage its machines");
 }
 
+/** Any of the branch's staff (trainers too) and platform admins: who may watch its machines. */
+export function assertBranchStaff(ctx: RequestContext, branchId: string): void {
+  if (!ctx.roles.includes('platform_admin') && ctx.branchRoles[branchId] === undefined)
+    throw forbidden("Only this branch's staff may see who is on its machines");
+}
+
 const machineNotFound = () => new AppError(404, HubErrors.MACHINE_NOT_FOUND, 'No such machine');
 export const decommissioned = () =>
   new AppError(

@@ -25,6 +25,7 @@ export interface MachineRow {
   link_user_id: string | null;
   /** The active link's workout totals as last persisted. */
   link_workout: Record<string, unknown> | null;
+  link_display_name: string | null;
   [key: string]: unknown;
 }
 
@@ -44,7 +45,8 @@ export function secretMatches(
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
-const SELECT = `SELECT m.*, l.id AS link_id, l.user_id AS link_user_id, l.workout AS link_workout
+const SELECT = `SELECT m.*, l.id AS link_id, l.user_id AS link_user_id, l.workout AS link_workout,
+    l.display_name AS link_display_name
   FROM machines m LEFT JOIN links l ON l.machine_id = m.id AND l.ended_at IS NULL`;
 
 export async function findMachine(

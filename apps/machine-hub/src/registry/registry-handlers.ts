@@ -13,7 +13,12 @@ import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';
-import { administeredMachine, assertBranchAdmin, serviceableMachine } from './machine-access.ts';
+import {
+  administeredMachine,
+  assertBranchAdmin,
+  assertBranchStaff,
+  serviceableMachine,
+} from './machine-access.ts';
 import {
   announceStatus,
   findMachine,
@@ -51,6 +56,36 @@ export function registryBindings(deps: HubDeps): Binding[] {
         rows.map((r) => toMachine(r, staleAfterMs)),
         limit,
         (last) => [last.name, last.id],
+      );
+    }),
+
+    bind(machines.listActiveLinks, async ({ branchId, limit = 20, cursor }, ctx) => {
+      assertBranchStaff(ctx, branchId);
+      const [since, id] = cursor ? decodeCursor(cursor, 2) : [];
+      const rows = await db.query<{
+        id: string;
+        machine_id: string;
+        user_id: string | null;
+        display_name: string | null;
+        started_at: Date;
+      }>(
+        `SELECT l.id, l.machine_id, l.user_id, l.display_name, l.started_at
+         FROM links l JOIN machines m ON m.id = l.machine_id
+         WHERE m.branch_id = $1 AND l.ended_at IS NULL
+           AND ($2::timestamptz IS NULL OR (l.started_at, l.id) > ($2::timestamptz, $3::uuid))
+         ORDER BY l.started_at, l.id LIMIT $4`,
+        [branchId, since ?? null, id ?? null, limit + 1],
+      );
+      return toPage(
+        rows.map((r) => ({
+          linkId: r.id,
+          machineId: r.machine_id,
+          userId: r.user_id,
+          displayName: r.display_name ?? 'Member',
+          since: new Date(r.started_at).toISOString(),
+        })),
+        limit,
+        (last) => [last.since, last.linkId],
       );
     }),
 

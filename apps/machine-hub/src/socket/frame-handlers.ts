@@ -7,6 +7,9 @@ import { endLink } from '../linking/link-store.ts';
 import { announceStatus } from '../registry/machine-store.ts';
 import type { MachineConnection } from './machine-connection.ts';
 
+/** The branch's staff get a machine's figures at most this often. */
+const BRANCH_FIGURES_EVERY_MS = 950;
+
 type FrameOf<T extends MachineFrame['type']> = Extract<MachineFrame, { type: T }>;
 
 /** An event caused by a machine frame is published once per frame, whoever relays it and however often. */
@@ -56,6 +59,11 @@ export function frameHandler(deps: HubDeps) {
 
     async heartbeat(conn, frame) {
       conn.ack(frame.id);
+      // The hub's clock, as lastSeenAt is: staff compare it with other machines'.
+      live.toBranch(conn.branchId, 'machine.heartbeat', {
+        machineId: conn.machineId,
+        at: new Date().toISOString(),
+      });
     },
 
     async status(conn, frame) {
@@ -90,6 +98,17 @@ export function frameHandler(deps: HubDeps) {
       };
       // Live first (what the member watches), then the durable event; the ack waits for both.
       live.toMember(link.userId, 'telemetry', data);
+      // A front desk needs no more than one reading a second, however fast the machine sends.
+      if (Date.now() - conn.figuresSentAt >= BRANCH_FIGURES_EVERY_MS) {
+        conn.figuresSentAt = Date.now();
+        const { speedKph, heartRate, powerW } = frame.metrics;
+        live.toBranch(conn.branchId, 'machine.telemetry', {
+          machineId: conn.machineId,
+          linkId: link.linkId,
+          at: data.at,
+          metrics: { speedKph, heartRate, powerW },
+        });
+      }
       const envelope = eventEnvelope(db.service, {
         event: machineEvents.machineTelemetry,
         subject: conn.machineId,

@@ -35,6 +35,8 @@ export class MachineConnection {
   recent: string[];
   /** Heard from since the last liveness write. */
   dirty = false;
+  /** When the branch's staff last got this machine's figures (they get at most one a second). */
+  figuresSentAt = 0;
   private tokens: number;
   private refilledAt = Date.now();
   private readonly ratePerS: number;

@@ -81,7 +81,7 @@ export async function machineSocketPlugin(
         c.link = {
           linkId: row.link_id,
           userId: row.link_user_id,
-          displayName: 'Member',
+          displayName: row.link_display_name ?? 'Member',
           totals: new WorkoutTotals(row.link_workout),
         };
       socket.once(

@@ -12,6 +12,15 @@ const MEMBER_TABLES = ['workout_logs', 'gym_sessions', 'workout_plans', 'member_
 export const membersFeature = defineFeature<WorkoutDeps>({
   name: 'members',
   consumers: ({ db }) => [
+    consume('workout_user_registered', identityEvents.userRegistered, async ({ data, time }) => {
+      // The name from registration, so staff see it before any profile change; a newer update wins.
+      await db.query(
+        `INSERT INTO member_profiles (user_id, name, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id) DO UPDATE SET name = EXCLUDED.name, updated_at = EXCLUDED.updated_at
+         WHERE member_profiles.updated_at < EXCLUDED.updated_at`,
+        [data.userId, data.name, time],
+      );
+    }),
     consume('workout_user_updated', identityEvents.userUpdated, async ({ data, time }) => {
       await db.query(
         `INSERT INTO member_profiles (user_id, name, level, goal, demographics, updated_at) VALUES ($1, $2, $3, $4, $5, $6)

@@ -1,7 +1,14 @@
 import { workout, WorkoutErrors } from '@nxg/contracts';
-import { AppError, bind, decodeCursor, toPage, requireUser, type Binding } from '@nxg/platform';
+import { AppError, bind, decodeCursor, forbidden, toPage, requireUser, type Binding } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
-import { activeSession, endSession, sessionsPage, startSession, toSession } from './session-store.ts';
+import {
+  activeSession,
+  activeAtBranch,
+  endSession,
+  sessionsPage,
+  startSession,
+  toSession,
+} from './session-store.ts';
 
 const noSession = () => new AppError(404, WorkoutErrors.NO_ACTIVE_SESSION, 'You are not checked in');
 
@@ -35,6 +42,26 @@ export function sessionBindings({ db, outbox }: WorkoutDeps): Binding[] {
       const current = await activeSession(db, requireUser(ctx));
       if (!current) throw noSession();
       return toSession(current);
+    }),
+
+    bind(workout.membersInGym, async ({ branchId, limit = 20, cursor }, ctx) => {
+      if (!ctx.roles.includes('platform_admin') && ctx.branchRoles[branchId] === undefined)
+        throw forbidden("Only this branch's staff may see who is in its gym");
+      const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
+      const rows = await activeAtBranch(db, branchId, limit + 1, after);
+      return toPage(
+        rows.map((r) => ({
+          sessionId: r.id,
+          userId: r.user_id,
+          displayName: r.name.split(' ')[0] || 'Member',
+          since: new Date(r.started_at).toISOString(),
+          lastActivityAt: new Date(r.last_activity_at).toISOString(),
+          startedBy: r.started_by,
+          machinesUsed: r.machines_used,
+        })),
+        limit,
+        (last) => [last.since, last.sessionId],
+      );
     }),
 
     bind(workout.listSessions, async ({ limit = 20, cursor }, ctx) => {

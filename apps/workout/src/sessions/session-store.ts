@@ -37,6 +37,23 @@ export async function activeSession(db: Queryable, userId: string): Promise<Sess
   return row;
 }
 
+/** A branch's active sessions, earliest first, with the member's name as workout knows it ('' if not). */
+export async function activeAtBranch(
+  db: Queryable,
+  branchId: string,
+  limit: number,
+  after?: [string, string],
+): Promise<(SessionRow & { name: string; last_activity_at: Date })[]> {
+  return db.query(
+    `SELECT s.*, coalesce(p.name, '') AS name FROM gym_sessions s
+     LEFT JOIN member_profiles p ON p.user_id = s.user_id
+     WHERE s.branch_id = $1 AND s.status = 'active'
+       AND ($2::timestamptz IS NULL OR (s.started_at, s.id) > ($2::timestamptz, $3::uuid))
+     ORDER BY s.started_at, s.id LIMIT $4`,
+    [branchId, after?.[0] ?? null, after?.[1] ?? null, limit],
+  );
+}
+
 /** Starts a session unless one is active; resolves with the new row, or undefined if one was. */
 export async function startSession(
   tx: Queryable,

@@ -3,10 +3,19 @@ import { CommonErrorCodes as C } from '../errors.ts';
 import { defineOperation } from '../operation.ts';
 import { HubErrors as E } from './errors.ts';
 import { Id, page, Pagination } from '../identity/schemas.ts';
-import { Machine, MachineCredentials, MachineType, MaintenanceEntry, MaintenanceType } from './schemas.ts';
+import {
+  ActiveLink,
+  Machine,
+  MachineCredentials,
+  MachineType,
+  MaintenanceEntry,
+  MaintenanceType,
+} from './schemas.ts';
 
 const staff = ['platform_admin', 'branch_admin'] as const;
 const humans = ['member'] as const;
+/** Everyone on a branch's staff (the service checks it is this branch's). */
+const branchStaff = ['platform_admin', 'branch_admin', 'trainer'] as const;
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
 export const createMachine = defineOperation('machine-hub', 'machines.create', {
@@ -29,6 +38,16 @@ export const listMachines = defineOperation('machine-hub', 'machines.list', {
   params: Type.Object({ branchId: Id }, { additionalProperties: false }),
   query: Type.Object(Pagination, { additionalProperties: false }),
   output: page(Machine),
+});
+
+export const listActiveLinks = defineOperation('machine-hub', 'machines.links.active', {
+  summary:
+    "Who is on the branch's machines now: each active link with the member's display name (the branch's staff)",
+  http: { method: 'GET', path: '/v1/branches/{branchId}/links', status: 200 },
+  access: branchStaff,
+  params: Type.Object({ branchId: Id }, { additionalProperties: false }),
+  query: Type.Object(Pagination, { additionalProperties: false }),
+  output: page(ActiveLink),
 });
 
 export const updateMachine = defineOperation('machine-hub', 'machines.update', {
@@ -140,6 +159,7 @@ export const decommissionMachine = defineOperation('machine-hub', 'machines.deco
 export const all = [
   createMachine,
   listMachines,
+  listActiveLinks,
   updateMachine,
   logMaintenance,
   listMaintenance,

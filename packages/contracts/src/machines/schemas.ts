@@ -28,6 +28,17 @@ export const Machine = Type.Object({
 });
 export type Machine = Static<typeof Machine>;
 
+/** Who is on a machine now, for the branch's staff: the member's first name as the machine greets them. */
+export const ActiveLink = Type.Object({
+  linkId: Type.String(),
+  machineId: Type.String(),
+  /** Null once the member's account was erased. */
+  userId: Type.Union([Type.String(), Type.Null()]),
+  displayName: Type.String(),
+  since: Type.String({ format: 'date-time' }),
+});
+export type ActiveLink = Static<typeof ActiveLink>;
+
 export const MachineCredentials = Type.Object({
   machineId: Type.String(),
   /** Shown once; only its hash is stored. */
@@ -47,6 +58,7 @@ export const MaintenanceEntry = Type.Object({
   byUserId: Type.Union([Type.String(), Type.Null()]),
   at: Type.String({ format: 'date-time' }),
 });
+export type MaintenanceEntry = Static<typeof MaintenanceEntry>;
 
 /** Telemetry fields named and scaled after the Bluetooth Fitness Machine Service (FTMS). */
 export const Metrics = Type.Object(

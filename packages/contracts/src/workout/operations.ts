@@ -9,6 +9,7 @@ import {
   Exercise,
   ExerciseLevel,
   GymSession,
+  MemberInGym,
   Muscle,
   MuscleGroup,
   PlannedExercise,
@@ -50,6 +51,16 @@ export const listSessions = defineOperation('workout', 'sessions.list', {
   access: humans,
   query: Type.Object(Pagination, { additionalProperties: false }),
   output: page(GymSession),
+});
+
+export const membersInGym = defineOperation('workout', 'sessions.branch.active', {
+  summary:
+    "Members in the gym now: the branch's active sessions, since when and on which machines (the branch's staff)",
+  http: { method: 'GET', path: '/v1/branches/{branchId}/sessions/active', status: 200 },
+  access: ['platform_admin', 'branch_admin', 'trainer'],
+  params: Type.Object({ branchId: Id }, { additionalProperties: false }),
+  query: Type.Object(Pagination, { additionalProperties: false }),
+  output: page(MemberInGym),
 });
 
 export const generatePlan = defineOperation('workout', 'plans.generate', {
@@ -163,6 +174,7 @@ export const all = [
   checkOut,
   currentSession,
   listSessions,
+  membersInGym,
   generatePlan,
   activePlan,
   customizePlan,

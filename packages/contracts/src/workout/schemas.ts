@@ -158,6 +158,20 @@ export const GymSession = Type.Object({
 });
 export type GymSession = Static<typeof GymSession>;
 
+/** A member in the gym now, as the branch's staff see them. */
+export const MemberInGym = Type.Object({
+  sessionId: Type.String(),
+  userId: Type.String(),
+  /** The member's first name; "Member" until workout has learned it from identity. */
+  displayName: Type.String(),
+  since: at,
+  lastActivityAt: at,
+  startedBy: Type.Union([Type.Literal('check-in'), Type.Literal('machine-link')]),
+  /** Ids of the branch's machines used in this session, first use first. */
+  machinesUsed: Type.Array(Type.String()),
+});
+export type MemberInGym = Static<typeof MemberInGym>;
+
 export const WorkoutLog = Type.Object({
   id: Type.String(),
   exerciseId: Type.Union([Type.String(), Type.Null()]),

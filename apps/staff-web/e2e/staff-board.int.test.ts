@@ -1,0 +1,372 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  adminEnv,
+  apiClient,
+  fixtureSecrets,
+  openGym,
+  registerMember,
+  startPlatform,
+  type ApiClient,
+  type Gym,
+  type TestPlatform,
+} from '@nxg/testing';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite } from '../scripts/site-build.ts';
+import { authenticator } from './authenticator.ts';
+import { launchChromium } from './browser.ts';
+import { SimulatorProcess, type SimulatedMachine } from './simulator-process.ts';
+
+/** Screenshots of the board, kept after the run (gitignored). */
+const artifacts = fileURLToPath(new URL('../../../artifacts/staff-web/', import.meta.url));
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let work: string;
+let platform: TestPlatform;
+let api: ApiClient;
+let gym: Gym;
+let sim: SimulatorProcess;
+let browser: { context: BrowserContext; close: () => Promise<void> };
+let page: Page;
+let staff: { email: string; password: string };
+let trainer: { email: string; password: string };
+let member: Awaited<ReturnType<typeof registerMember>>;
+/** Branch staff with TOTP enrolled: their authenticator and recovery codes. */
+let mfaStaff: { email: string; userId: string; code: () => string; recoveryCodes: string[] };
+const machines: SimulatedMachine[] = [];
+const cspViolations: string[] = [];
+
+// CI installs Debian's Chromium (.ci/run); elsewhere, without it, say so and skip.
+const chromiumThere = existsSync('/usr/bin/chromium');
+if (!chromiumThere)
+  console.warn(
+    '[staff-web] /usr/bin/chromium is missing (apt-get install -y chromium): browser tests skipped',
+  );
+
+beforeAll(async () => {
+  if (!chromiumThere) return;
+  work = mkdtempSync(join(tmpdir(), 'nxg-staff-web-'));
+  mkdirSync(artifacts, { recursive: true });
+  const site = join(work, 'site');
+  // The one build of the page for this run, served by both gateways.
+  const [started] = await Promise.all([
+    startPlatform({
+      replicas: { gateway: 2, 'machine-hub': 1, workout: 1 },
+      env: { identity: adminEnv, gateway: { STAFF_WEB_DIR: site } },
+    }),
+    buildSite(site),
+  ]);
+  platform = started;
+  api = apiClient(platform.gatewayUrl);
+  gym = await openGym(platform, 'Front desk');
+
+  const account = await registerMember(api, { name: 'Fran Desk' });
+  const made = await api.put(
+    `/v1/branches/${gym.branchId}/staff/${account.user.id}`,
+    { role: 'branch_admin' },
+    gym.adminToken,
+  );
+  expect(made.status).toBe(200);
+  staff = { email: account.email, password: fixtureSecrets.memberPassword };
+  member = await registerMember(api, { name: 'Ada Lovelace' });
+  mfaStaff = await staffWithMfa();
+  const coach = await registerMember(api, { name: 'Tina Trainer' });
+  const appointed = await api.put(
+    `/v1/branches/${gym.branchId}/staff/${coach.user.id}`,
+    { role: 'trainer' },
+    gym.adminToken,
+  );
+  expect(appointed.status).toBe(200);
+  trainer = { email: coach.email, password: fixtureSecrets.memberPassword };
+
+  for (const [name, type, kind] of [
+    ['Treadmill A', 'cardio', 'treadmill'],
+    ['Bike B', 'cardio', 'bike'],
+    ['Rack C', 'strength', 'strength'],
+  ] as const) {
+    const created = await api.post(
+      `/v1/branches/${gym.branchId}/machines`,
+      { name, type, location: 'Floor 1' },
+      gym.adminToken,
+    );
+    expect(created.status).toBe(201);
+    machines.push({ ...created.body.credentials, name, kind });
+  }
+  sim = new SimulatorProcess({
+    dir: work,
+    machines,
+    gatewayUrl: platform.gatewayUrl,
+    hubUrl: platform.hubUrls[0]!,
+  });
+
+  browser = await launchChromium(platform.gatewayUrl);
+  page = await browser.context.newPage();
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+}, 120_000);
+
+afterAll(async () => {
+  sim?.kill();
+  await browser?.close();
+  await platform?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** An account made branch admin of the gym, with TOTP enrolled. */
+async function staffWithMfa() {
+  const account = await registerMember(api, { name: 'Max Factor' });
+  const enrolment = await api.post('/v1/me/mfa/totp', undefined, account.accessToken);
+  expect(enrolment.status).toBe(201);
+  const code = authenticator(enrolment.body.secret);
+  const confirmed = await api.post('/v1/me/mfa/totp/verify', { code: code() }, account.accessToken);
+  expect(confirmed.status).toBe(200);
+  const made = await api.put(
+    `/v1/branches/${gym.branchId}/staff/${account.user.id}`,
+    { role: 'branch_admin' },
+    gym.adminToken,
+  );
+  expect(made.status).toBe(200);
+  return { email: account.email, userId: account.user.id, code, recoveryCodes: confirmed.body.recoveryCodes };
+}
+
+const card = (name: string): Locator => page.getByRole('article', { name });
+const status = (name: string) => card(name).locator('.status-badge');
+
+async function signIn(login: string, password: string): Promise<void> {
+  await page.goto('/staff');
+  await page.getByLabel('Email or username').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** axe-core in the page (evaluated, as the page's CSP admits no injected script tag): serious or worse. */
+async function seriousViolations(): Promise<{ id: string; impact: string; nodes: number }[]> {
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+      }
+    ).axe.run(),
+  );
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+}
+
+const memberLink = (qrToken: string) => api.post('/v1/machines/link', { qrToken }, member.accessToken);
+
+describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
+  it("refuses a member's account, saying it is not staff", async () => {
+    await signIn(member.email, fixtureSecrets.memberPassword);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not on any branch’s staff');
+    await expect.poll(() => page.getByRole('heading', { name: 'Staff sign-in' }).isVisible()).toBe(true);
+    expect(await seriousViolations()).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'member-refused.png') });
+  });
+
+  it("shows branch staff the simulator's machines, live", async () => {
+    await signIn(staff.email, staff.password);
+    await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 15_000 }).toBe('Live');
+    for (const m of machines) {
+      await expect.poll(() => status(m.name).textContent(), { timeout: 15_000 }).toBe('Available');
+    }
+    expect(await page.locator('[data-count="available"]').textContent()).toBe('3');
+    await expect.poll(() => card('Treadmill A').textContent()).toMatch(/Last heartbeat\d+ s ago/);
+    // Filters by type and by status.
+    const shown = () => page.locator('article.machine h3').allTextContents();
+    const filters = page.getByRole('group', { name: 'Filter machines' });
+    await filters.getByLabel('Type').selectOption('strength');
+    await expect.poll(shown).toEqual(['Rack C']);
+    await filters.getByLabel('Type').selectOption('all');
+    await filters.getByLabel('Status').selectOption('maintenance');
+    await expect.poll(() => page.getByText('No machine matches these filters.').isVisible()).toBe(true);
+    await filters.getByLabel('Status').selectOption('all');
+    await expect.poll(shown).toEqual(['Bike B', 'Rack C', 'Treadmill A']);
+  });
+
+  it('turns a machine occupied when a member links to it, with their name and moving figures', async () => {
+    const linked = await memberLink(await sim.qrOf('Treadmill A'));
+    expect(linked.status).toBe(200);
+    const linkedAt = Date.now();
+    await expect.poll(() => status('Treadmill A').textContent(), { interval: 50 }).toBe('Occupied');
+    console.info(`[staff-web] occupied on the board ${Date.now() - linkedAt} ms after the link was answered`);
+    await expect.poll(() => card('Treadmill A').locator('.member').textContent()).toBe('Ada');
+    const speed = card('Treadmill A').locator('[data-figure="speed"]');
+    await expect.poll(() => speed.textContent()).toMatch(/^\d+\.\d km\/h$/);
+    const readings = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          readings.add(
+            `${await speed.textContent()} ${await card('Treadmill A').locator('[data-figure="heart-rate"]').textContent()}`,
+          );
+          return readings.size;
+        },
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThanOrEqual(3);
+    expect(await page.locator('[data-count="occupied"]').textContent()).toBe('1');
+    await page.screenshot({ path: join(artifacts, 'board-occupied.png'), fullPage: true });
+  });
+
+  it('lists the member in the gym now, on that machine', async () => {
+    const row = page.getByRole('row', { name: /Ada/ });
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain('Treadmill A');
+  });
+
+  it('puts a machine into maintenance from the page: the machine hears it and refuses links', async () => {
+    const mark = sim.mark;
+    await page.getByRole('button', { name: 'Maintenance… (Treadmill A)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Maintenance: Treadmill A' });
+    await dialog.getByLabel('Kind of work').selectOption('repair');
+    await dialog.getByLabel('Note').fill('Belt slipping');
+    await dialog.getByRole('button', { name: 'Put into maintenance' }).click();
+    await expect.poll(() => status('Treadmill A').textContent()).toBe('Maintenance');
+    await expect.poll(() => card('Treadmill A').locator('.member').count()).toBe(0);
+    // The hub ended the workout on the machine, which shows a QR code again; it is refused.
+    await sim.said('Treadmill A unlinked (maintenance)', mark);
+    const refused = await memberLink(await sim.qrOf('Treadmill A', mark));
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('MACHINE_UNAVAILABLE');
+
+    // Back in service, with the log of what was done.
+    await page.getByRole('button', { name: 'Back in service… (Treadmill A)' }).click();
+    const back = page.getByRole('dialog', { name: 'Back in service: Treadmill A' });
+    await expect
+      .poll(() => back.locator('.maintenance-log').textContent())
+      .toContain('repair: Belt slipping');
+    await back.getByLabel('Note').fill('Belt replaced');
+    await back.getByRole('button', { name: 'Put back in service' }).click();
+    await expect.poll(() => status('Treadmill A').textContent()).toBe('Available');
+  });
+
+  it('adds a machine and shows its credentials once, with a copy button and a QR code; rotates its secret', async () => {
+    await page.getByRole('button', { name: 'Add machine' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a machine' });
+    await dialog.getByLabel('Name').fill('Rower D');
+    await dialog.getByLabel('Type').selectOption('cardio');
+    await dialog.getByLabel('Location').fill('Floor 2');
+    await dialog.getByRole('button', { name: 'Add machine' }).click();
+    const machineId = await dialog.locator('[data-credential="machine-id"]').textContent();
+    const secret = await dialog.locator('[data-credential="secret"]').textContent();
+    expect(machineId).toMatch(/^[0-9a-f-]{36}$/);
+    await expect
+      .poll(() =>
+        dialog
+          .getByRole('img', { name: /QR code/ })
+          .locator('svg')
+          .count(),
+      )
+      .toBe(1);
+    await page.screenshot({ path: join(artifacts, 'machine-credentials.png') });
+    await dialog.getByRole('button', { name: 'Copy credentials' }).click();
+    await expect.poll(() => dialog.getByRole('status').textContent()).toBe('Copied to the clipboard.');
+    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+    expect(copied).toEqual({ machineId, secret, api: platform.gatewayUrl });
+    // The credentials work: the installer's machine gets a token.
+    expect((await api.post('/v1/machines/token', { machineId, secret })).status).toBe(200);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => status('Rower D').textContent()).toBe('Offline');
+
+    await page.getByRole('button', { name: 'Rotate secret (Rower D)' }).click();
+    const rotate = page.getByRole('dialog', { name: 'Rotate the secret of Rower D' });
+    await rotate.getByRole('button', { name: 'Rotate secret' }).click();
+    const rotated = await rotate.locator('[data-credential="secret"]').textContent();
+    expect(rotated).not.toBe(secret);
+    expect((await api.post('/v1/machines/token', { machineId, secret })).status).toBe(401);
+    expect((await api.post('/v1/machines/token', { machineId, secret: rotated })).status).toBe(200);
+    await rotate.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('rides out a dropped live socket: says it is reconnecting, then reloads what changed meanwhile', async () => {
+    const gateway = platform.services.gateway![0]!;
+    await gateway.stop();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Reconnecting…');
+    // While this page is away, another desk (through the other gateway) takes Bike B out of service.
+    const elsewhere = apiClient(platform.gatewayUrls[1]!);
+    const patched = await elsewhere.patch(
+      `/v1/machines/${machines[1]!.machineId}`,
+      { status: 'maintenance' },
+      gym.adminToken,
+    );
+    expect(patched.status).toBe(200);
+    await gateway.restart();
+    await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 20_000 }).toBe('Live');
+    await expect.poll(() => status('Bike B').textContent()).toBe('Maintenance');
+    await elsewhere.patch(`/v1/machines/${machines[1]!.machineId}`, { status: 'available' }, gym.adminToken);
+    await expect.poll(() => status('Bike B').textContent()).toBe('Available');
+  });
+
+  it('shows trainers the board without the actions only branch admins may take', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(trainer.email, trainer.password);
+    await expect.poll(() => status('Treadmill A').textContent(), { timeout: 15_000 }).toBe('Available');
+    expect(await page.getByRole('button', { name: 'Add machine' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Maintenance|Rotate secret/ }).count()).toBe(0);
+  });
+
+  it('signs staff with MFA in with their code, and asks for a fresh proof before a machine action', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('You are signed out.');
+    await signIn(mfaStaff.email, fixtureSecrets.memberPassword);
+    await page.getByLabel('Authenticator code').fill(mfaStaff.code());
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => status('Rack C').textContent(), { timeout: 15_000 }).toBe('Available');
+
+    // Ten minutes on, the session's proof is stale. A reload keeps the tab signed in (refresh
+    // token), and the refreshed access token carries the old proof.
+    const identityDb = platform.services.identity![0]!.app!.kit.db as {
+      query: (sql: string, params: unknown[]) => Promise<unknown>;
+    };
+    await identityDb.query(
+      `UPDATE sessions SET mfa_at = now() - interval '11 minutes' WHERE user_id = $1 AND mfa_at IS NOT NULL`,
+      [mfaStaff.userId],
+    );
+    await page.reload();
+    await expect.poll(() => status('Rack C').textContent(), { timeout: 15_000 }).toBe('Available');
+
+    await page.getByRole('button', { name: 'Maintenance… (Rack C)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Maintenance: Rack C' });
+    await dialog.getByLabel('Note').fill('Cable frayed');
+    await dialog.getByRole('button', { name: 'Put into maintenance' }).click();
+    const stepUp = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await stepUp.getByLabel('Authenticator code').fill(mfaStaff.recoveryCodes[0]!);
+    await stepUp.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => status('Rack C').textContent()).toBe('Maintenance');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    const log = await api.get(`/v1/machines/${machines[2]!.machineId}/maintenance`, gym.adminToken);
+    expect(log.body.items[0]).toMatchObject({ notes: 'Cable frayed', byUserId: mfaStaff.userId });
+
+    // The proof is fresh now: back into service without being asked again.
+    await page.getByRole('button', { name: 'Back in service… (Rack C)' }).click();
+    await page
+      .getByRole('dialog', { name: 'Back in service: Rack C' })
+      .getByRole('button', { name: 'Put back in service' })
+      .click();
+    await expect.poll(() => status('Rack C').textContent()).toBe('Available');
+    expect(await page.getByRole('dialog', { name: 'Confirm it is you' }).count()).toBe(0);
+  });
+
+  it('passes an accessibility check with no serious violations', async () => {
+    expect(await seriousViolations()).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'board.png'), fullPage: true });
+  });
+
+  it('turns the machines offline when the simulator is killed and their heartbeats stop', async () => {
+    sim.kill();
+    const killedAt = Date.now();
+    for (const name of ['Treadmill A', 'Bike B', 'Rack C']) {
+      await expect.poll(() => status(name).textContent(), { timeout: 15_000 }).toBe('Offline');
+    }
+    console.info(`[staff-web] offline on the board ${Date.now() - killedAt} ms after the kill`);
+    expect(await page.locator('[data-count="offline"]').textContent()).toBe('4');
+    await page.screenshot({ path: join(artifacts, 'board-offline.png'), fullPage: true });
+    expect(cspViolations).toEqual([]);
+  });
+});
