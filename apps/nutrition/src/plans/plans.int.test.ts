@@ -203,7 +203,8 @@ describe('meal plans', () => {
 
   it('show planned against eaten for a day, per meal and in total', async () => {
     const member = await memberWithProfile(api, []);
-    const plan = await api.post('/v1/nutrition/plans/generate', {}, member.accessToken);
+    const plan = await api.post('/v1/nutrition/plans/generate', { days: 3 }, member.accessToken);
+    expect(plan.body.days).toHaveLength(3);
     const today = plan.body.startsOn as string;
     const logged = await api.post(
       '/v1/nutrition/meals',
