@@ -282,6 +282,3 @@ export async function registerUploadRoutes(app: FastifyInstance, options: Upload
     });
   }
 }
-
-/** Refusals while reading the form, exported for tests of error mapping. */
-export { formRefusal };
