@@ -1,5 +1,5 @@
 import { AnalyticsErrors, NutritionErrors } from '@nxg/contracts';
-import { AppError } from '@nxg/platform';
+import { AppError, canonicalTimeZone } from '@nxg/platform';
 
 /** A YYYY-MM-DD that names a real calendar day, else 400 INVALID_DATE. */
 export function checkLocalDate(text: string): string {
@@ -47,11 +47,5 @@ export function addDays(day: string, n: number): string {
 
 /** An IANA zone the runtime knows (identity checks it; this keeps a bad copy from breaking queries). */
 export function knownTimezone(timeZone: string | undefined): string {
-  if (!timeZone) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
+  return (timeZone && canonicalTimeZone(timeZone)) || 'UTC';
 }

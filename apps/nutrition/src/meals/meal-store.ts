@@ -71,6 +71,16 @@ export interface NewMeal {
 }
 
 /**
+ * Meals (`source`, rows of MEAL_COLUMNS) with the member's active plan and whether it has a meal
+ * of that type on that local day: what `nutrition.meal.logged` says.
+ */
+const withPlanStatus = (source: string) =>
+  `SELECT ins.*, plan.id AS plan_id,
+     COALESCE(jsonb_path_exists(plan.days, '$[*] ? (@.date == $d).meals[*] ? (@.mealType == $t)',
+                                jsonb_build_object('d', ins.local_date, 't', ins.meal_type)), false) AS planned
+   FROM ${source} ins LEFT JOIN meal_plans plan ON plan.user_id = ins.user_id AND plan.active`;
+
+/**
  * One statement for a batch of meals: each is dated in its member's time zone (UTC for a member
  * identity has not told us about) and checked against the member's active plan (was a meal of
  * this type planned that day?). Named, so PostgreSQL parses and plans it once per connection.
@@ -95,10 +105,7 @@ const INSERT_MEALS = {
        FROM dated ORDER BY n
        RETURNING ${MEAL_COLUMNS}
      )
-     SELECT ins.*, plan.id AS plan_id,
-       COALESCE(jsonb_path_exists(plan.days, '$[*] ? (@.date == $d).meals[*] ? (@.mealType == $t)',
-                                  jsonb_build_object('d', ins.local_date, 't', ins.meal_type)), false) AS planned
-     FROM inserted ins LEFT JOIN meal_plans plan ON plan.user_id = ins.user_id AND plan.active`,
+     ${withPlanStatus('inserted')}`,
 };
 
 /** Stores meals and announces each (`nutrition.meal.logged`), in the caller's transaction, in two statements. */
@@ -147,10 +154,7 @@ export async function insertMeals(tx: Queryable, meals: NewMeal[]): Promise<Meal
   return saved.map(toMeal);
 }
 
-/**
- * `nutrition.meal.logged` for a stored meal: the photo feature announces a photo meal with this
- * once its items are known.
- */
+/** `nutrition.meal.logged` for a stored meal. */
 export function mealLoggedEvent(row: MealRow, plan: { planned: boolean; planId: string | null }) {
   const meal = toMeal(row);
   return {
@@ -171,6 +175,20 @@ export function mealLoggedEvent(row: MealRow, plan: { planned: boolean; planId: 
       at: new Date().toISOString(),
     },
   };
+}
+
+/**
+ * Announces a stored meal (`nutrition.meal.logged`) in the caller's transaction: for meals stored
+ * with `announce: false` (a photo meal) once their items are known. False if there is no such meal.
+ */
+export async function announceMeal(tx: Queryable, mealId: string): Promise<boolean> {
+  const [row] = await tx.query<MealRow & { plan_id: string | null; planned: boolean }>(
+    withPlanStatus(`(SELECT ${MEAL_COLUMNS} FROM meals WHERE id = $1)`),
+    [mealId],
+  );
+  if (!row) return false;
+  await enqueueEvent(tx, mealLoggedEvent(row, { planned: row.planned, planId: row.plan_id }));
+  return true;
 }
 
 /** The member's meals eaten in [fromDay, toDay] of `timeZone` (either end open), newest first. */

@@ -210,6 +210,8 @@ describe('bad input', () => {
       ['/v1/nutrition/meals?from=2024-01-01&to=2026-01-01', 'INVALID_DATE_RANGE'],
       ['/v1/nutrition/meals?from=30-11-2026', 'VALIDATION_FAILED'],
       ['/v1/nutrition/meals?cursor=garbage', 'INVALID_CURSOR'],
+      [`/v1/nutrition/foods?cursor=${Buffer.from('[-20]').toString('base64url')}`, 'INVALID_CURSOR'],
+      ['/v1/nutrition/foods?limit=1000', 'VALIDATION_FAILED'],
       ['/v1/nutrition/days/2026-13-01', 'INVALID_DATE'],
       ['/v1/nutrition/days/today', 'VALIDATION_FAILED'],
       ['/v1/nutrition/meals/not-a-uuid', 'ROUTE_NOT_FOUND'],
@@ -245,5 +247,65 @@ describe('erasure', () => {
     });
     const [tombstone] = await db().query('SELECT 1 FROM erased_members WHERE user_id = $1', [member.user.id]);
     expect(tombstone).toBeDefined();
+  });
+});
+
+describe('the member’s time zone', () => {
+  it('dates meals, lists days and builds day views in the zone identity keeps for the member', async () => {
+    const member = await registerMember(api);
+    const patched = await api.patch(
+      '/v1/me/profile',
+      { timezone: 'America/Los_Angeles' },
+      member.accessToken,
+    );
+    expect(patched.status).toBe(200);
+    // 06:00 UTC on the 21st is 22:00 on the 20th in Los Angeles.
+    const late = {
+      mealType: 'snack',
+      eatenAt: '2026-11-21T06:00:00Z',
+      items: [{ foodId: RICE, grams: 100 }],
+    };
+    const meal = await waitFor(async () => {
+      const logged = await api.post('/v1/nutrition/meals', late, member.accessToken);
+      expect(logged.status).toBe(201);
+      if (logged.body.localDate === '2026-11-20') return logged.body;
+      await api.delete(`/v1/nutrition/meals/${logged.body.id}`, member.accessToken);
+      return undefined;
+    });
+    const onThe20th = await api.get('/v1/nutrition/meals?from=2026-11-20&to=2026-11-20', member.accessToken);
+    expect(onThe20th.body.items.map((m: { id: string }) => m.id)).toEqual([meal.id]);
+    const onThe21st = await api.get('/v1/nutrition/meals?from=2026-11-21&to=2026-11-21', member.accessToken);
+    expect(onThe21st.body.items).toEqual([]);
+    const day = await api.get('/v1/nutrition/days/2026-11-20', member.accessToken);
+    expect(day.body).toMatchObject({ timezone: 'America/Los_Angeles', total: { eaten: { kcal: 123 } } });
+    const events = await readEvents(platform.nc, {
+      stream: 'NUTRITION',
+      subject: 'nutrition.meal.logged',
+      since: startedAt,
+      where: (e) => (e.data as { mealId: string }).mealId === meal.id,
+      expect: 1,
+    });
+    expect(events[0]!.data).toMatchObject({ localDate: '2026-11-20', timezone: 'America/Los_Angeles' });
+  });
+});
+
+describe('idempotency', () => {
+  it('logs a meal once when the phone retries with the same Idempotency-Key', async () => {
+    const member = await registerMember(api);
+    const body = { mealType: 'breakfast', items: [{ foodId: RICE, grams: 80 }] };
+    const send = (key: string, payload: object = body) =>
+      api.send('POST', '/v1/nutrition/meals', {
+        body: payload,
+        token: member.accessToken,
+        headers: { 'idempotency-key': key },
+      });
+    const first = await send('meal-1');
+    const again = await send('meal-1');
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const reused = await send('meal-1', { ...body, mealType: 'lunch' });
+    expect([reused.status, reused.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    expect((await api.get('/v1/nutrition/meals', member.accessToken)).body.items).toHaveLength(1);
   });
 });

@@ -1,14 +1,12 @@
 import { identityEvents } from '@nxg/contracts';
-import { consume, defineFeature } from '@nxg/platform';
+import { canonicalTimeZone, consume, defineFeature } from '@nxg/platform';
 import type { NutritionDeps } from '../deps.ts';
 import { requestPlanRefresh } from '../plans/plan-store.ts';
 import { eraseMember, saveMember, type Member } from './member-store.ts';
 
-/** identity's events carry the time zone once identity keeps one (absent: UTC). */
-const timezoneOf = (data: object): string | undefined => {
-  const tz = (data as { timezone?: unknown }).timezone;
-  return typeof tz === 'string' && tz ? tz : undefined;
-};
+/** The zone identity says (absent in events older than identity's time zones: UTC), if it is one. */
+const timezoneOf = (data: { timezone?: string | undefined }): string | undefined =>
+  data.timezone ? canonicalTimeZone(data.timezone) : undefined;
 
 const demographicsOf = (raw: Record<string, unknown>): Member['demographics'] => {
   const number = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

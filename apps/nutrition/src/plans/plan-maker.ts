@@ -9,7 +9,7 @@ import { planLocally } from './local-planner.ts';
 import type { PlanDayDraft } from './planning-service.ts';
 import type { NewPlan, PlanReason } from './plan-store.ts';
 
-/** A plan covers a week from the day it is made. */
+/** A plan covers a week from the day it is made, unless the member asks for fewer days. */
 export const PLAN_DAYS = 7;
 
 /** A stable number from a member id and a day, so the same week is planned the same way. */
@@ -25,19 +25,20 @@ export async function makePlan(
   { planning, foods, logger }: Pick<NutritionDeps, 'planning' | 'foods' | 'logger'>,
   member: Member,
   reason: PlanReason,
+  days = PLAN_DAYS,
 ): Promise<NewPlan> {
   const targets = dailyTargets(member);
   const timezone = knownTimezone(member.timezone);
   const startsOn = dayIn(timezone, new Date());
   const allergies = declaredAllergens(member.allergies);
-  let days: PlanDayDraft[] | undefined;
+  let drafts: PlanDayDraft[] | undefined;
   let source: NewPlan['source'] = 'fallback';
   if (planning) {
     try {
-      ({ days, source } = await planning({
+      ({ days: drafts, source } = await planning({
         userId: member.userId,
         startsOn,
-        days: PLAN_DAYS,
+        days,
         timezone,
         targets,
         goal: member.goal,
@@ -56,9 +57,9 @@ export async function makePlan(
       );
     }
   }
-  days ??= planLocally(foods, {
+  drafts ??= planLocally(foods, {
     startsOn,
-    days: PLAN_DAYS,
+    days,
     targets,
     allergies,
     seed: seedOf(`${member.userId}:${startsOn}`),
@@ -71,6 +72,6 @@ export async function makePlan(
     startsOn,
     targets,
     excludedAllergens: allergies,
-    days: withoutAllergens(days, allergies),
+    days: withoutAllergens(drafts, allergies),
   };
 }

@@ -15,9 +15,9 @@ const REFRESH_BATCH = 20;
 export const plansFeature = defineFeature<NutritionDeps>({
   name: 'plans',
   operations: (deps) => [
-    bind(nutrition.generatePlan, async (_input, ctx) => {
+    bind(nutrition.generatePlan, async ({ days }, ctx) => {
       const member = await findMember(deps.db, requireUser(ctx));
-      const plan = await makePlan(deps, member, 'requested');
+      const plan = await makePlan(deps, member, 'requested', days);
       const row = await deps.db.transaction((tx) => activatePlan(tx, plan));
       // Only an account erased while its plan was being made has no row.
       if (!row) throw new AppError(404, NutritionErrors.NO_ACTIVE_MEAL_PLAN, 'This account is being erased');

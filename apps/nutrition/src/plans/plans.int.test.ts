@@ -6,6 +6,7 @@ import {
   waitFor,
   type ApiClient,
 } from '@nxg/testing';
+import type { Database } from '@nxg/platform';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allergenMatcher } from './allergens.ts';
 
@@ -26,6 +27,7 @@ const { platform, api } = usePlatform({
   },
 });
 const startedAt = new Date();
+const db = () => platform.services.nutrition![0]!.app!.kit.db as Database;
 
 interface PlanBody {
   id: string;
@@ -137,8 +139,13 @@ describe('meal plans', () => {
     );
   });
 
-  it('are built from reference foods when the service fails or rate-limits, still without allergens', async () => {
-    for (const behaviour of [{ mode: 'fail' as const }, { mode: 'rate-limit' as const, retryAfterS: 1 }]) {
+  it('are built from reference foods when the service fails, rate-limits, talks nonsense or stalls, still without allergens', async () => {
+    for (const behaviour of [
+      { mode: 'fail' as const },
+      { mode: 'rate-limit' as const, retryAfterS: 1 },
+      { mode: 'garbage' as const },
+      { mode: 'slow' as const, delayMs: 3000 },
+    ]) {
       const member = await memberWithProfile(api, ['eggs', 'shellfish', 'gluten']);
       standIn.behave(behaviour);
       try {
@@ -196,7 +203,8 @@ describe('meal plans', () => {
 
   it('show planned against eaten for a day, per meal and in total', async () => {
     const member = await memberWithProfile(api, []);
-    const plan = await api.post('/v1/nutrition/plans/generate', {}, member.accessToken);
+    const plan = await api.post('/v1/nutrition/plans/generate', { days: 3 }, member.accessToken);
+    expect(plan.body.days).toHaveLength(3);
     const today = plan.body.startsOn as string;
     const logged = await api.post(
       '/v1/nutrition/meals',
@@ -222,5 +230,27 @@ describe('meal plans', () => {
       expect: 1,
     });
     expect(events[0]!.data).toMatchObject({ planned: true, planId: plan.body.id, mealType: 'breakfast' });
+  });
+
+  it('are replaced by the weekly refresh once a week old', async () => {
+    const member = await memberWithProfile(api, []);
+    const first = await api.post('/v1/nutrition/plans/generate', {}, member.accessToken);
+    expect(first.status).toBe(201);
+    // The plan was made eight days ago.
+    await db().query("UPDATE meal_plans SET created_at = now() - interval '8 days' WHERE id = $1", [
+      first.body.id,
+    ]);
+    const replaced = await waitFor(async () => {
+      const active = await api.get('/v1/nutrition/plans/active', member.accessToken);
+      return active.body.id !== first.body.id ? active.body : undefined;
+    });
+    const events = await readEvents(platform.nc, {
+      stream: 'NUTRITION',
+      subject: 'nutrition.plan.generated',
+      since: startedAt,
+      where: (e) => (e.data as { planId: string }).planId === replaced.id,
+      expect: 1,
+    });
+    expect(events[0]!.data).toMatchObject({ reason: 'weekly', userId: member.user.id });
   });
 });

@@ -96,7 +96,13 @@ export const generatePlan = defineOperation('nutrition', 'plans.generate', {
   http: { method: 'POST', path: '/v1/nutrition/plans/generate', status: 201 },
   access: humans,
   critical: true,
-  body: Type.Object({}, { additionalProperties: false }),
+  body: Type.Object(
+    {
+      /** Days to plan from today (the member's today); a week unless said. */
+      days: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
+    },
+    { additionalProperties: false },
+  ),
   output: MealPlan,
   errors: [C.MEMBER_QUOTA_EXHAUSTED],
 });
