@@ -21,7 +21,7 @@ import {
 import type { FoodIndex } from '@nxg/reference-data';
 import type { Logger } from 'pino';
 import { itemsFromEntries, totalsOf } from '../meals/meal-items.ts';
-import { insertMeals, mealLoggedEvent, toMeal } from '../meals/meal-store.ts';
+import { announceMeal, insertMeals, toMeal } from '../meals/meal-store.ts';
 import { memberTimezone } from '../members/member-store.ts';
 import {
   gateDetection,
@@ -35,7 +35,6 @@ import { guessMealType } from './meal-type-guess.ts';
 import {
   lockMeal,
   mealByPhotoKey,
-  planFor,
   scheduleWork,
   finishWork,
   updateMeal,
@@ -188,8 +187,7 @@ export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
         },
       });
       await enqueueEvent(tx, detectedEvent(saved, outcome, attempt.analysis, attempt.source, true));
-      if (outcome.status === 'detected')
-        await enqueueEvent(tx, mealLoggedEvent(saved, await planFor(tx, saved)));
+      if (outcome.status === 'detected') await announceMeal(tx, mealId);
       await finishWork(tx, mealId, 'detect');
       return true;
     });
@@ -335,7 +333,7 @@ export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
               at: confirmedAt,
             },
           });
-        await enqueueEvent(tx, mealLoggedEvent(saved, await planFor(tx, saved)));
+        await announceMeal(tx, mealId);
         // Entered by the member now: no analysis is owed any more.
         await finishWork(tx, mealId, 'detect');
         if (row.detection?.analysisId && row.image_hash) {
