@@ -346,6 +346,23 @@ describe('a meal photo, end to end', () => {
     );
   });
 
+  it('answers 503 and stores no meal while object storage keeps failing', async () => {
+    const member = await registerMember(api);
+    s3.behave({ mode: 'fail', status: 503 });
+    try {
+      const refused = await uploadPhoto(
+        photoUrl,
+        member.accessToken,
+        await phoneJpeg({ width: 320, height: 240 }),
+      );
+      expect([refused.status, refused.body.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+      expect(refused.headers.get('retry-after')).toBe('5');
+    } finally {
+      s3.behave({ mode: 'healthy' });
+    }
+    expect((await api.get('/v1/nutrition/meals', member.accessToken)).body.items).toEqual([]);
+  });
+
   it('removes the stored photos when the account is erased', async () => {
     const member = await registerMember(api);
     const uploaded = await uploadPhoto(
