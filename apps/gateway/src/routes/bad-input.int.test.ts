@@ -17,8 +17,13 @@ beforeAll(async () => {
 });
 
 const pathOf = (op: Operation) => op.http!.path.replace(/\{\w+\}/g, uuid);
-/** Every routed operation that takes a JSON body (uploads and webhooks: see scans-journey.int.test.ts). */
-const withBody = operations.filter((op) => op.http && op.body && !op.http.upload && !op.http.webhook);
+/**
+ * Every routed operation that takes a JSON body. Multipart uploads and webhooks have their own:
+ * photo-bad-input.int.test.ts, scans-journey.int.test.ts.
+ */
+const withBody = operations.filter(
+  (op) => op.http && op.body && !op.http.upload && !op.http.fileUpload && !op.http.webhook,
+);
 
 /** Sends a raw body to an operation and checks the answer is a 4xx problem with a code. */
 async function expectProblem(op: Operation, raw: string, status: number | number[], path = pathOf(op)) {

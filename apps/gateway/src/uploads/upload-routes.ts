@@ -13,6 +13,7 @@ import {
 import {
   AppError,
   assertRolesAllow,
+  ObjectStoreUnavailableError,
   ObjectTooLargeError,
   callOperation,
   describeErrors,
@@ -244,10 +245,25 @@ export async function registerUploadRoutes(app: FastifyInstance, options: Upload
             throw validationError(describeErrors(checkFields.Errors(fields)), 'form');
           const id = randomUUID();
           const key = `${spec.keyPrefix}/${caller.userId}/${id}.jpg`;
-          await store.put(key, Readable.from([image.body]), {
-            contentType: image.contentType,
-            maxBytes: image.body.length,
-          });
+          await store
+            .put(key, Readable.from([image.body]), {
+              contentType: image.contentType,
+              maxBytes: image.body.length,
+            })
+            .catch((error: unknown) => {
+              // The store kept failing after its own retries: the member may try again shortly.
+              if (!(error instanceof ObjectStoreUnavailableError)) throw error;
+              logger.error({ err: error }, 'object storage unavailable: upload refused');
+              throw new AppError(
+                503,
+                CommonErrorCodes.SERVICE_UNAVAILABLE,
+                'Photo storage is not available; try again',
+                {
+                  headers: { 'retry-after': '5' },
+                  cause: error,
+                },
+              );
+            });
           const stored: StoredImage = {
             key,
             contentType: image.contentType,
@@ -282,6 +298,3 @@ export async function registerUploadRoutes(app: FastifyInstance, options: Upload
     });
   }
 }
-
-/** Refusals while reading the form, exported for tests of error mapping. */
-export { formRefusal };

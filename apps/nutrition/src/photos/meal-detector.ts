@@ -1,5 +1,5 @@
 import { cacheKeyOf, isExternalError, type ExternalClient, type MemberQuota } from '@nxg/external';
-import { AppError, type ObjectStore } from '@nxg/platform';
+import { AppError, ObjectStoreUnavailableError, type ObjectStore } from '@nxg/platform';
 import Type, { type Static } from 'typebox';
 import type { DetectedItem } from './confidence-gate.ts';
 
@@ -118,6 +118,9 @@ export function createMealDetector(options: {
             final: finalCodes.has(error.code),
             ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
           };
+        // The photo cannot be read now: the meal waits for the retry job like any other outage.
+        if (error instanceof ObjectStoreUnavailableError)
+          return { ok: false, code: 'PHOTO_STORE_UNAVAILABLE', final: false };
         if (error instanceof AppError && error.status === 429)
           return { ok: false, code: error.code, final: false, retryAfterMs: 60_000 };
         if ((error as Error).name === 'AbortError' || signal?.aborted)

@@ -14,7 +14,10 @@ export const PhotoConfig = {
   MEAL_AI_QUOTA_PER_HOUR: Type.Integer({ minimum: 1, default: 500 }),
   /** Photo detections one member may cause in any 24 hours (a photo seen before costs nothing). */
   MEAL_DETECTIONS_PER_MEMBER_PER_DAY: Type.Integer({ minimum: 1, default: 60 }),
-  /** How long an upload waits for detection before it is answered as manual entry and retried later. */
+  /**
+   * How long an upload waits for detection before it is answered as manual entry and retried later;
+   * well under the gateway's NATS_REQUEST_TIMEOUT_MS, or the gateway gives up first.
+   */
   MEAL_DETECTION_WAIT_MS: Type.Integer({ minimum: 10, default: 3_000 }),
   /** At or above: an item is taken as detected. */
   MEAL_ACCEPT_CONFIDENCE: Type.Number({ minimum: 0, maximum: 1, default: 0.85 }),

@@ -1,8 +1,7 @@
 import { MealPhotoErrors, nutritionPhotos, NutritionErrors } from '@nxg/contracts';
-import { AppError, bind, requireUser, type Binding, type ObjectStore } from '@nxg/platform';
+import { AppError, bind, requireUser, type Binding, type Database, type ObjectStore } from '@nxg/platform';
 import type { PhotoMeals } from './photo-meals.ts';
 import { mealPhotoKey } from './photo-store.ts';
-import type { Database } from '@nxg/platform';
 
 /** Photo meals: logged from an uploaded photo, confirmed or corrected, their photo read back. */
 export function photoBindings(deps: {

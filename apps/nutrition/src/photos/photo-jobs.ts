@@ -66,7 +66,9 @@ export function photoRetryJob(options: {
   };
 
   const feedback = async (work: WorkRow) => {
-    if (!work.payload) return finishWork(db, work.meal_id, 'feedback');
+    // A meal deleted since (or its account erased): nothing of it is sent any more.
+    const [meal] = await db.query('SELECT 1 FROM meals WHERE id = $1', [work.meal_id]);
+    if (!meal || !work.payload) return finishWork(db, work.meal_id, 'feedback');
     try {
       await meals.sendFeedback(work.meal_id, work.payload);
     } catch (error) {

@@ -325,6 +325,44 @@ describe('a meal photo, end to end', () => {
     detection.behave({ mode: 'healthy' });
   });
 
+  it('deletes the stored photo again when nutrition refuses the meal', async () => {
+    const member = await registerMember(api);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const refused = await uploadPhoto(
+      photoUrl,
+      member.accessToken,
+      await phoneJpeg({ width: 320, height: 240 }),
+      {
+        fields: { eatenAt: tomorrow },
+      },
+    );
+    expect([refused.status, refused.body.code]).toEqual([400, 'MEAL_IN_FUTURE']);
+    // The gateway had stored it before asking; nothing of it is left in the bucket.
+    const key = latestPhotoKey(member.user.id)!;
+    expect(key).toBeDefined();
+    expect(await bucket.head(key)).toBeNull();
+    expect(s3.requests().some((r) => r.method === 'DELETE' && decodeURIComponent(r.url).includes(key))).toBe(
+      true,
+    );
+  });
+
+  it('answers 503 and stores no meal while object storage keeps failing', async () => {
+    const member = await registerMember(api);
+    s3.behave({ mode: 'fail', status: 503 });
+    try {
+      const refused = await uploadPhoto(
+        photoUrl,
+        member.accessToken,
+        await phoneJpeg({ width: 320, height: 240 }),
+      );
+      expect([refused.status, refused.body.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+      expect(refused.headers.get('retry-after')).toBe('5');
+    } finally {
+      s3.behave({ mode: 'healthy' });
+    }
+    expect((await api.get('/v1/nutrition/meals', member.accessToken)).body.items).toEqual([]);
+  });
+
   it('removes the stored photos when the account is erased', async () => {
     const member = await registerMember(api);
     const uploaded = await uploadPhoto(

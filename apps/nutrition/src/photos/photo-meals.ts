@@ -1,11 +1,9 @@
 import {
   NutritionErrors,
   nutritionEvents,
-  nutritionPhotoEvents,
   MealPhotoErrors,
   type Meal,
   type MealEntry,
-  type MealItem,
   type MealType,
   type StoredImage,
 } from '@nxg/contracts';
@@ -21,21 +19,15 @@ import {
 import type { FoodIndex } from '@nxg/reference-data';
 import type { Logger } from 'pino';
 import { itemsFromEntries, totalsOf } from '../meals/meal-items.ts';
-import { insertMeals, mealLoggedEvent, toMeal } from '../meals/meal-store.ts';
+import { announceMeal, insertMeals, toMeal } from '../meals/meal-store.ts';
 import { memberTimezone } from '../members/member-store.ts';
-import {
-  gateDetection,
-  type ConfidenceBands,
-  type FoodSuggestion,
-  type GatedItem,
-  type PhotoMealStatus,
-} from './confidence-gate.ts';
+import { gateDetection, type ConfidenceBands, type FoodSuggestion } from './confidence-gate.ts';
 import type { Analysis, DetectionAttempt, MealDetector } from './meal-detector.ts';
+import { detectedEvent, mealItemOf, type PhotoOutcome } from './detected-meal.ts';
 import { guessMealType } from './meal-type-guess.ts';
 import {
   lockMeal,
   mealByPhotoKey,
-  planFor,
   scheduleWork,
   finishWork,
   updateMeal,
@@ -64,25 +56,6 @@ export interface PhotoMealOptions {
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
-/** A detected item as a meal item: its confidence, and the alternatives or food suggestions to pick from. */
-function mealItemOf(item: GatedItem): MealItem {
-  const alternatives =
-    item.verdict === 'manual_entry_needed'
-      ? item.suggestions?.map((s: FoodSuggestion) => ({ name: s.name, foodId: s.foodId }))
-      : item.alternatives;
-  return {
-    name: item.name,
-    grams: item.grams,
-    kcal: item.kcal,
-    proteinG: item.proteinG,
-    carbsG: item.carbsG,
-    fatG: item.fatG,
-    confidence: item.confidence,
-    verdict: item.verdict,
-    ...(alternatives?.length ? { alternatives } : {}),
-  };
-}
-
 export interface PhotoMeals {
   create(userId: string, input: { photo: StoredImage; mealType?: MealType; eatenAt?: string }): Promise<Meal>;
   confirm(userId: string, mealId: string, entries: MealEntry[]): Promise<Meal>;
@@ -107,44 +80,11 @@ export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
 
   const gate = (analysis: Analysis) => {
     const gated = gateDetection(analysis.items, bands, suggest);
-    return { status: gated.status, gated: gated.items, items: gated.items.map(mealItemOf) };
-  };
-
-  const detectedEvent = (
-    row: { user_id: string; id: string; meal_type: MealType; local_date: string },
-    outcome: { status: PhotoMealStatus; gated: GatedItem[]; items: MealItem[] },
-    analysis: Analysis,
-    source: 'ai' | 'cache',
-    isLate: boolean,
-  ) => {
-    const totals = totalsOf(outcome.items);
-    const count = (verdict: GatedItem['verdict']) =>
-      outcome.gated.filter((i) => i.verdict === verdict).length;
     return {
-      event: nutritionPhotoEvents.mealDetected,
-      subject: row.user_id,
-      data: {
-        userId: row.user_id,
-        mealId: row.id,
-        mealType: row.meal_type,
-        localDate: row.local_date,
-        status: outcome.status,
-        source,
-        model: analysis.model.name,
-        modelVersion: analysis.model.version,
-        itemCount: outcome.gated.length,
-        acceptedCount: count('accepted'),
-        toConfirmCount: count('needs_confirmation'),
-        manualCount: count('manual_entry_needed'),
-        minConfidence: outcome.gated.reduce((min, i) => Math.min(min, i.confidence), 1),
-        kcal: totals.kcal,
-        proteinG: totals.proteinG,
-        carbsG: totals.carbsG,
-        fatG: totals.fatG,
-        late: isLate,
-        at: new Date().toISOString(),
-      },
-    };
+      status: gated.status,
+      gated: gated.items,
+      items: gated.items.map(mealItemOf),
+    } satisfies PhotoOutcome;
   };
 
   /** Detection within the upload's wait; a detection still running after it goes on, and lands late. */
@@ -188,8 +128,7 @@ export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
         },
       });
       await enqueueEvent(tx, detectedEvent(saved, outcome, attempt.analysis, attempt.source, true));
-      if (outcome.status === 'detected')
-        await enqueueEvent(tx, mealLoggedEvent(saved, await planFor(tx, saved)));
+      if (outcome.status === 'detected') await announceMeal(tx, mealId);
       await finishWork(tx, mealId, 'detect');
       return true;
     });
@@ -335,7 +274,7 @@ export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
               at: confirmedAt,
             },
           });
-        await enqueueEvent(tx, mealLoggedEvent(saved, await planFor(tx, saved)));
+        await announceMeal(tx, mealId);
         // Entered by the member now: no analysis is owed any more.
         await finishWork(tx, mealId, 'detect');
         if (row.detection?.analysisId && row.image_hash) {

@@ -49,20 +49,6 @@ export async function mealPhotoKey(db: Queryable, mealId: string, userId: string
   return row;
 }
 
-/** Whether the active plan had a meal of this type on this local day (what `nutrition.meal.logged` says). */
-export async function planFor(
-  tx: Queryable,
-  row: MealRow,
-): Promise<{ planned: boolean; planId: string | null }> {
-  const [plan] = await tx.query<{ id: string; planned: boolean }>(
-    `SELECT id, COALESCE(jsonb_path_exists(days, '$[*] ? (@.date == $d).meals[*] ? (@.mealType == $t)',
-                                           jsonb_build_object('d', $2::text, 't', $3::text)), false) AS planned
-     FROM meal_plans WHERE user_id = $1 AND active`,
-    [row.user_id, row.local_date, row.meal_type],
-  );
-  return { planned: plan?.planned ?? false, planId: plan?.id ?? null };
-}
-
 export interface MealUpdate {
   status: MealRow['status'];
   items: MealRow['items'];
