@@ -32,6 +32,8 @@ export interface PlatformOptions {
   processes?: boolean;
   /** Extra environment: under `all` for every service, or under a service's name. */
   env?: Record<string, Record<string, string>>;
+  /** A NATS server of the caller's own instead of the resolved one (one it may stop and restart). */
+  natsUrl?: string;
 }
 
 export interface TestPlatform {
@@ -94,11 +96,24 @@ const testDefaults: Record<
  * parallel on one NATS server, one PostgreSQL and one Redis. Services start in manifest order.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
-  const backends = await resolveBackends();
+  const resolved = await resolveBackends();
+  const backends = options.natsUrl
+    ? {
+        ...resolved,
+        natsUrl: options.natsUrl,
+        describe: () => resolved.describe().replace(resolved.natsUrl, options.natsUrl!),
+      }
+    : resolved;
   console.info(`[testing] backends: ${backends.describe()}`);
   const tag = randomBytes(5).toString('hex');
   const ns = namespace(`t${tag}`);
-  const root = await connect({ servers: backends.natsUrl, name: `test-${tag}` });
+  // Keeps reconnecting, as services do, through a NATS restart a test causes.
+  const root = await connect({
+    servers: backends.natsUrl,
+    name: `test-${tag}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
   const nc = inNamespace(root, ns);
   // A small telemetry stream: JetStream reserves each stream's byte limit on disk, and the
   // production 10 GiB times every test platform running at once exhausts the server's storage.

@@ -106,6 +106,7 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
           branchRoles: caller?.branchRoles ?? {},
           ip: request.ip,
           ...(caller ? { userId: caller.userId, token: caller.token, mfa: caller.mfa } : {}),
+          ...(request.idempotencyClaim ? { idempotencyKey: request.idempotencyClaim.requestKey } : {}),
         };
         const input = {
           ...(request.params as object),

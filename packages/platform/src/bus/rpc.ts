@@ -16,6 +16,7 @@ import { AppError, internalError, validationError } from '../errors.ts';
 import { describeErrors, validatorFor } from '../validation.ts';
 import { busIdentityOf, CALLER_HEADER, SIGNATURE_HEADER, type BusIdentity } from './bus-identity.ts';
 import { NoRespondersError, replyInboxOf } from './reply-inbox.ts';
+import { sendThisTurn } from './turn-writes.ts';
 import { replySignedBy, signReply, signRequest, verifiedCaller } from './request-signature.ts';
 import { contextFromHeaders, endWith, inSpan, SpanKind, stepSpan, traceHeaders } from './trace.ts';
 
@@ -117,7 +118,19 @@ async function answer(
   }
   if (!msg.reply) return;
   const payload = encode(reply);
-  msg.respond(payload, { headers: signReply(identity, op.subject, msg, payload) });
+  const headers = signReply(identity, op.subject, msg, payload);
+  // Resolves once the reply is handed to the connection, so a drain after `stop` still sends it.
+  await new Promise<void>((sent) =>
+    sendThisTurn(() => {
+      try {
+        msg.respond(payload, { headers });
+      } catch (error) {
+        // The connection closed meanwhile: the caller times out, as if the reply were lost.
+        logger.warn({ err: error, operation: op.name, requestId }, 'reply not sent');
+      }
+      sent();
+    }),
+  );
 }
 
 /** PostgreSQL's class 22 (bad data: malformed uuid, date out of range) comes from input: a 400, not a 500. */

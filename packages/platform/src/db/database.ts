@@ -135,6 +135,12 @@ async function openPostgres(
       ?.reason as unknown | undefined;
   const transaction = async <T>(work: (tx: Queryable) => Promise<T>, lockId?: number): Promise<T> => {
     const client = await pool.connect();
+    // The pool listens for a connection's errors only while it is idle: a server that ends a
+    // connection in use (a failover, pg_terminate_backend) would crash the process. The statement
+    // in flight fails with the error anyway; the broken connection is then dropped, not pooled.
+    let broken = false;
+    const onConnectionError = () => void (broken = true);
+    client.on('error', onConnectionError);
     const sent: Array<Promise<unknown>> = [];
     // Not awaited here: BEGIN goes out with the work's first statement.
     const begun = client.query('BEGIN');
@@ -154,7 +160,8 @@ async function openPostgres(
       // A statement sent without waiting that failed is why the ones after it did.
       throw (await firstFailure(sent)) ?? error;
     } finally {
-      client.release();
+      client.off('error', onConnectionError);
+      client.release(broken);
     }
   };
   return {
