@@ -452,5 +452,15 @@ describe('triggers and erasure', () => {
       );
       return Number(left!.n) === 0 ? true : undefined;
     });
+    // A late event about the erased member stores nothing again.
+    await idleEnd(member.user.id);
+    await api.post('/v1/workouts/plans/generate', { daysPerWeek: 4 }, member.accessToken);
+    await settle(1500);
+    const [after] = await db().query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM notifications WHERE user_id = $1) + (SELECT count(*) FROM workout_plans WHERE user_id = $1)
+         + (SELECT count(*) FROM reminders WHERE user_id = $1) AS n`,
+      [member.user.id],
+    );
+    expect(Number(after!.n)).toBe(0);
   });
 });

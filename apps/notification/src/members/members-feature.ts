@@ -4,11 +4,13 @@ import type { NotificationDeps } from '../deps.ts';
 import { dropDevices } from '../devices/device-store.ts';
 import { saveProfileTimezone } from '../preferences/preference-store.ts';
 import { rescheduleMember } from '../reminders/reminder-store.ts';
+import { isErased, markErased } from './erased.ts';
 
 /**
  * The member's time zone from identity's profile (used when their preferences name none; older
  * events without one read as UTC), moving their reminders with it. Erasure: an account identity deleted loses its devices, preferences, inbox (with its delivery
- * log), reminders and the copies kept for them (plans, points, time zone).
+ * log), reminders and the copies kept for them (plans, points, time zone), leaving only its id
+ * as a tombstone so a late event stores nothing again.
  */
 export const membersFeature = defineFeature<NotificationDeps>({
   name: 'members',
@@ -21,6 +23,7 @@ export const membersFeature = defineFeature<NotificationDeps>({
       time: string;
     }) => {
       await db.transaction(async (tx) => {
+        if (await isErased(tx, data.userId)) return;
         if (await saveProfileTimezone(tx, data.userId, data.timezone ?? 'UTC', time))
           await rescheduleMember(tx, data.userId);
       });
@@ -30,6 +33,7 @@ export const membersFeature = defineFeature<NotificationDeps>({
       consume('notification_user_updated', identityEvents.userUpdated, profileZone),
       consume('notification_user_deleted', identityEvents.userDeleted, async ({ data }) => {
         await db.transaction(async (tx) => {
+          await markErased(tx, data.userId);
           await dropDevices(tx, 'user_id = $1', [data.userId]);
           await tx.query('DELETE FROM notifications WHERE user_id = $1', [data.userId]);
           await tx.query('DELETE FROM preferences WHERE user_id = $1', [data.userId]);

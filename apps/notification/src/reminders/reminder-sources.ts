@@ -48,6 +48,9 @@ interface MealPlanDay {
   meals: { mealType: string; time: string }[];
 }
 
+/** `HH:MM`: what a plan's suggested time must look like to be reminded at. */
+const CLOCK_TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+
 const MEAL_NAMES: Record<string, string> = {
   breakfast: 'breakfast',
   lunch: 'lunch',
@@ -71,7 +74,7 @@ export const mealReminders: ReminderSource = async (tx, userId, prefs) => {
   for (const day of plan.days)
     for (const meal of day.meals) {
       const time = chosen[meal.mealType] === undefined ? meal.time : chosen[meal.mealType];
-      if (!time) continue;
+      if (!time || !CLOCK_TIME.test(time)) continue; // none wanted, or not a time: no reminder
       const dates = byMeal.get(meal.mealType) ?? {};
       dates[day.date] ??= time; // two of a type on one day: the first
       byMeal.set(meal.mealType, dates);

@@ -1,6 +1,7 @@
 import { nutritionEvents, workoutEvents } from '@nxg/contracts';
 import { consume, defineFeature } from '@nxg/platform';
 import type { NotificationDeps } from '../deps.ts';
+import { isErased } from '../members/erased.ts';
 import { rescheduleMember, saveMealPlan, saveWorkoutPlan } from './reminder-store.ts';
 import { sendDueReminders } from './send-due.ts';
 
@@ -14,11 +15,13 @@ export const remindersFeature = defineFeature<NotificationDeps>({
   consumers: ({ db }) => [
     consume('notification_reminder_plans', workoutEvents.planGenerated, async ({ data }) => {
       await db.transaction(async (tx) => {
+        if (await isErased(tx, data.userId)) return;
         if (await saveWorkoutPlan(tx, data)) await rescheduleMember(tx, data.userId);
       });
     }),
     consume('notification_meal_plans', nutritionEvents.planGenerated, async ({ data }) => {
       await db.transaction(async (tx) => {
+        if (await isErased(tx, data.userId)) return;
         if (await saveMealPlan(tx, data)) await rescheduleMember(tx, data.userId);
       });
     }),

@@ -1,6 +1,7 @@
 import type { analyticsEvents } from '@nxg/contracts';
 import type { Queryable } from '@nxg/platform';
 import type { Static } from 'typebox';
+import { isErased } from '../members/erased.ts';
 
 type PointsAwarded = Static<typeof analyticsEvents.pointsAwarded.data>;
 
@@ -23,6 +24,7 @@ export async function milestoneReached(
   award: PointsAwarded,
   now = Date.now(),
 ): Promise<number | undefined> {
+  if (await isErased(tx, award.userId)) return undefined;
   const added = await tx.query(
     `INSERT INTO points_awards (award_id, user_id, points) VALUES ($1, $2, $3)
      ON CONFLICT (award_id) DO NOTHING RETURNING award_id`,

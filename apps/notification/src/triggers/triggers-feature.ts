@@ -2,6 +2,7 @@ import { consume, defineFeature } from '@nxg/platform';
 import type { NotificationDeps } from '../deps.ts';
 import { createNotification } from '../inbox/inbox-store.ts';
 import { notifying } from '../inbox/live-feed.ts';
+import { isErased } from '../members/erased.ts';
 import { triggers } from './triggers.ts';
 
 /**
@@ -16,6 +17,7 @@ export const triggersFeature = defineFeature<NotificationDeps>({
       consume(t.consumer, t.event, async (event) => {
         await notifying(deps, async (tx, made) => {
           for (const { key, ...notice } of await t.notices(event as never, tx)) {
+            if (await isErased(tx, notice.userId)) continue; // a late event about an erased member
             const notification = await createNotification(tx, {
               ...notice,
               sourceEventId: key ?? event.id,

@@ -53,7 +53,7 @@ export const CategorySwitches = Type.Object(
 /** Days of the week, Monday first. */
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
-export const Weekday = Type.Union(weekdays.map((d) => Type.Literal(d)));
+export const Weekday = Type.Enum(weekdays);
 
 export const WorkoutReminder = Type.Object(
   {

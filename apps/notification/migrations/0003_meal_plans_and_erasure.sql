@@ -7,3 +7,10 @@ CREATE TABLE meal_plans (
   days jsonb NOT NULL,
   generated_at timestamptz NOT NULL
 );
+
+-- Members identity erased: a late or replayed event about them (a plan, points, a time zone, a
+-- trigger) stores nothing again. Ids only.
+CREATE TABLE erased_members (
+  user_id uuid PRIMARY KEY,
+  erased_at timestamptz NOT NULL DEFAULT now()
+);
