@@ -36,11 +36,11 @@ beforeAll(async () => {
       },
     },
   });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await platform?.stop();
   await scanner?.close();
-});
+}, 60_000);
 
 describe.skipIf(!enabled)('the scanning quota', () => {
   it('holds across replicas: scans beyond it wait queued and nothing more is sent', async () => {
