@@ -492,6 +492,12 @@ describe('3D body scans', () => {
     const mine = [`scans/uploads/${scanId}`, `scans/avatars/${scanId}.glb`];
     expect(await storedObjects()).toEqual(expect.arrayContaining(mine));
     const link = new URL(done.avatarUrl as string);
+    // The member's export lists the scan beside the measurements it became.
+    const exported = await api.get('/v1/me/export', member.accessToken);
+    expect(exported.body.scans).toEqual([
+      expect.objectContaining({ id: scanId, status: 'done', measurementId: done.measurements.id }),
+    ]);
+    expect(exported.body.bodyComposition.map((m: { id: string }) => m.id)).toEqual([done.measurements.id]);
 
     expect((await api.delete('/v1/me', member.accessToken)).status).toBe(204);
     await waitFor(async () => (await storedObjects()).every((k) => !mine.includes(k)));
