@@ -29,6 +29,10 @@ export const natsCredentials = ['NATS_NKEY_SEED', 'NATS_TLS_KEY'];
 /** Variables the OpenTelemetry SDK reads by itself (DESIGN.md D14), outside any service's schema. */
 export const isTelemetryVariable = (name: string) => name.startsWith('OTEL_');
 
+/** The AWS SDK's own credential chain (object storage), read by the SDK rather than a config schema. */
+export const isAwsCredentialVariable = (name: string) =>
+  name === 'AWS_ACCESS_KEY_ID' || name === 'AWS_SECRET_ACCESS_KEY';
+
 /** Loads each manifest service's definition from the module the manifest names (apps never import each other). */
 export async function loadDeployedServices(): Promise<DeployedService[]> {
   return Promise.all(

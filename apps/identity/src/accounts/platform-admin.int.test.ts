@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { registerMember, usePlatform } from '@nxg/testing';
 import { describe, expect, it } from 'vitest';
 import { Authenticator } from '../mfa/authenticator.test-support.ts';
@@ -29,6 +30,8 @@ describe('the platform admin from configuration', () => {
     const admin = { email: 'prod-admin@nxg.test', password: 'production admin password' };
     await identity().restart({
       NODE_ENV: 'production',
+      // Production wants object storage configured (scans): a local store with its link secret.
+      STORAGE_URL_SECRET: randomBytes(32).toString('base64url'),
       PLATFORM_ADMIN_EMAIL: admin.email,
       PLATFORM_ADMIN_PASSWORD: admin.password,
     });

@@ -9,6 +9,7 @@ import { boundTo } from '../crypto/sealed-columns.ts';
 import { BodyStore } from './body-store.ts';
 import { requireTimeZone } from '../time-zone.ts';
 import { deleteRequestedObjects, requestScanObjectDeletions } from '../scans/object-deletions.ts';
+import { scansForExport } from '../scans/scan-store.ts';
 
 const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');
 
@@ -106,6 +107,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
         user: await currentUser(userId),
         bodyComposition: await bodies.all(db, userId),
         sessions: await sessions.list(userId),
+        scans: await scansForExport(db, userId),
       };
     }),
 

@@ -36,6 +36,9 @@ export const ScanConfig = {
 };
 
 interface ScanSettings {
+  NODE_ENV: string;
+  S3_BUCKET?: string | undefined;
+  STORAGE_URL_SECRET?: string | undefined;
   SCANNING_URL?: string | undefined;
   SCANNING_TOKEN_URL?: string | undefined;
   SCANNING_CLIENT_ID?: string | undefined;
@@ -53,7 +56,13 @@ export function scanConfigProblems(config: ScanSettings): string[] {
     'SCANNING_WEBHOOK_SECRET',
   ] as const;
   const set = names.filter((name) => config[name]);
-  return set.length === 0 || set.length === names.length
-    ? []
-    : [`${names.join(', ')} go together (missing: ${names.filter((n) => !config[n]).join(', ')})`];
+  const problems =
+    set.length === 0 || set.length === names.length
+      ? []
+      : [`${names.join(', ')} go together (missing: ${names.filter((n) => !config[n]).join(', ')})`];
+  if (config.NODE_ENV === 'production' && !config.S3_BUCKET && !config.STORAGE_URL_SECRET)
+    problems.push(
+      'S3_BUCKET (or, for a local store, STORAGE_URL_SECRET) is required in production: scans keep files',
+    );
+  return problems;
 }

@@ -217,3 +217,20 @@ export class ScanStore {
     return updated.length === 1;
   }
 }
+
+/** A member's scans for their data export (figures are in the body-composition history). */
+export async function scansForExport(db: Queryable, userId: string) {
+  const rows = await db.query<ScanRow>(
+    'SELECT * FROM scans WHERE user_id = $1 ORDER BY created_at DESC, id DESC',
+    [userId],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    kind: row.kind,
+    fileName: row.file_name,
+    createdAt: iso(row.created_at)!,
+    completedAt: iso(row.completed_at),
+    measurementId: row.measurement_id,
+  }));
+}

@@ -202,6 +202,8 @@ export function scanWorkerJob(deps: IdentityDeps): Job {
     if (row.stage === 'submit' && new Date(row.queued_at).getTime() + config.SCAN_QUEUE_TIMEOUT_MS < now)
       return fail(row, 'The scanning service could not be reached for too long; retry the scan');
     if (row.stage === 'submit') return submit(row);
+    // Sent to a scanning service that is no longer configured: nothing can finish it.
+    if (!scanning) return fail(row, 'No scanning service is configured any more; retry the scan');
     if (row.stage === 'processing') return poll(row);
     return fetchAvatar(row);
   };

@@ -52,11 +52,11 @@ beforeAll(async () => {
   api = apiClient(platform.gatewayUrl);
   dataDir = platform.services.identity![0]!.env.DATA_DIR!;
   scanner.setWebhookUrl(`${platform.gatewayUrl}/v1/scans/webhooks/scanner`);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await platform?.stop();
   await scanner?.close();
-});
+}, 60_000);
 beforeEach(() => {
   scanner.setWebhookMode('once');
   scanner.setProcessingMs(300);
@@ -250,7 +250,9 @@ describe('3D body scans', () => {
     expect(polls.length).toBeGreaterThanOrEqual(1);
     expect(scanner.deliveries().filter((d) => d.jobId === job.jobId)).toHaveLength(0);
     // The webhook comes after all: taken (200) so the service stops sending it, and nothing changes.
-    const late = await waitFor(async () => scanner.deliveries().find((d) => d.jobId === job.jobId));
+    const late = await waitFor(async () =>
+      scanner.deliveries().find((d) => d.jobId === job.jobId && d.status !== 0),
+    );
     expect(late.status).toBe(200);
     const history = await api.get('/v1/me/body-composition/history', member.accessToken);
     expect(history.body.items.map((m: { id: string }) => m.id)).toEqual([done.measurements.id]);
@@ -490,6 +492,12 @@ describe('3D body scans', () => {
     const mine = [`scans/uploads/${scanId}`, `scans/avatars/${scanId}.glb`];
     expect(await storedObjects()).toEqual(expect.arrayContaining(mine));
     const link = new URL(done.avatarUrl as string);
+    // The member's export lists the scan beside the measurements it became.
+    const exported = await api.get('/v1/me/export', member.accessToken);
+    expect(exported.body.scans).toEqual([
+      expect.objectContaining({ id: scanId, status: 'done', measurementId: done.measurements.id }),
+    ]);
+    expect(exported.body.bodyComposition.map((m: { id: string }) => m.id)).toEqual([done.measurements.id]);
 
     expect((await api.delete('/v1/me', member.accessToken)).status).toBe(204);
     await waitFor(async () => (await storedObjects()).every((k) => !mine.includes(k)));

@@ -43,12 +43,12 @@ beforeAll(async () => {
   });
   api = apiClient(platform.gatewayUrl);
   scanner.setWebhookUrl(`${platform.gatewayUrl}/v1/scans/webhooks/scanner`);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await platform?.stop();
   await scanner?.close();
   await s3?.close();
-});
+}, 60_000);
 
 describe('3D scans on S3', () => {
   it('uploads a large scan file in parts, serves the avatar by a presigned link and erases both', async () => {

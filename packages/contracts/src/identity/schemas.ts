@@ -207,6 +207,18 @@ export const DataExport = Type.Object({
   sessions: Type.Array(
     Type.Object({ id: Type.String(), createdAt: Timestamp, revokedAt: Type.Union([Timestamp, Type.Null()]) }),
   ),
+  /** 3D scans: their measurements are in `bodyComposition`, their files at `GET /v1/scans/{id}`. */
+  scans: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      status: Type.String(),
+      kind: Type.String(),
+      fileName: Type.String(),
+      createdAt: Timestamp,
+      completedAt: Type.Union([Timestamp, Type.Null()]),
+      measurementId: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
 });
 
 /** A TOTP code (six digits) or a recovery code (`xxxxx-xxxxx`); which one it is, the server tells. */
