@@ -7,6 +7,7 @@ import type { IdentityDeps } from '../deps.ts';
 import { requireRecentMfaOf } from '../mfa/recent-mfa.ts';
 import { boundTo } from '../crypto/sealed-columns.ts';
 import { BodyStore } from './body-store.ts';
+import { socialExport } from '../social/social-store.ts';
 
 const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');
 
@@ -103,6 +104,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
         user: await currentUser(userId),
         bodyComposition: await bodies.all(db, userId),
         sessions: await sessions.list(userId),
+        social: await socialExport(db, userId),
       };
     }),
 
