@@ -262,7 +262,16 @@ describe('challenges', () => {
       gym.adminToken,
     );
     expect([nowhere.status, nowhere.body.code]).toEqual([404, 'BRANCH_NOT_FOUND']);
-    expect((await api.post('/v1/challenges', body, gym.adminToken)).status).toBe(201);
+    // Sent twice with one Idempotency-Key (a retry after a lost answer): one challenge.
+    const send = () =>
+      api.send('POST', '/v1/challenges', {
+        body,
+        token: gym.adminToken,
+        headers: { 'idempotency-key': `minutes-${gym.branchId}` },
+      });
+    const [first, retried] = [await send(), await send()];
+    expect([first.status, retried.status]).toEqual([201, 201]);
+    expect(retried.body.id).toBe(first.body.id);
   });
 
   it('are joined by members who train at the branch, once, and listed page by page', async () => {

@@ -10,6 +10,7 @@ import { BodyStore } from './body-store.ts';
 import { requireTimeZone } from '../time-zone.ts';
 import { deleteRequestedObjects, requestScanObjectDeletions } from '../scans/object-deletions.ts';
 import { scansForExport } from '../scans/scan-store.ts';
+import { socialExport } from '../social/social-store.ts';
 
 const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');
 
@@ -108,6 +109,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
         bodyComposition: await bodies.all(db, userId),
         sessions: await sessions.list(userId),
         scans: await scansForExport(db, userId),
+        social: await socialExport(db, userId),
       };
     }),
 

@@ -132,10 +132,22 @@ describe('blocks', () => {
       expect([refused.status, refused.body.code]).toEqual([403, 'BLOCKED']);
     }
     expect(ids((await api.get('/v1/social/blocks', ada.accessToken)).body)).toEqual([ben.user.id]);
+    // The member's export holds their social data too.
+    await api.put('/v1/me/privacy', { profile: 'followers', activity: 'public' }, ada.accessToken);
+    const carol = await registerMember(api);
+    expect((await follow(carol, ada)).body.status).toBe('pending');
+    const exported = await api.get('/v1/me/export', ada.accessToken);
+    expect(exported.body.social).toMatchObject({
+      privacy: { profile: 'followers', activity: 'public' },
+      following: [],
+      followers: [{ userId: carol.user.id, status: 'pending' }],
+      blocks: [{ userId: ben.user.id }],
+    });
 
     expect((await api.delete(`/v1/social/blocks/${ben.user.id}`, ada.accessToken)).status).toBe(204);
     expect((await api.get('/v1/social/blocks', ada.accessToken)).body.items).toEqual([]);
-    expect((await follow(ben, ada)).body.status).toBe('accepted');
+    // Ada's profile is for followers now: Ben may ask again.
+    expect((await follow(ben, ada)).body.status).toBe('pending');
   });
 
   it('answer bad requests with their codes', async () => {

@@ -6,6 +6,7 @@ import {
   type EventData,
   type FollowEntry,
   type PrivacySettings,
+  type SocialExport,
 } from '@nxg/contracts';
 import { AppError, decodeCursor, enqueueEvent, toPage, type Queryable } from '@nxg/platform';
 
@@ -140,4 +141,25 @@ export async function followPage(
     [userId, statuses, since, id, limit + 1],
   );
   return toPage(rows.map(toEntry), limit, (last) => [last.since, last.userId]);
+}
+
+/** Everything social identity holds about a member, for their data export. */
+export async function socialExport(db: Queryable, userId: string): Promise<SocialExport> {
+  const all = 10_000;
+  const [privacy, following, followers, requests, blocks] = await Promise.all([
+    privacyOf(db, userId),
+    followPage(db, userId, 'follower', ['accepted', 'pending'], all),
+    followPage(db, userId, 'followee', ['accepted'], all),
+    followPage(db, userId, 'followee', ['pending'], all),
+    db.query<{ user_id: string; since: Date }>(
+      'SELECT blocked_id::text AS user_id, since FROM blocks WHERE blocker_id = $1 ORDER BY since DESC',
+      [userId],
+    ),
+  ]);
+  return {
+    privacy,
+    following: following.items,
+    followers: [...followers.items, ...requests.items],
+    blocks: blocks.map((b) => ({ userId: b.user_id, since: new Date(b.since).toISOString() })),
+  };
 }

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { SocialExport } from '../social/schemas.ts';
 
 export const Id = Type.String({ format: 'uuid' });
 export const Timestamp = Type.String({ format: 'date-time' });
@@ -219,6 +220,8 @@ export const DataExport = Type.Object({
       measurementId: Type.Union([Type.String(), Type.Null()]),
     }),
   ),
+  /** Privacy settings, follows both ways (requests included) and blocks. */
+  social: SocialExport,
 });
 
 /** A TOTP code (six digits) or a recovery code (`xxxxx-xxxxx`); which one it is, the server tells. */

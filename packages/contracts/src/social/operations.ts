@@ -167,6 +167,8 @@ export const createChallenge = defineOperation('analytics', 'challenges.create',
   summary: 'Open a challenge at a branch (its staff): a metric over days of the branch’s time zone',
   http: { method: 'POST', path: '/v1/challenges', status: 201 },
   access: ['trainer', 'branch_admin', 'platform_admin'],
+  // Not idempotent by itself: a retried request with its Idempotency-Key opens one challenge.
+  critical: true,
   body: Type.Object(ChallengeBody, { additionalProperties: false }),
   output: Challenge,
   errors: [

@@ -39,6 +39,15 @@ export const FollowResult = Type.Object({ userId: Type.String(), status: FollowS
 
 export const BlockEntry = Type.Object({ userId: Type.String(), since: at });
 
+/** A member's social data in their export (GET /v1/me/export). */
+export const SocialExport = Type.Object({
+  privacy: PrivacySettings,
+  following: Type.Array(FollowEntry),
+  followers: Type.Array(FollowEntry),
+  blocks: Type.Array(BlockEntry),
+});
+export type SocialExport = Static<typeof SocialExport>;
+
 export const FeedItemKind = Type.Union([
   Type.Literal('achievement'),
   Type.Literal('record'),
