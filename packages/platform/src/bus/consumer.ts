@@ -8,6 +8,7 @@ import { validatorFor } from '../validation.ts';
 import { busIdentityOf } from './bus-identity.ts';
 import { eventSigner } from './event-signature.ts';
 import { namespaceOf } from './namespace.ts';
+import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { contextFromHeaders, inSpan, SpanKind } from './trace.ts';
 
 export interface ConsumerRunner {
@@ -26,6 +27,8 @@ export interface ConsumerOptions<E extends EventDefinition> {
   logger: Logger;
   /** Delay before a failed message is offered again. */
   retryDelayMs?: number;
+  /** Backlog, redeliveries and outcomes, for /metrics. */
+  metrics?: Pick<ServiceMetrics, 'consumed' | 'settled'>;
 }
 
 /**
@@ -39,7 +42,13 @@ export async function runConsumer<E extends EventDefinition>(
   nc: NatsConnection,
   options: ConsumerOptions<E>,
 ): Promise<ConsumerRunner> {
-  const { consumer, event, handle, logger } = options;
+  const { consumer, event, handle, logger, metrics } = options;
+  const settle = (msg: JsMsg, outcome: 'ack' | 'term' | 'nak' | 'dropped', delayMs?: number) => {
+    if (outcome === 'term') msg.term();
+    else if (outcome === 'nak') msg.nak(delayMs);
+    else msg.ack();
+    metrics?.settled(consumer.durable, outcome);
+  };
   const identity = busIdentityOf(nc);
   if (!identity)
     throw new Error('runConsumer needs a connection with a bus identity (buildService gives one)');
@@ -49,11 +58,12 @@ export async function runConsumer<E extends EventDefinition>(
   const messages: ConsumerMessages = await source.consume({ max_messages: 64 });
   const done = (async () => {
     for await (const msg of messages) {
+      metrics?.consumed(consumer.durable, msg.info.pending, msg.info.redelivered);
       const signer = eventSigner(nc, identity, msg);
       if (!signer) {
         // Not from a platform service: dropped (acked, so it is not offered again), never handled.
         logger.warn({ consumer: consumer.durable, seq: msg.seq }, 'event without a valid signature; dropped');
-        msg.ack();
+        settle(msg, 'dropped');
         continue;
       }
       let envelope: EventEnvelope<Static<E['data']>>;
@@ -61,7 +71,7 @@ export async function runConsumer<E extends EventDefinition>(
         envelope = msg.json();
       } catch {
         logger.error({ consumer: consumer.durable, seq: msg.seq }, 'event is not JSON; terminated');
-        msg.term();
+        settle(msg, 'term');
         continue;
       }
       if (envelope?.type !== event.type || !check.Check(envelope.data)) {
@@ -69,7 +79,7 @@ export async function runConsumer<E extends EventDefinition>(
           { consumer: consumer.durable, seq: msg.seq, type: envelope?.type },
           'event fails its schema; terminated',
         );
-        msg.term();
+        settle(msg, 'term');
         continue;
       }
       if (envelope.source !== signer) {
@@ -77,7 +87,7 @@ export async function runConsumer<E extends EventDefinition>(
           { consumer: consumer.durable, seq: msg.seq, signer, source: envelope.source },
           'event signed by another service than its source; dropped',
         );
-        msg.ack();
+        settle(msg, 'dropped');
         continue;
       }
       try {
@@ -87,20 +97,20 @@ export async function runConsumer<E extends EventDefinition>(
           contextFromHeaders(msg.headers),
           () => handle(envelope, msg),
         );
-        msg.ack();
+        settle(msg, 'ack');
       } catch (error) {
         if (error instanceof PermanentFailure || (error instanceof AppError && error.status < 500)) {
           logger.error(
             { err: error, consumer: consumer.durable, eventId: envelope.id },
             'event cannot be handled; terminated',
           );
-          msg.term();
+          settle(msg, 'term');
         } else {
           logger.warn(
             { err: error, consumer: consumer.durable, eventId: envelope.id },
             'event handling failed; will retry',
           );
-          msg.nak(options.retryDelayMs ?? 1000);
+          settle(msg, 'nak', options.retryDelayMs ?? 1000);
         }
       }
     }

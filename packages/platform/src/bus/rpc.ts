@@ -17,6 +17,7 @@ import { describeErrors, validatorFor } from '../validation.ts';
 import { busIdentityOf, CALLER_HEADER, SIGNATURE_HEADER, type BusIdentity } from './bus-identity.ts';
 import { NoRespondersError, replyInboxOf } from './reply-inbox.ts';
 import { replySignedBy, signReply, signRequest, verifiedCaller } from './request-signature.ts';
+import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { contextFromHeaders, inSpan, SpanKind, traceHeaders } from './trace.ts';
 
 export type OperationHandler<Op extends Operation> = (
@@ -44,7 +45,12 @@ const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
  * checked here as well as in the gateway (see `authorizeCall`). Input is checked against the
  * contract; errors become `{ ok: false, error }` replies, which are signed like any other.
  */
-export function serveOperations(nc: NatsConnection, bindings: Binding[], logger: Logger): ServedOperations {
+export function serveOperations(
+  nc: NatsConnection,
+  bindings: Binding[],
+  logger: Logger,
+  metrics?: Pick<ServiceMetrics, 'operation'>,
+): ServedOperations {
   const identity = busIdentityOf(nc);
   if (!identity)
     throw new Error('serveOperations needs a connection with a bus identity (buildService gives one)');
@@ -61,7 +67,7 @@ export function serveOperations(nc: NatsConnection, bindings: Binding[], logger:
           logger.error({ err: error, subject: op.subject }, 'subscription failed');
           return;
         }
-        const work = answer(msg, op, check, handle, identity, logger);
+        const work = answer(msg, op, check, handle, identity, logger, metrics);
         inFlight.add(work);
         void work.finally(() => inFlight.delete(work));
       },
@@ -87,7 +93,9 @@ async function answer(
   handle: Binding['handle'],
   identity: BusIdentity,
   logger: Logger,
+  metrics: Pick<ServiceMetrics, 'operation'> | undefined,
 ): Promise<void> {
+  const started = performance.now();
   let reply: ReplyEnvelope;
   let requestId = 'unknown';
   try {
@@ -115,6 +123,7 @@ async function answer(
       );
     reply = { ok: false, error: appError.toBody() };
   }
+  metrics?.operation(op.name, reply.ok ? 'ok' : reply.error.code, (performance.now() - started) / 1000);
   if (!msg.reply) return;
   const payload = encode(reply);
   msg.respond(payload, { headers: signReply(identity, op.subject, msg, payload) });
