@@ -167,7 +167,7 @@ ${quoted(p.publish)}
         subscribe: { allow: [
 ${quoted(p.subscribe)}
         ] }
-        # Replies to the requests it receives (each reply subject once, for a minute).
+        # Replies to the requests it receives: one message to each reply subject.
         allow_responses: true
       }
     }`;
