@@ -20,6 +20,19 @@ declare module 'autocannon' {
       verifyBody?: (body: string) => boolean;
       expectBody?: string;
       ignoreCoordinatedOmission?: boolean;
+      /** Each connection sends these in turn, over and over (a journey of requests). */
+      requests?: Request[];
+      /** Copied into each connection's own context, which its requests' hooks read and write. */
+      initialContext?: Record<string, unknown>;
+    }
+
+    interface Request {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      /** May rewrite the request from the connection's context before it is sent. */
+      setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
     }
 
     interface Histogram {

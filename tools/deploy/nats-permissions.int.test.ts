@@ -12,6 +12,7 @@ import { serviceInboxPrefix } from '@nxg/platform';
 import {
   adminEnv,
   apiClient,
+  connectLive,
   linkMember,
   onlineMachine,
   openGym,
@@ -120,8 +121,16 @@ describe('services on a NATS with deploy/nats permissions and TLS', () => {
     await waitFor(async () => (await api.get('/v1/me/points', token)).body.total > 0);
 
     // Machine-hub asks identity for a machine token, greets the member by name, tells workout.
-    const { machine } = await onlineMachine(platform, gym, { heartbeats: true });
+    const { machine, machineId } = await onlineMachine(platform, gym, { heartbeats: true });
+    const live = connectLive(platform.gatewayUrl, token);
+    await live.opened;
     await linkMember(api, machine, token);
+    // The hub's live message reaches the member's feed through the gateway.
+    await live.next((m) => m.type === 'linked');
+    live.close();
+    // A new secret: machine-hub revokes the machine's tokens in the revocation bucket.
+    const rotated = await api.post(`/v1/machines/${machineId}/secret`, undefined, gym.adminToken);
+    expect(rotated.status).toBe(200);
     machine.close();
 
     // Every durable consumer, each fetching and acknowledging as its own service, has caught up.

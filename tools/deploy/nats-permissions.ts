@@ -131,14 +131,16 @@ export function servicePermissions(service: string, inputs: PermissionInputs): S
   // Its durable consumers.
   for (const consumer of consumers.filter((c) => consumerOwner(c.durable) === service))
     for (const subject of consuming(ns.stream(consumer.stream), consumer.durable)) publish.add(subject);
-  // KV buckets: the owner writes, token verifiers read.
+  // KV buckets: the owner writes, its declared writers their keys, token verifiers read.
   for (const bucket of buckets) {
     const name = ns.bucket(bucket.bucket);
     const owns = bucket.owner === service;
-    if (owns || inputs.verifiesTokens.includes(service)) {
+    const writes = bucket.writers?.[service];
+    if (owns || writes || inputs.verifiesTokens.includes(service)) {
       for (const subject of bucketReading(`KV_${name}`)) publish.add(subject);
     }
     if (owns) publish.add(`$KV.${name}.>`);
+    else if (writes) publish.add(`$KV.${name}.${writes}`);
   }
   for (const subject of coreSubjects[service]?.publish ?? []) publish.add(ns.subject(subject));
   for (const subject of coreSubjects[service]?.subscribe ?? []) subscribe.add(ns.subject(subject));
@@ -167,7 +169,7 @@ ${quoted(p.publish)}
         subscribe: { allow: [
 ${quoted(p.subscribe)}
         ] }
-        # Replies to the requests it receives (each reply subject once, for a minute).
+        # Replies to the requests it receives: one message to each reply subject.
         allow_responses: true
       }
     }`;

@@ -22,4 +22,6 @@ export interface HubDeps {
   instanceId: string;
   /** Silence after which a machine counts as offline: two heartbeat intervals and a margin. */
   staleAfterMs: number;
+  /** Counts a valid frame by type, for /metrics (`nxg_hub_frames_total`). */
+  countFrame?: (type: string) => void;
 }

@@ -19,7 +19,7 @@ export default defineService({
   port: 'MACHINE_HUB_PORT',
   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
   auth: 'machine',
-  async context({ config, db, nc, cache, outbox, logger }): Promise<HubDeps> {
+  async context({ config, db, nc, cache, outbox, logger, metrics }): Promise<HubDeps> {
     const keyring = await loadDataKeyring({
       service: 'machine-hub',
       variable: 'HUB_DATA_KEY',
@@ -40,6 +40,7 @@ export default defineService({
       logger,
       instanceId: config.HUB_INSTANCE_ID ?? `${hostname()}:${process.pid}`,
       staleAfterMs: config.HEARTBEAT_INTERVAL_S * 2000 + 2000,
+      countFrame: metrics.counter('nxg_hub_frames_total', 'Valid frames machines sent, by type', 'type'),
     };
   },
   features: [registryFeature, linkingFeature, socketFeature, membersFeature],

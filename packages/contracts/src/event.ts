@@ -49,6 +49,11 @@ export interface StreamPurge {
 export interface BucketDefinition {
   bucket: string;
   owner: string;
+  /**
+   * Services other than the owner that write some of its keys: service → the keys (a NATS subject
+   * pattern, `sid.>`). Their NATS permissions allow those keys only (deploy/nats).
+   */
+  writers?: Record<string, string>;
   ttlS: number;
   description: string;
 }

@@ -122,6 +122,8 @@ export const consumerNamed = (durable: string): ConsumerDefinition => {
 export const revocationBucket: BucketDefinition = {
   bucket: 'auth_revocations',
   owner: 'identity',
+  // machine-hub revokes machine tokens (sid.machine-<id>-g<n>) when a machine's secret changes.
+  writers: { 'machine-hub': 'sid.>' },
   ttlS: 60 * 60,
   description:
     'jti.<tokenId> and sid.<sessionId> keys of revoked access tokens, usr.<userId> {notBefore} for an account whose roles changed; watched by every gateway',

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Static, TSchema } from 'typebox';
 import { Pool } from 'undici';
 import type { Cache } from '@nxg/platform';
-import { describeErrors, validatorFor } from '@nxg/platform';
+import { describeErrors, reportExternalCalls, validatorFor } from '@nxg/platform';
 import { noAuth, type AuthScheme } from './auth-schemes.ts';
 import {
   ExternalError,
@@ -136,6 +136,8 @@ export function createExternalClient(options: ExternalClientOptions): ExternalCl
   const basePath = base.pathname.replace(/\/+$/, '');
   const log = options.logger.child({ external: name });
   const metrics = createExternalMetrics(name);
+  // Every service's /metrics reports these as nxg_external_calls_total{external, outcome}.
+  const unreport = reportExternalCalls(() => metrics.snapshot());
   const quota = createOutboundQuota({ cache, service: name, keyId: auth.keyId, quota: options.quota });
   const responses = createResponseCache({ cache, service: name, logger: log });
   const retry = retryPolicy(options.retry);
@@ -369,6 +371,7 @@ export function createExternalClient(options: ExternalClientOptions): ExternalCl
     breakerState: () => breaker.state(),
     quotaUsage: () => quota.usage(),
     async close() {
+      unreport();
       await Promise.all([pool.close(), auth.close?.()]);
     },
   };

@@ -35,6 +35,11 @@ export const BaseConfig = {
    * replies and events with a key derived from it. Required in production.
    */
   SERVICE_KEY: Type.Optional(Type.String({ secret: true })),
+  /**
+   * Writes the consumers' backlog each minute as a CloudWatch embedded-metric line on stdout (the
+   * ECS stack scales on it). Off outside ECS.
+   */
+  METRICS_EMF: Type.Boolean({ default: false }),
   /** How long a graceful stop may take before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
 };

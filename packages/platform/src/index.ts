@@ -23,6 +23,12 @@ export { platformMigrations } from './paths.ts';
 export { inNamespace, namespace, namespaceOf, type Namespace } from './bus/namespace.ts';
 export { natsConnectionSecurity, serviceInboxPrefix, type NatsSecurity } from './bus/nats-security.ts';
 export {
+  createServiceMetrics,
+  reportExternalCalls,
+  type ExternalCallCounts,
+  type ServiceMetrics,
+} from './metrics/service-metrics.ts';
+export {
   consume,
   defineFeature,
   defineService,

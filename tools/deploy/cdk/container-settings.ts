@@ -34,6 +34,8 @@ export function containerEnvironment(service: DeployedService, natsUrl: string):
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     NATS_URL: natsUrl,
+    // The consumers' backlog as a CloudWatch metric, which autoscaling reads (README: consumer lag).
+    METRICS_EMF: 'true',
     [service.portVariable]: String(service.port),
     ...productionSettings[service.name],
   };

@@ -101,6 +101,21 @@ describe('the platform stack', () => {
     expect(idle.sort()).toEqual(['120', '900']);
   });
 
+  it('answers /metrics from no load balancer (Prometheus scrapes the tasks)', () => {
+    const rules = template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Properties: {
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/metrics', '/metrics/*'] } }],
+        Actions: [
+          Match.objectLike({
+            Type: 'fixed-response',
+            FixedResponseConfig: Match.objectLike({ StatusCode: '404' }),
+          }),
+        ],
+      },
+    });
+    expect(Object.keys(rules)).toHaveLength(serviceManifest.filter((s) => s.public).length);
+  });
+
   it('has a provisioning task with its own NATS key', () => {
     const provision = containerOf('nxg-provision');
     expect(provision.Secrets?.map((s) => secretNameIn(s.ValueFrom))).toEqual(

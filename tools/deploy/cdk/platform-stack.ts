@@ -230,6 +230,16 @@ export class PlatformStack extends Stack {
       },
       deregistrationDelay: Duration.seconds(30),
     });
+    // Prometheus scrapes tasks directly; /metrics is never answered from the internet (the
+    // services also refuse a request that carries X-Forwarded-For).
+    listener.addAction('no-metrics', {
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/metrics', '/metrics/*'])],
+      action: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: 'text/plain',
+        messageBody: 'Not Found',
+      }),
+    });
     new CfnOutput(this, `${service.name}-url`, {
       value: `${certificateArn ? 'https' : 'http'}://${alb.loadBalancerDnsName}`,
     });

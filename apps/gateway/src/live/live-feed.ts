@@ -48,6 +48,11 @@ export async function liveFeedPlugin(
 ): Promise<void> {
   const { nc, verifier, revocations } = options;
   const sockets = new MemberSockets(options.socketsPerMember);
+  app.kit.metrics.gauge(
+    'nxg_gateway_live_sockets',
+    'Members’ live feeds open on this replica',
+    () => sockets.total,
+  );
   await app.register(websocket, {
     options: {
       maxPayload: 4096, // members only listen

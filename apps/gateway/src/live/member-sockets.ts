@@ -20,6 +20,13 @@ export class MemberSockets {
     return true;
   }
 
+  /** Live sockets open on this replica, for /metrics. */
+  get total(): number {
+    let total = 0;
+    for (const count of this.open.values()) total += count;
+    return total;
+  }
+
   closed(userId: string): void {
     const count = (this.open.get(userId) ?? 1) - 1;
     if (count > 0) this.open.set(userId, count);

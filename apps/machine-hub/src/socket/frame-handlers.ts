@@ -206,6 +206,7 @@ export function frameHandler(deps: HubDeps) {
       return;
     }
     const frame = parsed as MachineFrame;
+    deps.countFrame?.(frame.type);
     if (!conn.helloed && frame.type !== 'hello') {
       conn.error(FrameErrors.HELLO_FIRST, 'Send hello first', frame.id);
       return;

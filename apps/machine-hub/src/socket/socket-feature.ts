@@ -13,6 +13,7 @@ export const socketFeature = defineFeature<HubDeps>({
   jobs: (deps) => [offlineSweeper(deps)],
   async http(app, deps) {
     const registry = new ConnectionRegistry(deps, app.auth.revocations);
+    app.kit.metrics.gauge('nxg_hub_sockets', 'Machine sockets held by this replica', () => registry.size);
     // Sockets are intake: they close before consumers, jobs and NATS stop.
     app.addHook('preClose', () => registry.closeAll());
     await machineSocketPlugin(app, { deps, registry, verifier: app.auth.verifier });

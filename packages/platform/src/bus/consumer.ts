@@ -8,6 +8,7 @@ import { validatorFor } from '../validation.ts';
 import { busIdentityOf } from './bus-identity.ts';
 import { eventSigner } from './event-signature.ts';
 import { namespaceOf } from './namespace.ts';
+import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { contextFromHeaders, inSpan, SpanKind } from './trace.ts';
 
 export interface ConsumerRunner {
@@ -31,6 +32,8 @@ export interface ConsumerOptions<E extends EventDefinition> {
    * order (e.g. one member's events), the others side by side. Absent: one message at a time.
    */
   concurrency?: ConsumerConcurrency;
+  /** Backlog, redeliveries and outcomes, for /metrics. */
+  metrics?: Pick<ServiceMetrics, 'consumed' | 'settled'>;
 }
 
 export interface ConsumerConcurrency {
@@ -49,7 +52,14 @@ export async function runConsumer<E extends EventDefinition>(
   nc: NatsConnection,
   options: ConsumerOptions<E>,
 ): Promise<ConsumerRunner> {
-  const { consumer, event, handle, logger } = options;
+  const { consumer, event, handle, logger, metrics } = options;
+  /** Acks, terminates or naks a message, counting the outcome for /metrics. */
+  const finish = (msg: JsMsg, outcome: 'ack' | 'term' | 'nak' | 'dropped', delayMs?: number) => {
+    if (outcome === 'term') msg.term();
+    else if (outcome === 'nak') msg.nak(delayMs);
+    else msg.ack();
+    metrics?.settled(consumer.durable, outcome);
+  };
   const identity = busIdentityOf(nc);
   if (!identity)
     throw new Error('runConsumer needs a connection with a bus identity (buildService gives one)');
@@ -67,20 +77,20 @@ export async function runConsumer<E extends EventDefinition>(
         contextFromHeaders(msg.headers),
         () => handle(envelope, msg),
       );
-      msg.ack();
+      finish(msg, 'ack');
     } catch (error) {
       if (error instanceof PermanentFailure || (error instanceof AppError && error.status < 500)) {
         logger.error(
           { err: error, consumer: consumer.durable, eventId: envelope.id },
           'event cannot be handled; terminated',
         );
-        msg.term();
+        finish(msg, 'term');
       } else {
         logger.warn(
           { err: error, consumer: consumer.durable, eventId: envelope.id },
           'event handling failed; will retry',
         );
-        msg.nak(options.retryDelayMs ?? 1000);
+        finish(msg, 'nak', options.retryDelayMs ?? 1000);
       }
     }
   };
@@ -88,11 +98,12 @@ export async function runConsumer<E extends EventDefinition>(
 
   const done = (async () => {
     for await (const msg of messages) {
+      metrics?.consumed(consumer.durable, msg.info.pending, msg.info.redelivered);
       const signer = eventSigner(nc, identity, msg);
       if (!signer) {
         // Not from a platform service: dropped (acked, so it is not offered again), never handled.
         logger.warn({ consumer: consumer.durable, seq: msg.seq }, 'event without a valid signature; dropped');
-        msg.ack();
+        finish(msg, 'dropped');
         continue;
       }
       let envelope: EventEnvelope<Static<E['data']>>;
@@ -100,7 +111,7 @@ export async function runConsumer<E extends EventDefinition>(
         envelope = msg.json();
       } catch {
         logger.error({ consumer: consumer.durable, seq: msg.seq }, 'event is not JSON; terminated');
-        msg.term();
+        finish(msg, 'term');
         continue;
       }
       if (envelope?.type !== event.type || !check.Check(envelope.data)) {
@@ -108,7 +119,7 @@ export async function runConsumer<E extends EventDefinition>(
           { consumer: consumer.durable, seq: msg.seq, type: envelope?.type },
           'event fails its schema; terminated',
         );
-        msg.term();
+        finish(msg, 'term');
         continue;
       }
       if (envelope.source !== signer) {
@@ -116,7 +127,7 @@ export async function runConsumer<E extends EventDefinition>(
           { consumer: consumer.durable, seq: msg.seq, signer, source: envelope.source },
           'event signed by another service than its source; dropped',
         );
-        msg.ack();
+        finish(msg, 'dropped');
         continue;
       }
       if (dispatch) await dispatch.add(msg, envelope);

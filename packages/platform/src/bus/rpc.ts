@@ -18,6 +18,7 @@ import { busIdentityOf, CALLER_HEADER, SIGNATURE_HEADER, type BusIdentity } from
 import { NoRespondersError, replyInboxOf } from './reply-inbox.ts';
 import { sendThisTurn } from './turn-writes.ts';
 import { replySignedBy, signReply, signRequest, verifiedCaller } from './request-signature.ts';
+import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { contextFromHeaders, endWith, inSpan, SpanKind, stepSpan, traceHeaders } from './trace.ts';
 
 export type OperationHandler<Op extends Operation> = (
@@ -45,7 +46,12 @@ const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
  * checked here as well as in the gateway (see `authorizeCall`). Input is checked against the
  * contract; errors become `{ ok: false, error }` replies, which are signed like any other.
  */
-export function serveOperations(nc: NatsConnection, bindings: Binding[], logger: Logger): ServedOperations {
+export function serveOperations(
+  nc: NatsConnection,
+  bindings: Binding[],
+  logger: Logger,
+  metrics?: Pick<ServiceMetrics, 'operation'>,
+): ServedOperations {
   const identity = busIdentityOf(nc);
   if (!identity)
     throw new Error('serveOperations needs a connection with a bus identity (buildService gives one)');
@@ -62,7 +68,7 @@ export function serveOperations(nc: NatsConnection, bindings: Binding[], logger:
           logger.error({ err: error, subject: op.subject }, 'subscription failed');
           return;
         }
-        const work = answer(msg, op, check, handle, identity, logger);
+        const work = answer(msg, op, check, handle, identity, logger, metrics);
         inFlight.add(work);
         void work.finally(() => inFlight.delete(work));
       },
@@ -88,7 +94,9 @@ async function answer(
   handle: Binding['handle'],
   identity: BusIdentity,
   logger: Logger,
+  metrics: Pick<ServiceMetrics, 'operation'> | undefined,
 ): Promise<void> {
+  const started = performance.now();
   let reply: ReplyEnvelope;
   let requestId = 'unknown';
   try {
@@ -116,6 +124,7 @@ async function answer(
       );
     reply = { ok: false, error: appError.toBody() };
   }
+  metrics?.operation(op.name, reply.ok ? 'ok' : reply.error.code, (performance.now() - started) / 1000);
   if (!msg.reply) return;
   const payload = encode(reply);
   const headers = signReply(identity, op.subject, msg, payload);

@@ -16,6 +16,8 @@ import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { registerHealthRoutes } from '../http/health.ts';
 import { createHttpServer } from '../http/server.ts';
+import { consumerBacklogEmfLine, registerMetricsRoute } from '../metrics/metrics-route.ts';
+import { createServiceMetrics } from '../metrics/service-metrics.ts';
 import { platformMigrations } from '../paths.ts';
 import type { Kit, ServiceConfig, ServiceDefinition } from './define-service.ts';
 import { startJobs, type JobRunner } from './job-runner.ts';
@@ -56,6 +58,7 @@ export function buildService<P extends TProperties, D>(
   logger: Logger,
 ): FastifyInstance {
   const app = createHttpServer({ logger, ...definition.http?.(config) });
+  const metrics = createServiceMetrics(definition.name);
   const cfg = config as ServiceConfig & {
     OUTBOX_RELAY_PAUSED?: boolean;
     JWT_ISSUER?: string;
@@ -75,6 +78,7 @@ export function buildService<P extends TProperties, D>(
     name: definition.name,
     config,
     logger,
+    metrics,
     get db() {
       if (!db) throw new Error(`${definition.name} declares no migrations, so it has no database`);
       return db;
@@ -132,6 +136,13 @@ export function buildService<P extends TProperties, D>(
     if (db) {
       if (cfg.OUTBOX_RELAY_PAUSED) logger.warn('outbox relay paused: events stay in the outbox');
       outbox = cfg.OUTBOX_RELAY_PAUSED ? paused : startOutboxRelay({ db, nc: bus.nc, logger });
+      const database = db;
+      metrics.outboxBacklog(async () => {
+        const [row] = await database.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
+        );
+        return row?.n ?? 0;
+      });
     }
   });
   // The auth plugin decorates the root instance (gateway and hub routes read app.auth).
@@ -151,6 +162,7 @@ export function buildService<P extends TProperties, D>(
         ? { signingKeys: () => app.auth.keys.loaded, revocations: () => app.auth.revocations.isReady }
         : {}),
     });
+    registerMetricsRoute(scope, metrics);
   });
 
   void app.register(async function features(scope) {
@@ -159,17 +171,30 @@ export function buildService<P extends TProperties, D>(
       const bindings = feature.operations?.(deps) ?? [];
       const production = config.NODE_ENV === 'production';
       if (bindings.length)
-        operations.push(serveOperations(kit.nc, requireAdminMfa(bindings, { production, logger }), logger));
+        operations.push(
+          serveOperations(kit.nc, requireAdminMfa(bindings, { production, logger }), logger, metrics),
+        );
       for (const binding of feature.consumers?.(deps) ?? []) {
-        consumers.push(await runConsumer(kit.nc, { ...binding, logger }));
+        consumers.push(await runConsumer(kit.nc, { ...binding, logger, metrics }));
       }
       // In the features scope itself, so one feature's hooks (the gateway's OpenAPI) see the next one's routes.
       await feature.http?.(scope, deps);
     }
-    jobs = startJobs(
-      definition.features.flatMap((f) => f.jobs?.(deps) ?? []),
-      logger,
-    );
+    // On ECS (METRICS_EMF): the consumers' backlog each minute, for the stack's autoscaling.
+    const emf =
+      consumers.length && config.METRICS_EMF
+        ? [
+            {
+              name: 'consumer-backlog-metric',
+              everyMs: 60_000,
+              run: async () =>
+                void process.stdout.write(
+                  consumerBacklogEmfLine(definition.name, metrics.largestConsumerBacklog()),
+                ),
+            },
+          ]
+        : [];
+    jobs = startJobs([...definition.features.flatMap((f) => f.jobs?.(deps) ?? []), ...emf], logger);
   });
 
   // Intake first: HTTP stops taking requests while these run, NATS operations drain here.

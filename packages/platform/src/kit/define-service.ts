@@ -10,6 +10,7 @@ import type { TokenKind } from '../auth/audience.ts';
 import type { Binding } from '../bus/rpc.ts';
 import type { ConsumerConcurrency } from '../bus/consumer.ts';
 import type { Cache } from '../cache.ts';
+import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import type { BaseConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { HttpServerOptions } from '../http/server.ts';
@@ -24,6 +25,8 @@ export interface Kit<C extends ServiceConfig = ServiceConfig> {
   readonly name: string;
   readonly config: C;
   readonly logger: Logger;
+  /** Its Prometheus metrics (GET /metrics on the health port): register a service's own gauges here. */
+  readonly metrics: ServiceMetrics;
   /** The service's own database (services declared with migrations). */
   readonly db: Database;
   readonly bus: Bus;
