@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineService } from '@nxg/platform';
 import { activityFeature } from './activity/activity-feature.ts';
+import { bodyFeature } from './body/body-feature.ts';
 import { AnalyticsConfigSchema } from './config.ts';
 import { leaderboardsFeature } from './leaderboards/leaderboards-feature.ts';
 import { liveFeature } from './live/live-feature.ts';
@@ -31,5 +32,6 @@ export default defineService({
     pointsFeature,
     leaderboardsFeature,
     liveFeature,
+    bodyFeature,
   ],
 });

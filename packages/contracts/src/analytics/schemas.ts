@@ -107,3 +107,24 @@ export const Leaderboard = Type.Object({
   me: Type.Object({ rank: Type.Union([Type.Integer(), Type.Null()]), points: Type.Integer() }),
 });
 export type Leaderboard = Static<typeof Leaderboard>;
+
+const BodyFigures = {
+  weightKg: Type.Union([Type.Number(), Type.Null()]),
+  bodyFatPercentage: Type.Union([Type.Number(), Type.Null()]),
+  skeletalMuscleMassKg: Type.Union([Type.Number(), Type.Null()]),
+};
+
+export const BodyTrendDay = Type.Object({ date: LocalDate, ...BodyFigures });
+export type BodyTrendDay = Static<typeof BodyTrendDay>;
+
+export const BodyTrend = Type.Object({
+  period: WorkoutPeriod,
+  from: LocalDate,
+  to: LocalDate,
+  timeZone: Type.String(),
+  /** Each day of the period with a measurement (the day's last figure of each kind), in order. */
+  days: Type.Array(BodyTrendDay),
+  /** Last minus first figure of the period; null with fewer than two of that kind. */
+  change: Type.Object(BodyFigures),
+});
+export type BodyTrend = Static<typeof BodyTrend>;
