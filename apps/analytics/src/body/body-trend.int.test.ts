@@ -19,12 +19,21 @@ describe('a member’s body-composition trend', () => {
     }
     const trend = await api.get('/v1/analytics/body?period=month&from=2026-11-15', token);
     expect(trend.status).toBe(200);
-    expect(trend.body).toMatchObject({ period: 'month', from: '2026-11-01', to: '2026-11-30', timeZone: 'UTC' });
+    expect(trend.body).toMatchObject({
+      period: 'month',
+      from: '2026-11-01',
+      to: '2026-11-30',
+      timeZone: 'UTC',
+    });
     expect(trend.body.days).toEqual([
       { date: '2026-11-02', weightKg: 83, bodyFatPercentage: 21, skeletalMuscleMassKg: null },
       { date: '2026-11-20', weightKg: 80.9, bodyFatPercentage: null, skeletalMuscleMassKg: 36.2 },
     ]);
-    expect(trend.body.change).toEqual({ weightKg: -2.1, bodyFatPercentage: null, skeletalMuscleMassKg: null });
+    expect(trend.body.change).toEqual({
+      weightKg: -2.1,
+      bodyFatPercentage: null,
+      skeletalMuscleMassKg: null,
+    });
 
     const other = await registerMember(api);
     const theirs = await api.get('/v1/analytics/body?period=month&from=2026-11-15', other.accessToken);
