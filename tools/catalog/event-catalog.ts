@@ -4,6 +4,7 @@ import {
   identityEvents,
   machineEvents,
   notificationEvents,
+  nutritionEvents,
   streams,
   workoutEvents,
   type EventDefinition,
@@ -16,6 +17,7 @@ export const events: EventDefinition[] = [
   ...workoutEvents.all,
   ...analyticsEvents.all,
   ...notificationEvents.all,
+  ...nutritionEvents.all,
 ];
 
 const code = (value: unknown) => '`' + String(value) + '`';

@@ -1,6 +1,14 @@
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { analytics, CommonErrorCodes, identity, machines, notification, workout } from '@nxg/contracts';
+import {
+  analytics,
+  CommonErrorCodes,
+  identity,
+  machines,
+  notification,
+  nutrition,
+  workout,
+} from '@nxg/contracts';
 import { AppError, defineFeature, defineService, type Kit } from '@nxg/platform';
 import { GatewayConfigSchema, type GatewayConfig } from './config.ts';
 import { docsPlugin } from './docs/docs-plugin.ts';
@@ -16,6 +24,7 @@ export const operations = [
   ...workout.all,
   ...analytics.all,
   ...notification.all,
+  ...nutrition.all,
 ];
 
 type GatewayDeps = Kit<GatewayConfig>;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { errorCatalog, errorCatalogs, isErrorCode } from './error-codes.ts';
-import { identity, machines, notification, workout } from './index.ts';
+import { identity, machines, notification, nutrition, workout } from './index.ts';
 import { problemCodesOf, problemsOf } from './operation-problems.ts';
 
-const operations = [...identity.all, ...machines.all, ...workout.all, ...notification.all];
+const operations = [...identity.all, ...machines.all, ...workout.all, ...notification.all, ...nutrition.all];
 
 describe('error catalogs', () => {
   it('declare each code once, whoever owns it', () => {

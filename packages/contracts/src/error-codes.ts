@@ -4,6 +4,7 @@ import { hubErrorCatalog } from './machines/errors.ts';
 import { workoutErrorCatalog } from './workout/errors.ts';
 import { analyticsErrorCatalog } from './analytics/errors.ts';
 import { notificationErrorCatalog } from './notification/errors.ts';
+import { nutritionErrorCatalog } from './nutrition/errors.ts';
 
 /** Every declared error catalog, by owner. A new service adds its catalog here. */
 export const errorCatalogs = {
@@ -14,6 +15,7 @@ export const errorCatalogs = {
   workout: workoutErrorCatalog,
   analytics: analyticsErrorCatalog,
   notification: notificationErrorCatalog,
+  nutrition: nutritionErrorCatalog,
 } as const satisfies Record<string, ErrorCatalog>;
 
 /** All declared codes in one catalog (a test checks no two owners declare the same code). */
@@ -25,6 +27,7 @@ export const errorCatalog = {
   ...workoutErrorCatalog,
   ...analyticsErrorCatalog,
   ...notificationErrorCatalog,
+  ...nutritionErrorCatalog,
 } as const satisfies ErrorCatalog;
 
 /** A code some catalog declares: the only codes an AppError or an operation's `errors` may name. */

@@ -9,5 +9,6 @@ export * from './machines/index.ts';
 export * from './workout/index.ts';
 export * from './analytics/index.ts';
 export * from './notification/index.ts';
+export * from './nutrition/index.ts';
 export * from './services.ts';
 export * from './operation-problems.ts';

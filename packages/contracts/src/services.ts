@@ -37,6 +37,7 @@ export const serviceManifest: ServiceManifestEntry[] = [
   entry('identity', 'IDENTITY_PORT', 8082, { public: false, database: true }),
   entry('machine-hub', 'MACHINE_HUB_PORT', 8081, { public: true, database: true }),
   entry('workout', 'WORKOUT_PORT', 8083, { public: false, database: true }),
+  entry('nutrition', 'NUTRITION_PORT', 8085, { public: false, database: true }),
   entry('analytics', 'ANALYTICS_PORT', 8084, { public: false, database: true }),
   entry('notification', 'NOTIFICATION_PORT', 8086, { public: false, database: true }),
   entry('gateway', 'GATEWAY_PORT', 8080, { public: true, database: false }),

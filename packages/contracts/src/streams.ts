@@ -77,6 +77,10 @@ export const consumers: ConsumerDefinition[] = [
   consumer('WORKOUT', 'notification_plan_generated', 'workout.plan.generated'),
   consumer('MACHINES', 'notification_machine_unlinked', 'machines.*.*.unlinked'),
   consumer('IDENTITY', 'notification_user_deleted', 'identity.user.deleted'),
+  // Nutrition keeps its own copy of the member (time zone, figures, goal, allergies) and erases on deletion.
+  consumer('IDENTITY', 'nutrition_user_registered', 'identity.user.registered', 'all'),
+  consumer('IDENTITY', 'nutrition_user_updated', 'identity.user.updated', 'all'),
+  consumer('IDENTITY', 'nutrition_user_deleted', 'identity.user.deleted', 'all'),
 ];
 
 export const consumerNamed = (durable: string): ConsumerDefinition => {

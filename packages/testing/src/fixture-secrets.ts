@@ -6,6 +6,9 @@ export const fixtureSecrets = {
   adminPassword: 'platform admin password',
   /** The workout planning stand-in's API key. */
   planningApiKey: 'wps-test-key',
+  /** The nutrition planning stand-in's API key and HMAC signing secret. */
+  nutritionPlanningApiKey: 'nps-test-key',
+  nutritionPlanningSecret: 'nps-test-signing-secret',
 } as const;
 
 /** Other passwords test files type in: also never to be logged. */

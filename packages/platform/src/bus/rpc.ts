@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   CommonErrorCodes,
@@ -17,7 +17,7 @@ import { describeErrors, validatorFor } from '../validation.ts';
 import { busIdentityOf, CALLER_HEADER, SIGNATURE_HEADER, type BusIdentity } from './bus-identity.ts';
 import { NoRespondersError, replyInboxOf } from './reply-inbox.ts';
 import { replySignedBy, signReply, signRequest, verifiedCaller } from './request-signature.ts';
-import { contextFromHeaders, inSpan, SpanKind, traceHeaders } from './trace.ts';
+import { contextFromHeaders, endWith, inSpan, SpanKind, stepSpan, traceHeaders } from './trace.ts';
 
 export type OperationHandler<Op extends Operation> = (
   input: OperationInput<Op>,
@@ -171,14 +171,27 @@ export async function callOperation<Op extends Operation>(
   if (!identity)
     throw new Error('callOperation needs a connection with a bus identity (buildService gives one)');
   const payload = encode({ ctx, body } satisfies RequestEnvelope);
-  const headers = signRequest(identity, op.subject, payload, traceHeaders(context.active()));
+  const span = stepSpan(op.subject, SpanKind.CLIENT, {
+    'messaging.system': 'nats',
+    'messaging.operation.type': 'send',
+    'messaging.destination.name': op.subject,
+  });
+  const headers = signRequest(
+    identity,
+    op.subject,
+    payload,
+    traceHeaders(span ? trace.setSpan(context.active(), span) : context.active()),
+  );
   const requestSignature = headers.get(SIGNATURE_HEADER);
   let reply: ReplyEnvelope<OperationOutput<Op>>;
   try {
-    reply = await replyInboxOf(nc).request(op.subject, payload, headers, options.timeoutMs, (msg) => {
-      if (!replySignedBy(identity, op.service, op.subject, requestSignature, msg)) return undefined;
-      return JSON.parse(msg.string()) as ReplyEnvelope<OperationOutput<Op>>;
-    });
+    reply = await endWith(
+      span,
+      replyInboxOf(nc).request(op.subject, payload, headers, options.timeoutMs, (msg) => {
+        if (!replySignedBy(identity, op.service, op.subject, requestSignature, msg)) return undefined;
+        return JSON.parse(msg.string()) as ReplyEnvelope<OperationOutput<Op>>;
+      }),
+    );
   } catch (error) {
     throw transportError(op, error);
   }

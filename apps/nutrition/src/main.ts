@@ -1,0 +1,4 @@
+import { runService } from '@nxg/platform';
+import service from './service.ts';
+
+await runService(service);

@@ -1,0 +1,266 @@
+import {
+  nutritionEvents,
+  type Meal,
+  type MealItem,
+  type MealSource,
+  type MealStatus,
+  type MealType,
+} from '@nxg/contracts';
+import { enqueueEvent, enqueueEvents, type Queryable, type TraceContext } from '@nxg/platform';
+import { v7 as uuidv7 } from 'uuid';
+import { totalsOf } from './meal-items.ts';
+
+export interface MealRow {
+  id: string;
+  user_id: string;
+  meal_type: MealType;
+  eaten_at: Date | string;
+  local_date: string;
+  timezone: string;
+  status: MealStatus;
+  source: MealSource;
+  model: string | null;
+  model_version: string | null;
+  photo_key: string | null;
+  items: MealItem[];
+  kcal: number;
+  protein_g: number;
+  carbs_g: number;
+  fat_g: number;
+  fibre_g: number;
+  created_at: Date | string;
+  [key: string]: unknown;
+}
+
+/** The columns a Meal is read from (`local_date` as text: a `date` would become a local Date). */
+export const MEAL_COLUMNS = `id, user_id, meal_type, eaten_at, local_date::text AS local_date, timezone, status, source,
+  model, model_version, photo_key, items, kcal, protein_g, carbs_g, fat_g, fibre_g, created_at`;
+
+export const toMeal = (r: MealRow): Meal => ({
+  id: r.id,
+  mealType: r.meal_type,
+  eatenAt: new Date(r.eaten_at).toISOString(),
+  localDate: r.local_date,
+  status: r.status,
+  source: r.source,
+  model: r.model,
+  modelVersion: r.model_version,
+  hasPhoto: r.photo_key !== null,
+  items: r.items,
+  totals: { kcal: r.kcal, proteinG: r.protein_g, carbsG: r.carbs_g, fatG: r.fat_g, fibreG: r.fibre_g },
+  createdAt: new Date(r.created_at).toISOString(),
+});
+
+/** A meal to store: by hand (status `logged`) or from a photo (the photo feature fills the rest). */
+export interface NewMeal {
+  userId: string;
+  mealType: MealType;
+  eatenAt: string;
+  status: MealStatus;
+  source: MealSource;
+  items: MealItem[];
+  model?: string | null;
+  modelVersion?: string | null;
+  photoKey?: string | null;
+  imageHash?: string | null;
+  detection?: unknown;
+  /** Announce `nutrition.meal.logged` now (a photo meal still awaiting its items may wait). */
+  announce?: boolean;
+  /** The trace of the request that logged it, when written in a batch with others. */
+  trace?: TraceContext;
+}
+
+/**
+ * Meals (`source`, rows of MEAL_COLUMNS) with the member's active plan and whether it has a meal
+ * of that type on that local day: what `nutrition.meal.logged` says.
+ */
+const withPlanStatus = (source: string) =>
+  `SELECT ins.*, plan.id AS plan_id,
+     COALESCE(jsonb_path_exists(plan.days, '$[*] ? (@.date == $d).meals[*] ? (@.mealType == $t)',
+                                jsonb_build_object('d', ins.local_date, 't', ins.meal_type)), false) AS planned
+   FROM ${source} ins LEFT JOIN meal_plans plan ON plan.user_id = ins.user_id AND plan.active`;
+
+/**
+ * One statement for a batch of meals: each is dated in its member's time zone (UTC for a member
+ * identity has not told us about) and checked against the member's active plan (was a meal of
+ * this type planned that day?). Named, so PostgreSQL parses and plans it once per connection.
+ */
+const INSERT_MEALS = {
+  name: 'nutrition.insert-meals',
+  text: `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
+                            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                            $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::text[])
+         WITH ORDINALITY AS i(id, user_id, meal_type, eaten_at, status, source, model, model_version, photo_key,
+                              image_hash, items, kcal, protein_g, carbs_g, fat_g, fibre_g, detection, n)
+     ), dated AS (
+       SELECT i.*, COALESCE(m.timezone, 'UTC') AS tz,
+              (i.eaten_at AT TIME ZONE COALESCE(m.timezone, 'UTC'))::date AS local_date
+       FROM input i LEFT JOIN members m ON m.user_id = i.user_id
+     ), inserted AS (
+       INSERT INTO meals (id, user_id, meal_type, eaten_at, local_date, timezone, status, source, model, model_version,
+                          photo_key, image_hash, items, kcal, protein_g, carbs_g, fat_g, fibre_g, detection)
+       SELECT id, user_id, meal_type, eaten_at, local_date, tz, status, source, model, model_version,
+              photo_key, image_hash, items::jsonb, kcal, protein_g, carbs_g, fat_g, fibre_g, detection::jsonb
+       FROM dated ORDER BY n
+       RETURNING ${MEAL_COLUMNS}
+     )
+     ${withPlanStatus('inserted')}`,
+};
+
+/** Stores meals and announces each (`nutrition.meal.logged`), in the caller's transaction, in two statements. */
+export async function insertMeals(tx: Queryable, meals: NewMeal[]): Promise<Meal[]> {
+  const ids = meals.map(() => uuidv7());
+  const totals = meals.map((m) => totalsOf(m.items));
+  const column = <T>(value: (meal: NewMeal, i: number) => T) => meals.map(value);
+  const rows = await tx.query<MealRow & { plan_id: string | null; planned: boolean }>(
+    INSERT_MEALS.text,
+    [
+      ids,
+      column((m) => m.userId),
+      column((m) => m.mealType),
+      column((m) => m.eatenAt),
+      column((m) => m.status),
+      column((m) => m.source),
+      column((m) => m.model ?? null),
+      column((m) => m.modelVersion ?? null),
+      column((m) => m.photoKey ?? null),
+      column((m) => m.imageHash ?? null),
+      column((m) => JSON.stringify(m.items)),
+      column((_, i) => totals[i]!.kcal),
+      column((_, i) => totals[i]!.proteinG),
+      column((_, i) => totals[i]!.carbsG),
+      column((_, i) => totals[i]!.fatG),
+      column((_, i) => totals[i]!.fibreG),
+      column((m) => (m.detection === undefined ? null : JSON.stringify(m.detection))),
+    ],
+    { name: INSERT_MEALS.name },
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const saved = ids.map((id) => byId.get(id)!);
+  await enqueueEvents(
+    tx,
+    meals.flatMap((meal, i) => {
+      const row = saved[i]!;
+      if (meal.announce === false) return [];
+      return [
+        {
+          ...mealLoggedEvent(row, { planned: row.planned, planId: row.plan_id }),
+          ...(meal.trace ? { trace: meal.trace } : {}),
+        },
+      ];
+    }),
+  );
+  return saved.map(toMeal);
+}
+
+/** `nutrition.meal.logged` for a stored meal. */
+export function mealLoggedEvent(row: MealRow, plan: { planned: boolean; planId: string | null }) {
+  const meal = toMeal(row);
+  return {
+    event: nutritionEvents.mealLogged,
+    subject: row.user_id,
+    data: {
+      userId: row.user_id,
+      mealId: meal.id,
+      mealType: meal.mealType,
+      source: meal.source,
+      localDate: meal.localDate,
+      timezone: row.timezone,
+      eatenAt: meal.eatenAt,
+      ...meal.totals,
+      itemCount: meal.items.length,
+      planned: plan.planned,
+      planId: plan.planId,
+      at: new Date().toISOString(),
+    },
+  };
+}
+
+/**
+ * Announces a stored meal (`nutrition.meal.logged`) in the caller's transaction: for meals stored
+ * with `announce: false` (a photo meal) once their items are known. False if there is no such meal.
+ */
+export async function announceMeal(tx: Queryable, mealId: string): Promise<boolean> {
+  const [row] = await tx.query<MealRow & { plan_id: string | null; planned: boolean }>(
+    withPlanStatus(`(SELECT ${MEAL_COLUMNS} FROM meals WHERE id = $1)`),
+    [mealId],
+  );
+  if (!row) return false;
+  await enqueueEvent(tx, mealLoggedEvent(row, { planned: row.planned, planId: row.plan_id }));
+  return true;
+}
+
+/** The member's meals eaten in [fromDay, toDay] of `timeZone` (either end open), newest first. */
+export async function mealsPage(
+  db: Queryable,
+  userId: string,
+  range: { from?: string | undefined; to?: string | undefined; timeZone: string },
+  limit: number,
+  after?: [string, string],
+): Promise<MealRow[]> {
+  return db.query<MealRow>(
+    `SELECT ${MEAL_COLUMNS} FROM meals WHERE user_id = $1
+       AND ($2::date IS NULL OR eaten_at >= ($2::date::timestamp AT TIME ZONE $4))
+       AND ($3::date IS NULL OR eaten_at < (($3::date + 1)::timestamp AT TIME ZONE $4))
+       AND ($5::timestamptz IS NULL OR (eaten_at, id) < ($5::timestamptz, $6::uuid))
+     ORDER BY eaten_at DESC, id DESC LIMIT $7`,
+    [
+      userId,
+      range.from ?? null,
+      range.to ?? null,
+      range.timeZone,
+      after?.[0] ?? null,
+      after?.[1] ?? null,
+      limit,
+    ],
+  );
+}
+
+/**
+ * Removes one of the member's meals, queues its photo for removal and announces it, in one
+ * transaction. False when the member has no such meal.
+ */
+export async function deleteMeal(tx: Queryable, userId: string, mealId: string): Promise<boolean> {
+  const [row] = await tx.query<MealRow>(
+    `DELETE FROM meals WHERE id = $1 AND user_id = $2 RETURNING ${MEAL_COLUMNS}`,
+    [mealId, userId],
+  );
+  if (!row) return false;
+  if (row.photo_key)
+    await tx.query('INSERT INTO photo_deletions (photo_key) VALUES ($1) ON CONFLICT (photo_key) DO NOTHING', [
+      row.photo_key,
+    ]);
+  await enqueueEvent(tx, {
+    event: nutritionEvents.mealDeleted,
+    subject: userId,
+    data: {
+      userId,
+      mealId,
+      mealType: row.meal_type,
+      localDate: row.local_date,
+      kcal: row.kcal,
+      proteinG: row.protein_g,
+      carbsG: row.carbs_g,
+      fatG: row.fat_g,
+      fibreG: row.fibre_g,
+      at: new Date().toISOString(),
+    },
+  });
+  return true;
+}
+
+/** The member's meals eaten on `day` of `timeZone`, in the order eaten. */
+export async function mealsOfDay(
+  db: Queryable,
+  userId: string,
+  day: string,
+  timeZone: string,
+): Promise<MealRow[]> {
+  return db.query<MealRow>(
+    `SELECT ${MEAL_COLUMNS} FROM meals WHERE user_id = $1
+       AND eaten_at >= ($2::date::timestamp AT TIME ZONE $3) AND eaten_at < (($2::date + 1)::timestamp AT TIME ZONE $3)
+     ORDER BY eaten_at, id`,
+    [userId, day, timeZone],
+  );
+}
