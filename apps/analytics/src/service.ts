@@ -6,11 +6,12 @@ import { AnalyticsConfigSchema } from './config.ts';
 import { leaderboardsFeature } from './leaderboards/leaderboards-feature.ts';
 import { liveFeature } from './live/live-feature.ts';
 import { membersFeature } from './members/members-feature.ts';
+import { nutritionFeature } from './nutrition/nutrition-feature.ts';
 import { pointsFeature } from './points/points-feature.ts';
 import { recordsFeature } from './records/records-feature.ts';
 
 /**
- * Analytics: read models built from identity's, workout's and machine-hub's events (progress,
+ * Analytics: read models built from identity's, workout's, machine-hub's and nutrition's events (progress,
  * personal records, points, achievements, branch leaderboards).
  */
 export default defineService({
@@ -33,5 +34,6 @@ export default defineService({
     leaderboardsFeature,
     liveFeature,
     bodyFeature,
+    nutritionFeature,
   ],
 });

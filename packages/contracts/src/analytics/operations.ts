@@ -6,6 +6,7 @@ import { AnalyticsErrors as E } from './errors.ts';
 import {
   Achievement,
   BodyTrend,
+  NutritionSummary,
   Leaderboard,
   LeaderboardPeriod,
   LocalDate,
@@ -83,6 +84,19 @@ export const bodyTrend = defineOperation('analytics', 'body.trend', {
   errors: [E.INVALID_DATE],
 });
 
+export const nutritionSummary = defineOperation('analytics', 'nutrition.summary', {
+  summary:
+    'Nutrition per day of a calendar week, month or year: meals planned and logged, kcal and macros eaten against the meal plan’s targets',
+  http: { method: 'GET', path: '/v1/analytics/nutrition', status: 200 },
+  access: humans,
+  query: Type.Object(
+    { period: Type.Optional(WorkoutPeriod), from: Type.Optional(LocalDate) },
+    { additionalProperties: false },
+  ),
+  output: NutritionSummary,
+  errors: [E.INVALID_DATE],
+});
+
 export const all = [
   workoutSummary,
   personalRecords,
@@ -90,4 +104,5 @@ export const all = [
   myAchievements,
   branchLeaderboard,
   bodyTrend,
+  nutritionSummary,
 ] as const;

@@ -128,3 +128,49 @@ export const BodyTrend = Type.Object({
   change: Type.Object(BodyFigures),
 });
 export type BodyTrend = Static<typeof BodyTrend>;
+
+const Macros = {
+  kcal: Type.Integer(),
+  proteinG: Type.Integer(),
+  carbsG: Type.Integer(),
+  fatG: Type.Integer(),
+};
+const MacroPcts = Type.Object({
+  kcal: Type.Union([Type.Number(), Type.Null()]),
+  proteinG: Type.Union([Type.Number(), Type.Null()]),
+  carbsG: Type.Union([Type.Number(), Type.Null()]),
+  fatG: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const NutritionDayFigures = Type.Object({
+  date: LocalDate,
+  /** Meals the meal plan had that day (the newest plan covering it). */
+  mealsPlanned: Type.Integer(),
+  mealsLogged: Type.Integer(),
+  /** Logged meals of a type the plan had that day. */
+  plannedMealsLogged: Type.Integer(),
+  /** Eaten, from the logged meals. */
+  ...Macros,
+  /** The plan's daily targets; null on a day no plan covers. */
+  targets: Type.Union([Type.Object(Macros), Type.Null()]),
+  /** Eaten / target × 100, per figure; null without targets. */
+  compliancePct: Type.Union([MacroPcts, Type.Null()]),
+});
+export type NutritionDayFigures = Static<typeof NutritionDayFigures>;
+
+export const NutritionSummary = Type.Object({
+  period: WorkoutPeriod,
+  from: LocalDate,
+  to: LocalDate,
+  timeZone: Type.String(),
+  totals: Type.Object({
+    mealsPlanned: Type.Integer(),
+    mealsLogged: Type.Integer(),
+    plannedMealsLogged: Type.Integer(),
+    ...Macros,
+    /** Average of the daily compliance over the days with targets and a logged meal; null without any. */
+    averageCompliancePct: MacroPcts,
+  }),
+  days: Type.Array(NutritionDayFigures),
+});
+export type NutritionSummary = Static<typeof NutritionSummary>;
