@@ -22,8 +22,9 @@ export const nutritionFeature = defineFeature<AnalyticsDeps>({
       nutritionEvents.mealLogged,
       async ({ id, data }) => {
         await memberTransaction(db, data.userId, async (tx) => {
-          // A meal removed before its logged event arrived earns nothing.
-          if (!(await saveMealLogged(tx, data))) return;
+          // Awarded whatever became of the meal: the removal may be judged before or after it (two
+          // consumers), and the ledger must not depend on which. Once per type and day bounds it.
+          await saveMealLogged(tx, data);
           await award(tx, {
             rule: pointsRules.mealLogged,
             userId: data.userId,

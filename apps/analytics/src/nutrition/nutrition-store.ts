@@ -1,17 +1,13 @@
 import type { EventData, nutritionEvents } from '@nxg/contracts';
 import type { Queryable } from '@nxg/platform';
 
-/** A logged meal, once; a meal already removed stays removed. True when it is new. */
-export async function saveMealLogged(
-  tx: Queryable,
-  e: EventData<typeof nutritionEvents.mealLogged>,
-): Promise<boolean> {
-  const inserted = await tx.query(
+/** A logged meal, once; a meal already removed stays removed. */
+export async function saveMealLogged(tx: Queryable, e: EventData<typeof nutritionEvents.mealLogged>) {
+  await tx.query(
     `INSERT INTO meals (meal_id, user_id, meal_type, local_date, kcal, protein_g, carbs_g, fat_g, planned)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (meal_id) DO NOTHING RETURNING meal_id`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (meal_id) DO NOTHING`,
     [e.mealId, e.userId, e.mealType, e.localDate, e.kcal, e.proteinG, e.carbsG, e.fatG, e.planned],
   );
-  return inserted.length > 0;
 }
 
 /** A removed meal: a tombstone whether or not its logged event came first. */

@@ -108,10 +108,11 @@ describe('a member’s nutrition', () => {
       kcal: 1500,
       averageCompliancePct: { kcal: 75 },
     });
-    // Points once per meal type and day for the meals kept: breakfast, lunch and snack.
+    // Points once per meal type and day, removed meals included (an award is history): Monday's
+    // breakfast (delivered twice), lunch and snack, and Tuesday's dinner.
     const points = await api.get('/v1/me/points?limit=100', member.accessToken);
     const meals = points.body.ledger.items.filter((a: { ruleId: string }) => a.ruleId === 'meal-logged');
-    expect(meals).toHaveLength(3);
+    expect(meals).toHaveLength(4);
     const refused = await api.get('/v1/analytics/nutrition?period=day', member.accessToken);
     expect([refused.status, refused.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
