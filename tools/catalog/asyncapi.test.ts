@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Parser } from '@asyncapi/parser';
 import { consumers, streams } from '@nxg/contracts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -42,9 +43,15 @@ describe('the AsyncAPI event catalog', () => {
     expect(committed).toBe(renderAsyncApi());
   });
 
+  it('is a valid AsyncAPI document by the official parser: no error, warning or hint', async () => {
+    const { document, diagnostics } = await new Parser().parse(renderAsyncApi());
+    expect(document).toBeDefined();
+    expect(diagnostics.map((d) => `${d.code}: ${d.message} at ${d.path.join('.')}`)).toEqual([]);
+  });
+
   it('has a channel, a receive operation and a versioned message for every event, with references that resolve', () => {
     const doc = parse(renderAsyncApi()) as Doc;
-    expect(doc.asyncapi).toBe('3.0.0');
+    expect(doc.asyncapi).toBe('3.1.0');
     for (const event of events) {
       const channel = doc.channels[channelIdOf(event)]!;
       expect(channel.address).toBe(addressOf(event));

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { events } from './event-catalog.ts';
 
 /**
- * The event catalog as an AsyncAPI 3.0 document: every stream (as a server-side grouping), every
+ * The event catalog as an AsyncAPI 3.1 document: every stream (as a server-side grouping), every
  * subject as a channel, every event type and data version as a message whose payload is the
  * envelope with the event's JSON Schema as `data`, and a receive operation per channel. Generated
  * from contracts (`pnpm catalog`), checked against them by a test.
@@ -145,7 +145,7 @@ export function renderAsyncApi(): string {
     };
   }
   const document = {
-    asyncapi: '3.0.0',
+    asyncapi: '3.1.0',
     info: {
       title: 'NXG Connect events',
       version: '1.0.0',

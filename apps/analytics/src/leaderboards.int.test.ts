@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { adminEnv, openGym, readEvents, registerMember, usePlatform, waitFor, type Gym } from '@nxg/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { READ_MODEL_TABLES } from './rebuild/read-models.ts';
 import { analyticsCaughtUp, publishEnvelope } from './test-support.ts';
 
 const { platform, api } = usePlatform({
@@ -130,17 +131,9 @@ describe('erasure', () => {
     await publishEnvelope(platform, logged[0]!, { msgId: randomUUID() });
     await waitFor(() => analyticsCaughtUp(platform.nc));
     const db = platform.services.analytics![0]!.app!.kit.db;
-    const tables = [
-      'members',
-      'sessions',
-      'sets',
-      'machine_links',
-      'member_plans',
-      'personal_records',
-      'active_days',
-      'points_ledger',
-      'achievements',
-    ];
+    // Every read model but the tombstones (which hold no user id).
+    const tables = READ_MODEL_TABLES.filter((t) => t !== 'erased_members');
+    expect(tables).toContain('member_time_zones');
     for (const table of tables) {
       const rows = await db.query(`SELECT 1 FROM ${table} WHERE user_id = $1`, [gone.user.id]);
       expect(rows, table).toHaveLength(0);

@@ -3,6 +3,7 @@ import {
   adminEnv,
   connectLive,
   connectMachine,
+  linkMember,
   readEvents,
   onlineMachine as onlineMachineFixture,
   openGym,
@@ -140,6 +141,36 @@ describe('a member trains on a connected machine', () => {
     expect(list.body.items.find((m: { id: string }) => m.id === machineId).status).toBe('available');
     machine.close();
     live.close();
+  });
+
+  it('carries a workout’s totals over a reconnect', async () => {
+    const { machine, machineId, machineToken } = await onlineMachine('Rower');
+    const member = await registerMember(api);
+    const { linkId } = await linkMember(api, machine, member.accessToken);
+    const before = machine.send({ type: 'telemetry', linkId, metrics: { distanceM: 400, heartRate: 120 } });
+    expect((await machine.reply(before.id)).type).toBe('ack');
+    // The network drops; the machine connects again and carries on with the same link.
+    machine.close();
+    const again = connectMachine(platform.hubUrls[0]!, machineToken);
+    await again.opened;
+    const hello = again.send({ type: 'hello', firmware: '1.2.3', capabilities: ['telemetry'] });
+    await again.reply(hello.id);
+    expect(await again.next((m) => m.type === 'linked')).toMatchObject({ linkId });
+    const after = again.send({ type: 'telemetry', linkId, metrics: { distanceM: 900, heartRate: 140 } });
+    expect((await again.reply(after.id)).type).toBe('ack');
+    const unlink = again.send({ type: 'unlink', linkId });
+    expect(await again.reply(unlink.id)).toMatchObject({ type: 'ack' });
+    const [unlinked] = await readEvents(platform.nc, {
+      stream: 'MACHINES',
+      subject: `machines.${branchId}.${machineId}.unlinked`,
+      since: startedAt,
+      expect: 1,
+    });
+    expect(unlinked!.data).toMatchObject({
+      reason: 'machine',
+      workout: { distanceM: 900, avgHeartRate: 130, maxHeartRate: 140, samples: 2 },
+    });
+    again.close();
   });
 
   it('keeps one member per machine and one machine per member, and QR codes single use', async () => {

@@ -18,7 +18,13 @@ export { parseServiceKey, serviceKeyFrom } from './bus/service-key.ts';
 export { connectBus } from './bus/connection.ts';
 export { assertRolesAllow, rolesAllow } from './access.ts';
 export { limitsFromEnv, provisionMessaging } from './bus/streams.ts';
-export { enqueueEvent, enqueueEvents, eventEnvelope, startOutboxRelay, type OutboxRelay } from './bus/outbox.ts';
+export {
+  enqueueEvent,
+  enqueueEvents,
+  eventEnvelope,
+  startOutboxRelay,
+  type OutboxRelay,
+} from './bus/outbox.ts';
 export { platformMigrations } from './paths.ts';
 export { inNamespace, namespace, namespaceOf, type Namespace } from './bus/namespace.ts';
 export { natsConnectionSecurity, serviceInboxPrefix, type NatsSecurity } from './bus/nats-security.ts';

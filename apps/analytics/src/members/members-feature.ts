@@ -17,6 +17,9 @@ const MEMBER_TABLES = [
   'active_days',
   'points_ledger',
   'achievements',
+  'meals',
+  'nutrition_plans',
+  'nutrition_plan_days',
 ];
 
 // The newest name wins, whatever order the events arrive in (zones are kept in member_time_zones).

@@ -22,6 +22,8 @@ export const pointsRules = {
     points: 25,
     reason: 'A first set on a connected machine',
   },
+  /** Once per meal type and day: logging and removing a meal again earns nothing more. */
+  mealLogged: { id: 'meal-logged', version: 1, points: 2, reason: 'A meal logged' },
 } as const satisfies Record<string, PointsRule>;
 
 /** Days in a row that make a streak worth points. */

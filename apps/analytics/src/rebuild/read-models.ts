@@ -2,6 +2,7 @@ import type { Feature } from '@nxg/platform';
 import { activityFeature } from '../activity/activity-feature.ts';
 import type { AnalyticsDeps } from '../deps.ts';
 import { membersFeature } from '../members/members-feature.ts';
+import { nutritionFeature } from '../nutrition/nutrition-feature.ts';
 import { pointsFeature } from '../points/points-feature.ts';
 import { recordsFeature } from '../records/records-feature.ts';
 
@@ -16,6 +17,7 @@ export const readModelFeatures: Feature<AnalyticsDeps>[] = [
   activityFeature,
   recordsFeature,
   pointsFeature,
+  nutritionFeature,
 ];
 
 /** Every table those consumers write: a rebuild makes each afresh and switches them over together. */
@@ -31,4 +33,7 @@ export const READ_MODEL_TABLES = [
   'active_days',
   'points_ledger',
   'achievements',
+  'meals',
+  'nutrition_plans',
+  'nutrition_plan_days',
 ];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { identityEvents, machineEvents, workoutEvents } from '@nxg/contracts';
+import { identityEvents, machineEvents, nutritionEvents, workoutEvents } from '@nxg/contracts';
 import type { Database } from '@nxg/platform';
 import { adminEnv, openGym, registerMember, usePlatform, waitFor } from '@nxg/testing';
 import { describe, expect, it } from 'vitest';
@@ -126,6 +126,66 @@ describe('rebuilding the read models from the streams', () => {
       on('unlinked'),
     );
 
+    // Bo's meals against a meal plan, one of them removed.
+    await publishEnvelope(
+      platform,
+      envelopeOf(nutritionEvents.planGenerated, {
+        userId: bo.user.id,
+        planId: randomUUID(),
+        source: 'fallback',
+        reason: 'requested',
+        timezone: 'UTC',
+        startsOn: '2026-10-03',
+        kcalTarget: 2200,
+        proteinG: 140,
+        carbsG: 250,
+        fatG: 70,
+        days: [{ date: '2026-10-03', meals: [{ mealType: 'lunch', time: '12:30', kcal: 700 }] }],
+        at: '2026-10-02T20:00:00.000Z',
+      }),
+    );
+    for (const [mealType, kcal] of [
+      ['lunch', 650],
+      ['dinner', 800],
+    ] as const) {
+      const meal = envelopeOf(nutritionEvents.mealLogged, {
+        userId: bo.user.id,
+        mealId: randomUUID(),
+        mealType,
+        source: 'manual',
+        localDate: '2026-10-03',
+        timezone: 'UTC',
+        eatenAt: '2026-10-03T12:30:00.000Z',
+        kcal,
+        proteinG: 40,
+        carbsG: 80,
+        fatG: 20,
+        fibreG: 6,
+        itemCount: 1,
+        planned: mealType === 'lunch',
+        planId: null,
+        at: '2026-10-03T12:31:00.000Z',
+      });
+      await publishEnvelope(platform, meal);
+      if (mealType === 'dinner') {
+        await publishEnvelope(
+          platform,
+          envelopeOf(nutritionEvents.mealDeleted, {
+            userId: bo.user.id,
+            mealId: meal.data.mealId,
+            mealType,
+            localDate: '2026-10-03',
+            kcal,
+            proteinG: 40,
+            carbsG: 80,
+            fatG: 20,
+            fibreG: 6,
+            at: '2026-10-03T21:00:00.000Z',
+          }),
+        );
+      }
+    }
+
     // A member who trained, then erased their account.
     const cy = await registerMember(api, { name: 'Cy' });
     await api.post('/v1/workouts/logs', { exerciseId: 'deadlift', weightKg: 100, reps: 3 }, cy.accessToken);
@@ -142,6 +202,7 @@ describe('rebuilding the read models from the streams', () => {
     expect(live.sets!.length).toBeGreaterThanOrEqual(7);
     expect(live.points_ledger!.length).toBeGreaterThan(10);
     expect(live.erased_members).toHaveLength(1);
+    expect(live.meals).toHaveLength(2);
 
     const report = await rebuildReadModels({
       db,

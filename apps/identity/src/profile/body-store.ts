@@ -66,6 +66,22 @@ export class BodyStore {
     );
   }
 
+  /** Oldest first, measured in [from, to), at most `limit`. */
+  async between(
+    db: Queryable,
+    userId: string,
+    from: string,
+    to: string,
+    limit = 1000,
+  ): Promise<BodyComposition[]> {
+    const rows = await db.query<MeasurementRow>(
+      `SELECT * FROM body_measurements WHERE user_id = $1 AND measured_at >= $2 AND measured_at < $3
+       ORDER BY measured_at, id LIMIT $4`,
+      [userId, from, to, limit],
+    );
+    return rows.map((r) => toMeasurement(r, this.cipher));
+  }
+
   async all(db: Queryable, userId: string): Promise<BodyComposition[]> {
     const rows = await db.query<MeasurementRow>(
       'SELECT * FROM body_measurements WHERE user_id = $1 ORDER BY measured_at DESC, id DESC',

@@ -101,6 +101,11 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
       bodies.page(db, requireUser(ctx), input.limit ?? 20, input.cursor),
     ),
 
+    // Analytics' trend (callers: analytics only); an unknown or erased member has no measurements.
+    bind(identity.bodyCompositionSeries, async ({ userId, from, to }) => ({
+      items: await bodies.between(db, userId, from, to),
+    })),
+
     bind(identity.exportMe, async (_input, ctx) => {
       const userId = requireUser(ctx);
       return {

@@ -30,6 +30,11 @@ export class ConnectionRegistry {
   private readonly timers: NodeJS.Timeout[] = [];
 
   private readonly revocations: RevocationWatch;
+  /**
+   * Workout totals of links whose socket closed here, until the machine reconnects: a reconnect to
+   * this replica carries them on even before the closed socket's write of them has committed.
+   */
+  private readonly departed = new Map<string, { linkId: string; totals: WorkoutTotals }>();
 
   constructor(deps: HubDeps, revocations: RevocationWatch) {
     this.deps = deps;
@@ -59,12 +64,20 @@ export class ConnectionRegistry {
     return this.connections.size;
   }
 
+  /** The totals a socket of this machine left here for `linkId`, if it closed on this replica. */
+  carriedTotals(machineId: string, linkId: string): WorkoutTotals | undefined {
+    const left = this.departed.get(machineId);
+    this.departed.delete(machineId);
+    return left?.linkId === linkId ? left.totals : undefined;
+  }
+
   /** Takes over the machine: an older socket here or on another replica is closed. */
   async add(conn: MachineConnection): Promise<void> {
     const { nc, db, instanceId, staleAfterMs, live } = this.deps;
-    this.connections
-      .get(conn.machineId)
-      ?.conn.socket.close(MachineCloseCodes.REPLACED, 'replaced by a newer connection');
+    const previous = this.connections.get(conn.machineId)?.conn;
+    // A reconnect before the old socket's close was handled here: its workout goes on in the new one.
+    if (previous?.link && conn.link?.linkId === previous.link.linkId) conn.link.totals = previous.link.totals;
+    previous?.socket.close(MachineCloseCodes.REPLACED, 'replaced by a newer connection');
     live.command(conn.machineId, { type: 'replaced', by: instanceId });
     const subscription = nc.subscribe(hubMachineSubject(conn.machineId), {
       callback: (error, msg) => {
@@ -90,14 +103,16 @@ export class ConnectionRegistry {
     const entry = this.connections.get(conn.machineId);
     if (entry?.conn !== conn) return; // already replaced
     this.connections.delete(conn.machineId);
+    if (conn.link) this.departed.set(conn.machineId, { linkId: conn.link.linkId, totals: conn.link.totals });
     entry.subscription.unsubscribe();
     const { db, instanceId, staleAfterMs } = this.deps;
     const changed = await db.transaction(async (tx) => {
+      // The link's row before the machine's, the order ending a link takes them in (no deadlock).
+      if (conn.link) await saveTotals(tx, [conn]);
       await tx.query(
         'UPDATE machines SET connected_instance = NULL, recent_frame_ids = $3 WHERE id = $1 AND connected_instance = $2',
         [conn.machineId, instanceId, conn.recent],
       );
-      if (conn.link) await saveTotals(tx, [conn]);
       return announceStatus(tx, conn.machineId, staleAfterMs);
     });
     this.deps.outbox.kick();

@@ -82,7 +82,7 @@ export async function machineSocketPlugin(
           linkId: row.link_id,
           userId: row.link_user_id,
           displayName: row.link_display_name ?? 'Member',
-          totals: new WorkoutTotals(row.link_workout),
+          totals: registry.carriedTotals(row.id, row.link_id) ?? new WorkoutTotals(row.link_workout),
         };
       socket.once(
         'close',

@@ -5,6 +5,8 @@ import { Id, page, Pagination } from '../identity/schemas.ts';
 import { AnalyticsErrors as E } from './errors.ts';
 import {
   Achievement,
+  BodyTrend,
+  NutritionSummary,
   Leaderboard,
   LeaderboardPeriod,
   LocalDate,
@@ -69,4 +71,38 @@ export const branchLeaderboard = defineOperation('analytics', 'leaderboards.bran
   errors: [E.INVALID_DATE, IdentityErrors.BRANCH_NOT_FOUND],
 });
 
-export const all = [workoutSummary, personalRecords, myPoints, myAchievements, branchLeaderboard] as const;
+export const bodyTrend = defineOperation('analytics', 'body.trend', {
+  summary:
+    'Body-composition trend: each measured day of a calendar week, month or year (member’s days) and the change over it; the figures are read from identity, never kept by analytics',
+  http: { method: 'GET', path: '/v1/analytics/body', status: 200 },
+  access: humans,
+  query: Type.Object(
+    { period: Type.Optional(WorkoutPeriod), from: Type.Optional(LocalDate) },
+    { additionalProperties: false },
+  ),
+  output: BodyTrend,
+  errors: [E.INVALID_DATE],
+});
+
+export const nutritionSummary = defineOperation('analytics', 'nutrition.summary', {
+  summary:
+    'Nutrition per day of a calendar week, month or year: meals planned and logged, kcal and macros eaten against the meal plan’s targets',
+  http: { method: 'GET', path: '/v1/analytics/nutrition', status: 200 },
+  access: humans,
+  query: Type.Object(
+    { period: Type.Optional(WorkoutPeriod), from: Type.Optional(LocalDate) },
+    { additionalProperties: false },
+  ),
+  output: NutritionSummary,
+  errors: [E.INVALID_DATE],
+});
+
+export const all = [
+  workoutSummary,
+  personalRecords,
+  myPoints,
+  myAchievements,
+  branchLeaderboard,
+  bodyTrend,
+  nutritionSummary,
+] as const;

@@ -108,3 +108,70 @@ export const Leaderboard = Type.Object({
   me: Type.Object({ rank: Type.Union([Type.Integer(), Type.Null()]), points: Type.Integer() }),
 });
 export type Leaderboard = Static<typeof Leaderboard>;
+
+const BodyFigures = {
+  weightKg: Type.Union([Type.Number(), Type.Null()]),
+  bodyFatPercentage: Type.Union([Type.Number(), Type.Null()]),
+  skeletalMuscleMassKg: Type.Union([Type.Number(), Type.Null()]),
+};
+
+export const BodyTrendDay = Type.Object({ date: LocalDate, ...BodyFigures });
+export type BodyTrendDay = Static<typeof BodyTrendDay>;
+
+export const BodyTrend = Type.Object({
+  period: WorkoutPeriod,
+  from: LocalDate,
+  to: LocalDate,
+  timeZone: Type.String(),
+  /** Each day of the period with a measurement (the day's last figure of each kind), in order. */
+  days: Type.Array(BodyTrendDay),
+  /** Last minus first figure of the period; null with fewer than two of that kind. */
+  change: Type.Object(BodyFigures),
+});
+export type BodyTrend = Static<typeof BodyTrend>;
+
+const Macros = {
+  kcal: Type.Integer(),
+  proteinG: Type.Integer(),
+  carbsG: Type.Integer(),
+  fatG: Type.Integer(),
+};
+const MacroPcts = Type.Object({
+  kcal: Type.Union([Type.Number(), Type.Null()]),
+  proteinG: Type.Union([Type.Number(), Type.Null()]),
+  carbsG: Type.Union([Type.Number(), Type.Null()]),
+  fatG: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const NutritionDayFigures = Type.Object({
+  date: LocalDate,
+  /** Meals the meal plan had that day (the newest plan covering it). */
+  mealsPlanned: Type.Integer(),
+  mealsLogged: Type.Integer(),
+  /** Logged meals of a type the plan had that day. */
+  plannedMealsLogged: Type.Integer(),
+  /** Eaten, from the logged meals. */
+  ...Macros,
+  /** The plan's daily targets; null on a day no plan covers. */
+  targets: Type.Union([Type.Object(Macros), Type.Null()]),
+  /** Eaten / target × 100, per figure; null without targets. */
+  compliancePct: Type.Union([MacroPcts, Type.Null()]),
+});
+export type NutritionDayFigures = Static<typeof NutritionDayFigures>;
+
+export const NutritionSummary = Type.Object({
+  period: WorkoutPeriod,
+  from: LocalDate,
+  to: LocalDate,
+  timeZone: Type.String(),
+  totals: Type.Object({
+    mealsPlanned: Type.Integer(),
+    mealsLogged: Type.Integer(),
+    plannedMealsLogged: Type.Integer(),
+    ...Macros,
+    /** Average of the daily compliance over the days with targets and a logged meal; null without any. */
+    averageCompliancePct: MacroPcts,
+  }),
+  days: Type.Array(NutritionDayFigures),
+});
+export type NutritionSummary = Static<typeof NutritionSummary>;

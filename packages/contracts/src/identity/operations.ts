@@ -251,6 +251,21 @@ export const issueMachineToken = defineOperation('identity', 'tokens.machine', {
   output: Type.Object({ accessToken: Type.String(), expiresIn: Type.Integer() }),
 });
 
+/**
+ * Internal (NATS only): analytics reads a member's body-composition series for the trend it serves
+ * (GET /v1/analytics/body). The figures stay identity's: analytics passes them through, never stores them.
+ */
+export const bodyCompositionSeries = defineOperation('identity', 'body.series', {
+  summary: "A member's body-composition measurements between two instants, oldest first (at most 1,000)",
+  access: [],
+  callers: ['analytics'],
+  body: Type.Object(
+    { userId: Id, from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }) },
+    { additionalProperties: false },
+  ),
+  output: Type.Object({ items: Type.Array(BodyComposition) }),
+});
+
 /** Every identity operation, in the order the gateway registers them. */
 export const all = [
   register,
@@ -277,4 +292,5 @@ export const all = [
   assignBranchRole,
   removeBranchRole,
   issueMachineToken,
+  bodyCompositionSeries,
 ] as const;
