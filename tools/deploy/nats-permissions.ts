@@ -66,6 +66,9 @@ const coreSubjects: Record<string, { publish?: string[]; subscribe?: string[] }>
     subscribe: [hubMachineSubject('*')],
   },
   gateway: { subscribe: [liveSubjects.user('*'), liveSubjects.branch('*')] },
+  // Awards, achievements and feed items reach members' live feeds; so does every notification.
+  analytics: { publish: [liveSubjects.user('*')] },
+  notification: { publish: [liveSubjects.user('*')] },
 };
 
 /** The service a durable consumer belongs to: its name starts `<service>_` (dashes as underscores). */
