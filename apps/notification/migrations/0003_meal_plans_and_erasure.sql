@@ -9,8 +9,8 @@ CREATE TABLE meal_plans (
 );
 
 -- Members identity erased: a late or replayed event about them (a plan, points, a time zone, a
--- trigger) stores nothing again. Ids only.
+-- trigger) stores nothing again. The id's SHA-256 only (erasureDigest): the id must not outlive it.
 CREATE TABLE erased_members (
-  user_id uuid PRIMARY KEY,
+  user_digest text PRIMARY KEY,
   erased_at timestamptz NOT NULL DEFAULT now()
 );

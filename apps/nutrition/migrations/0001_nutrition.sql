@@ -11,8 +11,9 @@ CREATE TABLE members (
 );
 
 -- Accounts identity erased: a late or replayed event about them brings nothing back.
+-- The id's SHA-256 only (erasureDigest): the id itself must not outlive the erasure.
 CREATE TABLE erased_members (
-  user_id uuid PRIMARY KEY,
+  user_digest text PRIMARY KEY,
   erased_at timestamptz NOT NULL
 );
 

@@ -46,6 +46,7 @@ export {
 export { buildService, loadServiceConfig } from './kit/build-service.ts';
 export { decodeCursor, toPage } from './cursor.ts';
 export { canonicalTimeZone } from './time-zone.ts';
+export { erasureDigest } from './erasure-digest.ts';
 export { tokenAudience, type TokenKind } from './auth/audience.ts';
 export type { RevocationWatch } from './auth/revocation-watch.ts';
 export { RevocationWriter } from './auth/revocation-writer.ts';

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 const withServer = Boolean(process.env.DATABASE_URL);
 const { platform, api } = usePlatform(
   {
-    replicas: { 'machine-hub': 1, workout: 1, analytics: 1, notification: 1 },
+    replicas: { 'machine-hub': 1, workout: 1, nutrition: 1, analytics: 1, notification: 1 },
     env: { identity: adminEnv },
   },
   { when: withServer },
@@ -48,7 +48,7 @@ async function tracesOf(platform: TestPlatform, service: string, id: string): Pr
   }
 }
 
-const services = ['identity', 'machine-hub', 'workout', 'analytics', 'notification'];
+const services = ['identity', 'machine-hub', 'workout', 'nutrition', 'analytics', 'notification'];
 const allTraces = async (id: string) =>
   (await Promise.all(services.map((s) => tracesOf(platform, s, id)))).flat().sort();
 
@@ -73,6 +73,12 @@ describe.skipIf(!withServer)('erasure across services', () => {
       token,
     );
     expect(device.status).toBe(201);
+    const meal = await api.post(
+      '/v1/nutrition/meals',
+      { mealType: 'lunch', items: [{ name: 'Lentil soup', kcal: 320, proteinG: 18, carbsG: 45, fatG: 6 }] },
+      token,
+    );
+    expect(meal.status).toBe(201);
     expect((await api.post('/v1/sessions/check-in', { branchId: gym.branchId }, token)).status).toBe(201);
     const { machine, machineId } = await onlineMachine(platform, gym, { type: 'strength', heartbeats: true });
     const { linkId } = await linkMember(api, machine, token);

@@ -1,11 +1,13 @@
-import type { Queryable } from '@nxg/platform';
+import { erasureDigest, type Queryable } from '@nxg/platform';
 
 /** Whether identity erased this member: then nothing about them is stored again. */
 export async function isErased(db: Queryable, userId: string): Promise<boolean> {
-  const rows = await db.query('SELECT 1 FROM erased_members WHERE user_id = $1', [userId]);
+  const rows = await db.query('SELECT 1 FROM erased_members WHERE user_digest = $1', [erasureDigest(userId)]);
   return rows.length > 0;
 }
 
 export async function markErased(db: Queryable, userId: string): Promise<void> {
-  await db.query('INSERT INTO erased_members (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
+  await db.query('INSERT INTO erased_members (user_digest) VALUES ($1) ON CONFLICT DO NOTHING', [
+    erasureDigest(userId),
+  ]);
 }

@@ -1,4 +1,4 @@
-import type { Database } from '@nxg/platform';
+import { erasureDigest, type Database } from '@nxg/platform';
 import { registerMember, readEvents, usePlatform, waitFor } from '@nxg/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -245,7 +245,9 @@ describe('erasure', () => {
       const rows = await rowsOf(member.user.id);
       return rows.meals + rows.plans + rows.members === 0;
     });
-    const [tombstone] = await db().query('SELECT 1 FROM erased_members WHERE user_id = $1', [member.user.id]);
+    const [tombstone] = await db().query('SELECT 1 FROM erased_members WHERE user_digest = $1', [
+      erasureDigest(member.user.id),
+    ]);
     expect(tombstone).toBeDefined();
   });
 });

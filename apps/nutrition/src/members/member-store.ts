@@ -1,4 +1,4 @@
-import type { Queryable } from '@nxg/platform';
+import { erasureDigest, type Queryable } from '@nxg/platform';
 
 /** What nutrition keeps of a member (identity's events): enough for targets, plans and local days. */
 export interface Member {
@@ -75,7 +75,9 @@ export async function saveMember(
   tx: Queryable,
   update: MemberUpdate,
 ): Promise<{ planInputsChanged: boolean; hadPlanInputs: boolean } | undefined> {
-  const [erased] = await tx.query('SELECT 1 FROM erased_members WHERE user_id = $1', [update.userId]);
+  const [erased] = await tx.query('SELECT 1 FROM erased_members WHERE user_digest = $1', [
+    erasureDigest(update.userId),
+  ]);
   if (erased) return undefined;
   const [before] = await tx.query<{ goal: string | null; allergies: string[] }>(
     'SELECT goal, allergies FROM members WHERE user_id = $1 FOR UPDATE',
@@ -131,7 +133,7 @@ export async function eraseMember(tx: Queryable, userId: string, at: string): Pr
   await tx.query('DELETE FROM meal_plans WHERE user_id = $1', [userId]);
   await tx.query('DELETE FROM members WHERE user_id = $1', [userId]);
   await tx.query(
-    'INSERT INTO erased_members (user_id, erased_at) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING',
-    [userId, at],
+    'INSERT INTO erased_members (user_digest, erased_at) VALUES ($1, $2) ON CONFLICT (user_digest) DO NOTHING',
+    [erasureDigest(userId), at],
   );
 }

@@ -1,5 +1,5 @@
 import { nutritionEvents, type MealPlan, type MealPlanSource, type Targets } from '@nxg/contracts';
-import { enqueueEvent, type Queryable } from '@nxg/platform';
+import { enqueueEvent, erasureDigest, type Queryable } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import { declaredAllergens, withoutAllergens } from './allergens.ts';
 import { finishDays, type PlanDayDraft } from './planning-service.ts';
@@ -66,7 +66,9 @@ export interface NewPlan {
  * erased meanwhile.
  */
 export async function activatePlan(tx: Queryable, plan: NewPlan): Promise<PlanRow | undefined> {
-  const [erased] = await tx.query('SELECT 1 FROM erased_members WHERE user_id = $1', [plan.userId]);
+  const [erased] = await tx.query('SELECT 1 FROM erased_members WHERE user_digest = $1', [
+    erasureDigest(plan.userId),
+  ]);
   if (erased) return undefined;
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meal-plan:${plan.userId}`]);
   await tx.query('UPDATE meal_plans SET active = false WHERE user_id = $1 AND active', [plan.userId]);
