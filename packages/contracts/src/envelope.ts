@@ -14,6 +14,12 @@ export const RequestContext = Type.Object({
    * it (epoch seconds), so a service can ask for a recent proof (platform's requireRecentMfa).
    */
   mfa: Type.Optional(Type.Object({ enrolled: Type.Boolean(), provenAt: Type.Optional(Type.Number()) })),
+  /**
+   * The client's Idempotency-Key on a critical write, hashed (SHA-256, hex). A service that keeps
+   * it with what the write created refuses a second effect even when the gateway has no record of
+   * the first answer (the retry after a timeout while the first was being committed).
+   */
+  idempotencyKey: Type.Optional(Type.String({ maxLength: 64 })),
   /** The access token behind the call, so logout can revoke it. */
   token: Type.Optional(
     Type.Object({ id: Type.String(), sessionId: Type.String(), expiresAt: Type.Number() }),

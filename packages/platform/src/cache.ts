@@ -25,7 +25,14 @@ export function createCache(options: { url?: string | undefined; prefix: string 
 }
 
 function redisCache(url: string, prefix: string): Cache {
-  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = new Redis(url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    // Commands issued in one event-loop turn (every request's rate-limit check, say) go out in one
+    // socket write and come back in one read: a write per command was a tenth of the gateway's CPU.
+    enableAutoPipelining: true,
+  });
   // Connection errors are retried by ioredis; readiness reports them, the process must not crash.
   redis.on('error', () => {});
   return {

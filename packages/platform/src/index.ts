@@ -8,7 +8,7 @@ export { EXIT_CONFIG, runService } from './runtime.ts';
 export { openDatabase, type Database, type Queryable } from './db/database.ts';
 export { migrate } from './db/migrate.ts';
 export { createWriteBatcher } from './db/write-batcher.ts';
-export { activeTrace, currentTraceparent, type TraceContext } from './bus/trace.ts';
+export { activeTrace, currentTraceparent, inSpan, SpanKind, type TraceContext } from './bus/trace.ts';
 export { bind, callOperation, type Binding } from './bus/rpc.ts';
 export { signReply, signRequest, SIGNATURE_WINDOW_MS } from './bus/request-signature.ts';
 export { actingAs, BusIdentity, deriveServiceKey } from './bus/bus-identity.ts';
@@ -36,6 +36,7 @@ export {
 } from './kit/define-service.ts';
 export { buildService, loadServiceConfig } from './kit/build-service.ts';
 export { decodeCursor, toPage } from './cursor.ts';
+export { canonicalTimeZone } from './time-zone.ts';
 export { tokenAudience, type TokenKind } from './auth/audience.ts';
 export type { RevocationWatch } from './auth/revocation-watch.ts';
 export { RevocationWriter } from './auth/revocation-writer.ts';

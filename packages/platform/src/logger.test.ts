@@ -1,3 +1,5 @@
+import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
@@ -128,5 +130,24 @@ describe('log redaction', () => {
     expect(json()[0]).toMatchObject({
       outbound: { method: 'POST', url: 'https://ai.example/v1/plans', status: 200 },
     });
+  });
+});
+
+describe('trace ids in logs', () => {
+  it('stamps a line written inside a trace with its trace and span ids, and no others', () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    try {
+      const { logger, json } = capture();
+      const ids = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+      const span = trace.wrapSpanContext({ ...ids, traceFlags: TraceFlags.SAMPLED });
+      context.with(trace.setSpan(ROOT_CONTEXT, span), () => logger.info('inside'));
+      logger.info('outside');
+      const [inside, outside] = json();
+      expect(inside).toMatchObject({ trace_id: ids.traceId, span_id: ids.spanId });
+      expect(outside).not.toHaveProperty('trace_id');
+    } finally {
+      context.disable();
+    }
   });
 });

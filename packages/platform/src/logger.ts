@@ -1,4 +1,5 @@
 import pino, { type LoggerOptions } from 'pino';
+import { traceIdsForLog } from './bus/trace.ts';
 import { scrub, scrubString } from './log-redaction.ts';
 import { serializeError, serializeOutbound, serializeRequest, serializeResponse } from './log-serializers.ts';
 
@@ -17,6 +18,8 @@ export function loggerOptions(
   return {
     level,
     base: { service },
+    // The trace a line belongs to, when there is one: find a request's logs from its trace.
+    mixin: traceIdsForLog,
     serializers: {
       err: serializeError,
       error: serializeError,

@@ -48,7 +48,13 @@ let counter = 0;
 /** Registers a fresh member and returns the tokens and the client bound to them. */
 export async function registerMember(
   api: ApiClient,
-  overrides: Partial<{ email: string; username: string; password: string; name: string }> = {},
+  overrides: Partial<{
+    email: string;
+    username: string;
+    password: string;
+    name: string;
+    timezone: string;
+  }> = {},
 ) {
   const unique = `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const body = {

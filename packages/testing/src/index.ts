@@ -16,3 +16,4 @@ export * from './use-platform.ts';
 export * from './stand-ins/s3-stand-in.ts';
 export * from './log-scan/log-scanner.ts';
 export * from './log-scan/test-logs.ts';
+export * from './trace-recorder.ts';

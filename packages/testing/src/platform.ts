@@ -32,6 +32,8 @@ export interface PlatformOptions {
   processes?: boolean;
   /** Extra environment: under `all` for every service, or under a service's name. */
   env?: Record<string, Record<string, string>>;
+  /** A NATS server of the caller's own instead of the resolved one (one it may stop and restart). */
+  natsUrl?: string;
   /**
    * A NATS server of the test's own (a secured one, say) instead of the resolved one: its URL, the
    * namespace to use there (default: a random one) and how the test's own connection logs in.
@@ -101,14 +103,21 @@ const testDefaults: Record<
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   const resolved = await resolveBackends();
-  const natsUrl = options.nats?.url;
+  const natsUrl = options.nats?.url ?? options.natsUrl;
   const backends = natsUrl
     ? { ...resolved, natsUrl, describe: () => resolved.describe().replace(resolved.natsUrl, natsUrl) }
     : resolved;
   console.info(`[testing] backends: ${backends.describe()}`);
   const tag = randomBytes(5).toString('hex');
   const ns = namespace(options.nats?.prefix ?? `t${tag}`);
-  const root = await connect({ servers: backends.natsUrl, name: `test-${tag}`, ...options.nats?.connect });
+  // Keeps reconnecting, as services do, through a NATS restart a test causes.
+  const root = await connect({
+    servers: backends.natsUrl,
+    name: `test-${tag}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    ...options.nats?.connect,
+  });
   const nc = inNamespace(root, ns);
   // A small telemetry stream: JetStream reserves each stream's byte limit on disk, and the
   // production 10 GiB times every test platform running at once exhausts the server's storage.

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { Database } from '@nxg/platform';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Cache, Database } from '@nxg/platform';
 import {
   adminEnv,
   apiClient,
@@ -231,5 +231,34 @@ describe.each(variants)('Idempotency-Key on critical writes ($cache store)', ({ 
     expect(
       await count('workout', 'SELECT count(*) AS n FROM workout_logs WHERE user_id = $1', [member.user.id]),
     ).toBe(1);
+  });
+  it('logs one set per key even when the gateway no longer holds the first answer', async () => {
+    // As after a timeout while the first request was being committed: the gateway dropped its
+    // record (a 5xx is not kept), the set exists, and the app retries with the same key.
+    const member = await registerMember(api);
+    const key = randomUUID();
+    const body = { exerciseId: 'bench-press', reps: 6, weightKg: 70 };
+    const first = await api.send('POST', '/v1/workouts/logs', { body, ...withKey(key, member.accessToken) });
+    expect(first.status).toBe(201);
+    const gatewayCache = platform.services.gateway![0]!.app!.kit.cache as Cache;
+    const hashed = createHash('sha256').update(key).digest('hex');
+    await gatewayCache.del(`idem:user:${member.user.id}:workout.logs.create:${hashed}`);
+
+    const retried = await api.send('POST', '/v1/workouts/logs', {
+      body,
+      ...withKey(key, member.accessToken),
+    });
+    expect(retried.status).toBe(201);
+    expect(replayed(retried)).toBeNull(); // carried out again by workout, which found the set
+    expect(retried.body.id).toBe(first.body.id);
+    expect(
+      await count('workout', 'SELECT count(*) AS n FROM workout_logs WHERE user_id = $1', [member.user.id]),
+    ).toBe(1);
+    // Without a key, each request is a set of its own.
+    for (let i = 0; i < 2; i++)
+      expect((await api.post('/v1/workouts/logs', body, member.accessToken)).status).toBe(201);
+    expect(
+      await count('workout', 'SELECT count(*) AS n FROM workout_logs WHERE user_id = $1', [member.user.id]),
+    ).toBe(3);
   });
 });

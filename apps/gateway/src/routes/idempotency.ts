@@ -30,8 +30,11 @@ type StoredAnswer = Pending | Done;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The cache key this request claimed with its Idempotency-Key; its answer is stored under it. */
-    idempotencyClaim?: { key: string; fingerprint: string };
+    /**
+     * The cache key this request claimed with its Idempotency-Key (its answer is stored under it),
+     * and the key hashed, which the service is given too (`ctx.idempotencyKey`).
+     */
+    idempotencyClaim?: { key: string; fingerprint: string; requestKey: string };
   }
 }
 
@@ -95,12 +98,13 @@ export function idempotencyHooks(
       const key = keyOf(request);
       if (key === undefined) return;
       const fingerprint = fingerprintOf(request, key);
-      const cacheKey = `idem:${scopeOf(op, request)}:${createHash('sha256').update(key).digest('hex')}`;
+      const requestKey = createHash('sha256').update(key).digest('hex');
+      const cacheKey = `idem:${scopeOf(op, request)}:${requestKey}`;
       const pending: Pending = { state: 'pending', fingerprint };
       // Two rounds: the stored answer may expire between a failed claim and the read.
       for (let round = 0; round < 2; round++) {
         if (await cache.setIfAbsent(cacheKey, JSON.stringify(pending), options.inFlightTtlS)) {
-          request.idempotencyClaim = { key: cacheKey, fingerprint };
+          request.idempotencyClaim = { key: cacheKey, fingerprint, requestKey };
           return;
         }
         const raw = await cache.get(cacheKey);

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Operation, RequestContext } from '@nxg/contracts';
 import {
   assertRolesAllow,
@@ -7,6 +7,8 @@ import {
   type Cache,
   currentTraceparent,
   type Caller,
+  inSpan,
+  SpanKind,
   type RevocationWatch,
   type TokenVerifier,
 } from '@nxg/platform';
@@ -103,18 +105,25 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
           branchRoles: caller?.branchRoles ?? {},
           ip: request.ip,
           ...(caller ? { userId: caller.userId, token: caller.token, mfa: caller.mfa } : {}),
+          ...(request.idempotencyClaim ? { idempotencyKey: request.idempotencyClaim.requestKey } : {}),
         };
         const input = {
           ...(request.params as object),
           ...(request.query as object),
           ...(request.body as object),
         };
-        const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-        const data = await context.with(parent, () => {
-          const traceparent = currentTraceparent();
-          if (traceparent) ctx.traceparent = traceparent;
-          return callOperation(nc, op, input, ctx, { timeoutMs: options.timeoutMs });
-        });
+        // The request's span continues the caller's trace (a `traceparent` header) or starts one.
+        const data = await inSpan(
+          `${http.method} ${http.path}`,
+          SpanKind.SERVER,
+          propagation.extract(ROOT_CONTEXT, request.headers),
+          () => {
+            const traceparent = currentTraceparent();
+            if (traceparent) ctx.traceparent = traceparent;
+            return callOperation(nc, op, input, ctx, { timeoutMs: options.timeoutMs });
+          },
+          { 'http.request.method': http.method, 'http.route': http.path },
+        );
         if (op.name === 'identity.logout' && caller) {
           // Effective on this replica at once; the others learn it from the revocation watch.
           revocations.add(`jti.${caller.token.id}`);

@@ -2,6 +2,7 @@ import { identity, identityEvents, CommonErrorCodes, IdentityErrors } from '@nxg
 import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
+import { requireTimeZone } from '../time-zone.ts';
 import { recordAudit } from '../audit/audit-store.ts';
 import { findUserById, findUserByLogin, rolesOf, toUser, type UserRow } from './account-store.ts';
 import { hashPassword, verifyPassword } from './password.ts';
@@ -16,14 +17,16 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
 
   return [
     bind(identity.register, async (input, ctx) => {
+      const timezone = requireTimeZone(input.timezone ?? 'UTC');
       const passwordHash = await hashPassword(input.password);
       const id = uuidv7();
       let created: { row: UserRow; refreshToken: string; sessionId: string };
       try {
         created = await db.transaction(async (tx) => {
           const [row] = await tx.query<UserRow>(
-            `INSERT INTO users (id, email, username, password_hash, name) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-            [id, input.email, input.username, passwordHash, input.name],
+            `INSERT INTO users (id, email, username, password_hash, name, profile)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+            [id, input.email, input.username, passwordHash, input.name, JSON.stringify({ timezone })],
           );
           const session = await sessions.create(tx, id);
           await recordAudit(tx, {
@@ -39,6 +42,7 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
               userId: id,
               username: input.username,
               name: input.name,
+              timezone,
               registeredAt: new Date(row!.created_at).toISOString(),
             },
           });

@@ -10,7 +10,7 @@ export interface UserRow {
   password_hash: string;
   name: string;
   is_platform_admin: boolean;
-  profile: Partial<Pick<User['profile'], 'demographics' | 'fitnessProfile' | 'dietPreferences'>>;
+  profile: Partial<Pick<User['profile'], 'timezone' | 'demographics' | 'fitnessProfile' | 'dietPreferences'>>;
   health_sealed: string | null;
   created_at: Date;
   updated_at: Date;
@@ -82,6 +82,7 @@ export function toUser(row: UserRow, staff: StaffRole[], cipher: SealedValues): 
     branchRoles: staff,
     profile: {
       name: row.name,
+      timezone: row.profile.timezone ?? 'UTC',
       demographics: row.profile.demographics ?? {},
       fitnessProfile: { ...row.profile.fitnessProfile, ...health },
       dietPreferences: row.profile.dietPreferences ?? {},

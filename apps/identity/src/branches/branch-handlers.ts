@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/audit-store.ts';
 import { requireRecentMfaOf } from '../mfa/recent-mfa.ts';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
+import { requireTimeZone } from '../time-zone.ts';
 
 interface BranchRow {
   id: string;
@@ -32,14 +33,6 @@ const toBranch = (r: BranchRow): Branch => ({
   openingHours: r.opening_hours,
   createdAt: new Date(r.created_at).toISOString(),
 });
-
-function assertTimeZone(timezone: string): void {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: timezone });
-  } catch {
-    throw new AppError(400, IdentityErrors.INVALID_TIMEZONE, `${timezone} is not an IANA time zone`);
-  }
-}
 
 /**
  * A branch admin runs their branch's trainers but may not demote or remove a fellow admin (only a
@@ -76,8 +69,7 @@ export function branchBindings({ db, users, mfaStore, revocations }: IdentityDep
 
   return [
     bind(identity.createBranch, async (input) => {
-      const timezone = input.timezone ?? 'UTC';
-      assertTimeZone(timezone);
+      const timezone = requireTimeZone(input.timezone ?? 'UTC');
       try {
         const [row] = await db.query<BranchRow>(
           `INSERT INTO branches (id, name, address, timezone, opening_hours) VALUES ($1, $2, $3, $4, $5) RETURNING *`,

@@ -7,6 +7,7 @@ import type { IdentityDeps } from '../deps.ts';
 import { requireRecentMfaOf } from '../mfa/recent-mfa.ts';
 import { boundTo } from '../crypto/sealed-columns.ts';
 import { BodyStore } from './body-store.ts';
+import { requireTimeZone } from '../time-zone.ts';
 
 const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The account no longer exists');
 
@@ -36,6 +37,7 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
         const { healthConditions, ...fitness } = patch.fitnessProfile ?? {};
         // Each section merges field by field: a patch names only what changes.
         const profile = {
+          timezone: patch.timezone ? requireTimeZone(patch.timezone) : (row.profile.timezone ?? 'UTC'),
           demographics: { ...row.profile.demographics, ...patch.demographics },
           fitnessProfile: { ...row.profile.fitnessProfile, ...fitness },
           dietPreferences: { ...row.profile.dietPreferences, ...patch.dietPreferences },

@@ -23,12 +23,54 @@ describe("a member's own data", () => {
     expect(second.status).toBe(200);
     expect(second.body.profile).toEqual({
       name: 'New Name',
+      timezone: 'UTC',
       demographics: { age: 34, heightCm: 170, weightKg: 70 },
       fitnessProfile: { level: 'beginner', goal: 'endurance', healthConditions: ['asthma'] },
       dietPreferences: {},
     });
     const me = await api.get('/v1/me', member.accessToken);
     expect(me.body.profile.fitnessProfile.healthConditions).toEqual(['asthma']);
+  });
+
+  it("keeps the member's time zone as IANA spells it and announces it", async () => {
+    const member = await registerMember(api, { timezone: 'America/New_York' });
+    expect((await api.get('/v1/me', member.accessToken)).body.profile.timezone).toBe('America/New_York');
+    const moved = await api.patch('/v1/me/profile', { timezone: 'asia/tokyo' }, member.accessToken);
+    expect(moved.status).toBe(200);
+    expect(moved.body.profile.timezone).toBe('Asia/Tokyo');
+    const [registered] = await readEvents(platform.nc, {
+      stream: 'IDENTITY',
+      subject: 'identity.user.registered',
+      since: startedAt,
+      where: (e) => e.subject === member.user.id,
+      expect: 1,
+    });
+    expect(registered?.data).toMatchObject({ timezone: 'America/New_York' });
+    const [updated] = await readEvents(platform.nc, {
+      stream: 'IDENTITY',
+      subject: 'identity.user.updated',
+      since: startedAt,
+      where: (e) => e.subject === member.user.id,
+      expect: 1,
+    });
+    expect(updated?.data).toMatchObject({ timezone: 'Asia/Tokyo' });
+  });
+
+  it('refuses a time zone that is not one, and keeps the old one', async () => {
+    const member = await registerMember(api, { timezone: 'Europe/Berlin' });
+    const refused = await api.patch('/v1/me/profile', { timezone: 'Mars/Olympus' }, member.accessToken);
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('INVALID_TIMEZONE');
+    expect((await api.get('/v1/me', member.accessToken)).body.profile.timezone).toBe('Europe/Berlin');
+    const register = await api.post('/v1/auth/register', {
+      email: `tz-${Date.now()}@example.test`,
+      username: `tz_${Date.now()}`,
+      password: 'correct horse battery',
+      name: 'Nowhere',
+      timezone: 'Nowhere/Land',
+    });
+    expect(register.status).toBe(400);
+    expect(register.body.code).toBe('INVALID_TIMEZONE');
   });
 
   it('announces profile changes without the health data', async () => {

@@ -10,7 +10,7 @@ import {
   type Binding,
 } from '@nxg/platform';
 import type { WorkoutDeps } from '../deps.ts';
-import { insertLogs, logsPage, toLog } from './log-store.ts';
+import { insertLogs, logByRequestKey, logsPage, toLog } from './log-store.ts';
 
 /** Sets logged by hand, and the member's log by date range. */
 export function logBindings({ db, outbox, library }: WorkoutDeps): Binding[] {
@@ -35,10 +35,15 @@ export function logBindings({ db, outbox, library }: WorkoutDeps): Binding[] {
         durationS: input.durationS,
         source: 'manual',
         performedAt: performedAt.toISOString(),
+        requestKey: ctx.idempotencyKey,
         trace: activeTrace(),
       });
       outbox.kick();
-      return saved!;
+      if (saved) return saved;
+      // Logged before under this request key: the retry gets the first answer, not a second set.
+      const first = ctx.idempotencyKey ? await logByRequestKey(db, userId, ctx.idempotencyKey) : undefined;
+      if (!first) throw new Error('a logged set was neither inserted nor found by its request key');
+      return first;
     }),
 
     bind(workout.listLogs, async ({ from, to, limit = 20, cursor }, ctx) => {

@@ -40,6 +40,8 @@ export interface NewLog {
   machineId?: string;
   frameId?: string;
   performedAt: string;
+  /** The request's hashed Idempotency-Key: one set per member and key, however often retried. */
+  requestKey?: string | undefined;
   /** The trace of the request that logged it, when written in a batch with others. */
   trace?: TraceContext;
 }
@@ -56,8 +58,8 @@ const INSERT_LOGS = {
   name: 'workout.insert-logs',
   text: `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::float8[],
-                            $8::text[], $9::uuid[], $10::uuid[], $11::timestamptz[]) WITH ORDINALITY
-         AS i(id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, performed_at, n)
+                            $8::text[], $9::uuid[], $10::uuid[], $11::timestamptz[], $12::text[]) WITH ORDINALITY
+         AS i(id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, performed_at, request_key, n)
      ), session AS (
        SELECT s.id, s.user_id FROM gym_sessions s
        WHERE s.status = 'active' AND s.user_id IN (SELECT user_id FROM input)
@@ -71,17 +73,17 @@ const INSERT_LOGS = {
            SELECT 1 FROM input i
            WHERE i.user_id = s.user_id AND i.machine_id IS NOT NULL AND NOT i.machine_id::text = ANY(s.machines_used)))
      )
-     INSERT INTO workout_logs (id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, session_id, performed_at)
-     SELECT i.id, i.user_id, i.exercise_id, i.exercise_name, i.reps, i.weight_kg, i.duration_s, i.source, i.machine_id, i.frame_id, session.id, i.performed_at
+     INSERT INTO workout_logs (id, user_id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, frame_id, session_id, performed_at, request_key)
+     SELECT i.id, i.user_id, i.exercise_id, i.exercise_name, i.reps, i.weight_kg, i.duration_s, i.source, i.machine_id, i.frame_id, session.id, i.performed_at, i.request_key
      FROM input i LEFT JOIN session ON session.user_id = i.user_id ORDER BY i.n
-     ON CONFLICT (machine_id, frame_id) WHERE frame_id IS NOT NULL DO NOTHING
+     ON CONFLICT DO NOTHING
      RETURNING id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, session_id, performed_at`,
 };
 
 /**
  * Logs sets and announces each, in the caller's transaction, in two statements whatever their
- * number. A set from a machine frame already logged (JetStream redelivers) is not logged again:
- * its result is undefined.
+ * number. A set already logged — from the same machine frame (JetStream redelivers) or under the
+ * same member's request key (a retried request) — is not logged again: its result is undefined.
  */
 export async function insertLogs(tx: Queryable, logs: NewLog[]): Promise<Array<WorkoutLog | undefined>> {
   const ids = logs.map(() => uuidv7());
@@ -100,6 +102,7 @@ export async function insertLogs(tx: Queryable, logs: NewLog[]): Promise<Array<W
       column((l) => l.machineId ?? null),
       column((l) => l.frameId ?? null),
       column((l) => l.performedAt),
+      column((l) => l.requestKey ?? null),
     ],
     { name: INSERT_LOGS.name },
   );
@@ -131,6 +134,20 @@ export async function insertLogs(tx: Queryable, logs: NewLog[]): Promise<Array<W
     }),
   );
   return saved;
+}
+
+/** The set a member logged under a request key before, if any. */
+export async function logByRequestKey(
+  db: Queryable,
+  userId: string,
+  requestKey: string,
+): Promise<WorkoutLog | undefined> {
+  const [row] = await db.query<LogRow>(
+    `SELECT id, exercise_id, exercise_name, reps, weight_kg, duration_s, source, machine_id, session_id, performed_at
+     FROM workout_logs WHERE user_id = $1 AND request_key = $2`,
+    [userId, requestKey],
+  );
+  return row ? toLog(row) : undefined;
 }
 
 /** Logs one set (see insertLogs); undefined when its machine frame was logged already. */

@@ -10,6 +10,8 @@ export const userRegistered = defineEvent({
     userId: Type.String(),
     username: Type.String(),
     name: Type.String(),
+    /** Absent in events written before members had a zone: read it as UTC. */
+    timezone: Type.Optional(Type.String()),
     registeredAt: Type.String({ format: 'date-time' }),
   }),
 });
@@ -19,10 +21,12 @@ export const userUpdated = defineEvent({
   type: 'identity.user.updated',
   stream: 'IDENTITY',
   dataVersion: 1,
-  description: "A member's name or profile changed; health conditions are not included.",
+  description: "A member's name, time zone or profile changed; health conditions are not included.",
   data: Type.Object({
     userId: Type.String(),
     name: Type.String(),
+    /** The member's IANA zone; absent in events written before members had one: read it as UTC. */
+    timezone: Type.Optional(Type.String()),
     demographics: Type.Record(Type.String(), Type.Unknown()),
     fitnessProfile: Type.Object({ level: Type.Optional(Type.String()), goal: Type.Optional(Type.String()) }),
     dietPreferences: Type.Record(Type.String(), Type.Unknown()),

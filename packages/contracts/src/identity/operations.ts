@@ -39,7 +39,7 @@ export const register = defineOperation('identity', 'register', {
   critical: true,
   body: Type.Object(RegisterBody, { additionalProperties: false }),
   output: AuthResult,
-  errors: [E.EMAIL_TAKEN, E.USERNAME_TAKEN],
+  errors: [E.EMAIL_TAKEN, E.USERNAME_TAKEN, E.INVALID_TIMEZONE],
 });
 
 export const login = defineOperation('identity', 'login', {
@@ -102,12 +102,12 @@ export const getMe = defineOperation('identity', 'me.get', {
 });
 
 export const updateProfile = defineOperation('identity', 'me.profile.update', {
-  summary: 'Change name, demographics, fitness profile or diet preferences',
+  summary: 'Change name, time zone, demographics, fitness profile or diet preferences',
   http: { method: 'PATCH', path: '/v1/me/profile', status: 200 },
   access: humans,
   body: Type.Object(ProfilePatch, { additionalProperties: false, minProperties: 1 }),
   output: User,
-  errors: [E.USER_NOT_FOUND],
+  errors: [E.USER_NOT_FOUND, E.INVALID_TIMEZONE],
 });
 
 export const recordBodyComposition = defineOperation('identity', 'me.body.record', {

@@ -16,6 +16,12 @@ const Username = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-
 const Password = Type.String({ minLength: 10, maxLength: 256 });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const ShortText = Type.String({ maxLength: 100 });
+/** An IANA time zone (Europe/Berlin): the member's days, reminders and quiet hours follow it. */
+const TimeZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'IANA time zone, e.g. Europe/Berlin',
+});
 
 export const Demographics = Type.Object(
   {
@@ -66,6 +72,7 @@ export const DietPreferences = Type.Object(
 
 export const Profile = Type.Object({
   name: Name,
+  timezone: Type.String({ description: 'IANA time zone; UTC until the member sets one' }),
   demographics: Demographics,
   fitnessProfile: FitnessProfile,
   dietPreferences: DietPreferences,
@@ -100,7 +107,13 @@ export const AuthResult = Type.Object({
   expiresIn: Type.Integer(),
 });
 
-export const RegisterBody = { email: Email, username: Username, password: Password, name: Name };
+export const RegisterBody = {
+  email: Email,
+  username: Username,
+  password: Password,
+  name: Name,
+  timezone: Type.Optional(TimeZone),
+};
 export const LoginBody = {
   login: Type.String({ minLength: 1, maxLength: 254 }),
   password: Type.String({ minLength: 1, maxLength: 256 }),
@@ -109,6 +122,7 @@ export const RefreshBody = { refreshToken: Type.String({ minLength: 20, maxLengt
 
 export const ProfilePatch = {
   name: Type.Optional(Name),
+  timezone: Type.Optional(TimeZone),
   demographics: Type.Optional(Demographics),
   fitnessProfile: Type.Optional(FitnessProfile),
   dietPreferences: Type.Optional(DietPreferences),

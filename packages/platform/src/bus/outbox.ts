@@ -16,6 +16,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { validatorFor } from '../validation.ts';
 import { busIdentityOf } from './bus-identity.ts';
 import { signEvent } from './event-signature.ts';
+import { endWith, publishSpan } from './trace.ts';
 
 export interface PendingEvent<E extends EventDefinition> {
   event: E;
@@ -194,12 +195,13 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   let failures = 0;
 
   const publish = (row: OutboxRow) => {
+    const { headers, span } = publishSpan(row.subject, row.id, row.headers ?? {});
     const h = natsHeaders();
-    for (const [key, value] of Object.entries(row.headers ?? {})) h.set(key, value);
+    for (const [key, value] of Object.entries(headers)) h.set(key, value);
     // Signed as the service that relays it (its source), so consumers can tell it from a forgery.
     const payload = encoder.encode(row.payload);
     signEvent(identity, row.subject, payload, h);
-    return js.publish(row.subject, payload, { msgID: row.msg_id ?? row.id, headers: h });
+    return endWith(span, js.publish(row.subject, payload, { msgID: row.msg_id ?? row.id, headers: h }));
   };
 
   /** One batch: resolves with how many rows it claimed and published, and a failure of the bus if any. */

@@ -1,4 +1,5 @@
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { sendThisTurn } from './turn-writes.ts';
 
 export class NoRespondersError extends Error {
   override name = 'NoRespondersError';
@@ -62,12 +63,14 @@ export class ReplyInbox {
         reject(new ReplyTimeoutError(`no accepted reply on ${subject} in ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(token, { accept, resolve: resolve as (value: unknown) => void, reject, timer });
-      try {
-        this.nc.publish(subject, payload, { reply: this.prefix + token, headers });
-      } catch (error) {
-        this.settle(token);
-        reject(error as Error);
-      }
+      sendThisTurn(() => {
+        try {
+          this.nc.publish(subject, payload, { reply: this.prefix + token, headers });
+        } catch (error) {
+          this.settle(token);
+          reject(error as Error);
+        }
+      });
     });
   }
 

@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   CommonErrorCodes,
@@ -16,9 +16,10 @@ import { AppError, internalError, validationError } from '../errors.ts';
 import { describeErrors, validatorFor } from '../validation.ts';
 import { busIdentityOf, CALLER_HEADER, SIGNATURE_HEADER, type BusIdentity } from './bus-identity.ts';
 import { NoRespondersError, replyInboxOf } from './reply-inbox.ts';
+import { sendThisTurn } from './turn-writes.ts';
 import { replySignedBy, signReply, signRequest, verifiedCaller } from './request-signature.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
-import { contextFromHeaders, inSpan, SpanKind, traceHeaders } from './trace.ts';
+import { contextFromHeaders, endWith, inSpan, SpanKind, stepSpan, traceHeaders } from './trace.ts';
 
 export type OperationHandler<Op extends Operation> = (
   input: OperationInput<Op>,
@@ -126,7 +127,19 @@ async function answer(
   metrics?.operation(op.name, reply.ok ? 'ok' : reply.error.code, (performance.now() - started) / 1000);
   if (!msg.reply) return;
   const payload = encode(reply);
-  msg.respond(payload, { headers: signReply(identity, op.subject, msg, payload) });
+  const headers = signReply(identity, op.subject, msg, payload);
+  // Resolves once the reply is handed to the connection, so a drain after `stop` still sends it.
+  await new Promise<void>((sent) =>
+    sendThisTurn(() => {
+      try {
+        msg.respond(payload, { headers });
+      } catch (error) {
+        // The connection closed meanwhile: the caller times out, as if the reply were lost.
+        logger.warn({ err: error, operation: op.name, requestId }, 'reply not sent');
+      }
+      sent();
+    }),
+  );
 }
 
 /** PostgreSQL's class 22 (bad data: malformed uuid, date out of range) comes from input: a 400, not a 500. */
@@ -180,14 +193,27 @@ export async function callOperation<Op extends Operation>(
   if (!identity)
     throw new Error('callOperation needs a connection with a bus identity (buildService gives one)');
   const payload = encode({ ctx, body } satisfies RequestEnvelope);
-  const headers = signRequest(identity, op.subject, payload, traceHeaders(context.active()));
+  const span = stepSpan(op.subject, SpanKind.CLIENT, {
+    'messaging.system': 'nats',
+    'messaging.operation.type': 'send',
+    'messaging.destination.name': op.subject,
+  });
+  const headers = signRequest(
+    identity,
+    op.subject,
+    payload,
+    traceHeaders(span ? trace.setSpan(context.active(), span) : context.active()),
+  );
   const requestSignature = headers.get(SIGNATURE_HEADER);
   let reply: ReplyEnvelope<OperationOutput<Op>>;
   try {
-    reply = await replyInboxOf(nc).request(op.subject, payload, headers, options.timeoutMs, (msg) => {
-      if (!replySignedBy(identity, op.service, op.subject, requestSignature, msg)) return undefined;
-      return JSON.parse(msg.string()) as ReplyEnvelope<OperationOutput<Op>>;
-    });
+    reply = await endWith(
+      span,
+      replyInboxOf(nc).request(op.subject, payload, headers, options.timeoutMs, (msg) => {
+        if (!replySignedBy(identity, op.service, op.subject, requestSignature, msg)) return undefined;
+        return JSON.parse(msg.string()) as ReplyEnvelope<OperationOutput<Op>>;
+      }),
+    );
   } catch (error) {
     throw transportError(op, error);
   }

@@ -126,6 +126,30 @@ describe.skipIf(!databaseUrl)('openDatabase on PostgreSQL', () => {
       await second.close();
     }
   });
+  it('fails the transaction whose connection the server ends, not the process, and goes on', async () => {
+    const name = `nxg_test_${uniqueSuffix()}`;
+    created.push(name);
+    const db = await openDatabase({ service: 'x', url: serverUrl, name, dataDir: '.data-unused' });
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    try {
+      // An error nobody listens for would end this test process (uncaught) before any assertion.
+      const cut = db.transaction(async (tx) => {
+        const [own] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await admin.query('SELECT pg_terminate_backend($1)', [own!.pid]);
+        await sleep(100); // the server's goodbye arrives while the transaction is still open
+        await tx.query('SELECT 1');
+      });
+      await expect(cut).rejects.toThrow();
+      // The broken connection was dropped, not handed out again.
+      for (let i = 0; i < 5; i++) {
+        expect(await db.transaction((tx) => tx.query('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
+      }
+    } finally {
+      await admin.end();
+      await db.close();
+    }
+  });
 });
 
 describe(`transactions and locks (${databaseUrl ? 'PostgreSQL' : 'PGlite'})`, () => {

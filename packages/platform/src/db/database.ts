@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
+import { endWith } from '../bus/trace.ts';
+import { sqlSpan } from './sql-span.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -101,9 +103,12 @@ async function openPostgres(
     params?: unknown[],
     options?: { name?: string },
   ) =>
-    options?.name
-      ? client.query({ name: options.name, text: sql, values: params as unknown[] })
-      : client.query(sql, params as unknown[]);
+    endWith(
+      sqlSpan(name, sql, options?.name),
+      options?.name
+        ? client.query({ name: options.name, text: sql, values: params as unknown[] })
+        : client.query(sql, params as unknown[]),
+    );
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     service,
     async query<T extends Row>(sql: string, params?: unknown[], options?: { name?: string }) {
@@ -130,6 +135,12 @@ async function openPostgres(
       ?.reason as unknown | undefined;
   const transaction = async <T>(work: (tx: Queryable) => Promise<T>, lockId?: number): Promise<T> => {
     const client = await pool.connect();
+    // The pool listens for a connection's errors only while it is idle: a server that ends a
+    // connection in use (a failover, pg_terminate_backend) would crash the process. The statement
+    // in flight fails with the error anyway; the broken connection is then dropped, not pooled.
+    let broken = false;
+    const onConnectionError = () => void (broken = true);
+    client.on('error', onConnectionError);
     const sent: Array<Promise<unknown>> = [];
     // Not awaited here: BEGIN goes out with the work's first statement.
     const begun = client.query('BEGIN');
@@ -149,7 +160,8 @@ async function openPostgres(
       // A statement sent without waiting that failed is why the ones after it did.
       throw (await firstFailure(sent)) ?? error;
     } finally {
-      client.release();
+      client.off('error', onConnectionError);
+      client.release(broken);
     }
   };
   return {
@@ -177,10 +189,10 @@ async function openPglite(service: string, dir: string): Promise<Database> {
   const wrap = (client: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     service,
     async query<T extends Row>(sql: string, params?: unknown[]) {
-      return (await client.query<T>(sql, params)).rows;
+      return (await endWith(sqlSpan(service, sql), client.query<T>(sql, params))).rows;
     },
     async send(sql: string, params?: unknown[]) {
-      await client.query(sql, params);
+      await endWith(sqlSpan(service, sql), client.query(sql, params));
     },
     async exec(sql: string) {
       await client.exec(sql);
