@@ -16,7 +16,7 @@ export default defineConfig({
     reporters: ['default'],
     // Services' logs of the whole run are written to files and searched for secrets at the end.
     globalSetup: ['packages/testing/src/log-scan/global-log-scan.ts'],
-    // `vitest run --coverage` (CI: `pnpm test:coverage`). The seed's floor, 80 % of lines and
+    // `vitest run --coverage` (`pnpm test`, so CI too). The seed's floor, 80 % of lines and
     // statements, is for service code (apps); the shared packages are measured and reported too.
     coverage: {
       provider: 'v8',
