@@ -19,7 +19,9 @@ export async function memberTransaction<T>(
   work: (tx: Queryable) => Promise<T>,
 ): Promise<T | undefined> {
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MEMBER_LOCK_SPACE, userId]);
+    // Sent without waiting: it travels with the check below, which PostgreSQL runs (and snapshots)
+    // only once the lock is held. One round trip for both.
+    await tx.send('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MEMBER_LOCK_SPACE, userId]);
     const erased = await tx.query('SELECT 1 FROM erased_members WHERE user_digest = $1', [
       erasedDigest(userId),
     ]);

@@ -11,7 +11,8 @@ export interface TrainingDay {
 
 /** Marks `day` as a training day of the member; the first event to do so stays its citation. */
 export async function markTrainingDay(tx: Queryable, userId: string, first: TrainingDay): Promise<void> {
-  await tx.query(
+  // Nothing to read back: it goes out with the next statement.
+  await tx.send(
     `INSERT INTO active_days (user_id, day, first_event_id, session_id, first_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (user_id, day) DO NOTHING`,
     [userId, first.day, first.eventId, first.sessionId, first.at],
