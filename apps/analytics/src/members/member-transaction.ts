@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { Database, Queryable } from '@nxg/platform';
+import { erasureDigest, type Database, type Queryable } from '@nxg/platform';
 
 /** The first key of analytics' per-member advisory locks (the second is a hash of the user id). */
 const MEMBER_LOCK_SPACE = 8084;
@@ -10,9 +9,6 @@ const MEMBER_LOCK_SPACE = 8084;
  * about the same member take turns (no row written after the erasure), and serialises the rules
  * that read what earlier events of the member left (days, streaks, records) across replicas.
  */
-/** How an erased member is remembered: the SHA-256 of their id, so no read model keeps the id itself. */
-export const erasedDigest = (userId: string) => createHash('sha256').update(userId).digest('hex');
-
 export async function memberTransaction<T>(
   db: Database,
   userId: string,
@@ -23,7 +19,7 @@ export async function memberTransaction<T>(
     // only once the lock is held. One round trip for both.
     await tx.send('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MEMBER_LOCK_SPACE, userId]);
     const erased = await tx.query('SELECT 1 FROM erased_members WHERE user_digest = $1', [
-      erasedDigest(userId),
+      erasureDigest(userId),
     ]);
     if (erased.length) return undefined;
     return work(tx);

@@ -1,8 +1,8 @@
 import { identityEvents } from '@nxg/contracts';
-import { consume, defineFeature, type Queryable } from '@nxg/platform';
+import { consume, defineFeature, erasureDigest, type Queryable } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
 import { byMember } from './member-order.ts';
-import { erasedDigest, memberTransaction } from './member-transaction.ts';
+import { memberTransaction } from './member-transaction.ts';
 import { isKnownZone, saveTimeZone } from './member-time-zones.ts';
 
 /** Every table that holds a member's data: an erased account takes all of it, leaderboards included. */
@@ -71,7 +71,7 @@ export const membersFeature = defineFeature<AnalyticsDeps>({
           }
           await tx.query(
             'INSERT INTO erased_members (user_digest, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-            [erasedDigest(data.userId), data.deletedAt],
+            [erasureDigest(data.userId), data.deletedAt],
           );
         });
       },

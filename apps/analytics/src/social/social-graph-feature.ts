@@ -1,7 +1,6 @@
 import { identityEvents, socialEvents } from '@nxg/contracts';
-import { consume, defineFeature } from '@nxg/platform';
+import { consume, defineFeature, erasureDigest } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
-import { erasedDigest } from '../members/member-transaction.ts';
 import { MEMBER_LOCK_SPACE, socialTransaction } from './social-transaction.ts';
 import { eraseSocial, saveBlock, saveFollow, savePrivacy } from './social-graph-store.ts';
 
@@ -32,7 +31,7 @@ export const socialGraphFeature = defineFeature<AnalyticsDeps>({
         await eraseSocial(tx, data.userId);
         await tx.query(
           'INSERT INTO social_erased (user_digest, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-          [erasedDigest(data.userId), data.deletedAt],
+          [erasureDigest(data.userId), data.deletedAt],
         );
       });
     }),

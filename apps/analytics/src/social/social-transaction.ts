@@ -1,5 +1,4 @@
-import type { Database, Queryable } from '@nxg/platform';
-import { erasedDigest } from '../members/member-transaction.ts';
+import { erasureDigest, type Database, type Queryable } from '@nxg/platform';
 
 /** The key space of analytics' per-member locks (members/member-transaction.ts): erasures take turns on it. */
 export const MEMBER_LOCK_SPACE = 8084;
@@ -21,7 +20,7 @@ export async function socialTransaction<T>(
     const erased = await tx.query(
       `SELECT 1 FROM erased_members WHERE user_digest = ANY($1::text[])
        UNION ALL SELECT 1 FROM social_erased WHERE user_digest = ANY($1::text[])`,
-      [members.map(erasedDigest)],
+      [members.map(erasureDigest)],
     );
     return erased.length ? undefined : work(tx);
   });
