@@ -23,6 +23,9 @@ export interface DeployedService extends ServiceManifestEntry {
 /** Variables the OpenTelemetry SDK reads by itself (DESIGN.md D14), outside any service's schema. */
 export const isTelemetryVariable = (name: string) => name.startsWith('OTEL_');
 
+/** Variables an SDK reads by itself: OpenTelemetry's, and the AWS SDK's credential chain (object storage). */
+export const isSdkVariable = (name: string) => isTelemetryVariable(name) || name.startsWith('AWS_');
+
 /** Loads each manifest service's definition from the module the manifest names (apps never import each other). */
 export async function loadDeployedServices(): Promise<DeployedService[]> {
   return Promise.all(

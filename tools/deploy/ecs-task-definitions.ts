@@ -18,7 +18,10 @@ const NATS_URL = ['nats-1', 'nats-2', 'nats-3'].map((host) => `nats://${host}.nx
 export const productionSettings: Record<string, Record<string, string>> = {
   // Behind the load balancer: client addresses (rate limits, logs) come from X-Forwarded-For, as
   // written by the ALB only (its addresses are in the VPC's CIDR: set yours), never by a client.
-  gateway: { TRUST_PROXY: '10.0.0.0/16' },
+  gateway: { TRUST_PROXY: '10.0.0.0/16', S3_BUCKET: 'nxg-media' },
+  // Meal photos (the gateway stores them, nutrition reads and removes them): the bucket, with the
+  // task role's credentials.
+  nutrition: { S3_BUCKET: 'nxg-media' },
 };
 
 /** The same size for every service: Node runs JavaScript on one core, so more tasks beat bigger ones. */

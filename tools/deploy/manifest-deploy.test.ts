@@ -13,7 +13,7 @@ import { DCLinter } from 'dclint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
-  isTelemetryVariable,
+  isSdkVariable,
   loadDeployedServices,
   repoRoot,
   type DeployedService,
@@ -150,7 +150,7 @@ describe('docker-compose.yml', () => {
     it('is given every secret it reads, and only variables it reads', () => {
       const { variables, secrets } = services.get(entry.name)!;
       const given = Object.keys(composeService().environment ?? {});
-      expect(given.filter((v) => !variables.includes(v) && !isTelemetryVariable(v))).toEqual([]);
+      expect(given.filter((v) => !variables.includes(v) && !isSdkVariable(v))).toEqual([]);
       expect(given).toEqual(expect.arrayContaining(['REDIS_URL', ...secrets]));
     });
 
@@ -210,7 +210,7 @@ describe('deploy/ecs', () => {
       const { variables } = services.get(entry.name)!;
       const c = container();
       const names = [...c.environment, ...(c.secrets ?? [])].map((v) => v.name);
-      expect(names.filter((v) => !variables.includes(v) && !isTelemetryVariable(v))).toEqual([]);
+      expect(names.filter((v) => !variables.includes(v) && !isSdkVariable(v))).toEqual([]);
       const env = Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
       expect(() => loadConfig(services.get(entry.name)!.definition.config, env)).not.toThrow();
     });

@@ -28,6 +28,6 @@ export const StorageConfig = {
    * that checks (≥ 32 characters). Required in production; in development one is generated under
    * $DATA_DIR/objects.
    */
-  STORAGE_URL_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  STORAGE_URL_SECRET: Type.Optional(Type.String({ minLength: 32, secret: true })),
 };
 export type StorageConfig = Static<ReturnType<typeof Type.Object<typeof StorageConfig>>>;
