@@ -12,12 +12,7 @@ import { loadConfig, loadServiceConfig } from '@nxg/platform';
 import { DCLinter } from 'dclint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  isSdkVariable,
-  loadDeployedServices,
-  repoRoot,
-  type DeployedService,
-} from './deployed-services.ts';
+import { isSdkVariable, loadDeployedServices, repoRoot, type DeployedService } from './deployed-services.ts';
 import { renderEcsFiles } from './ecs-task-definitions.ts';
 
 const composePath = join(repoRoot, 'docker-compose.yml');
