@@ -13,6 +13,7 @@ import {
   streamHugeUpload,
   truncatedJpeg,
   uploadPhoto,
+  waitFor,
   type ApiClient,
   type MealDetectionStandIn,
   type TestPlatform,
@@ -247,5 +248,23 @@ describe('bad photo uploads, each a 4xx problem with nothing left behind', () =>
     expect(
       (await api.get(`/v1/nutrition/meals/${uploaded.body.id}/photo`, stranger.accessToken)).status,
     ).toBe(404);
+  });
+
+  it('removes the stored photo when its meal is deleted', async () => {
+    const owner = await registerMember(api);
+    const uploaded = await uploadPhoto(
+      photoUrl,
+      owner.accessToken,
+      await phoneJpeg({ width: 320, height: 240 }),
+    );
+    expect(uploaded.status).toBe(201);
+    const mine = () =>
+      storedFiles().filter((f) => f.includes(join('data', 'nutrition', 'meals', owner.user.id)));
+    expect(mine()).toHaveLength(1);
+    expect((await api.delete(`/v1/nutrition/meals/${uploaded.body.id}`, owner.accessToken)).status).toBe(204);
+    await waitFor(async () => mine().length === 0, 15_000);
+    expect((await api.get(`/v1/nutrition/meals/${uploaded.body.id}/photo`, owner.accessToken)).status).toBe(
+      404,
+    );
   });
 });
