@@ -72,6 +72,31 @@ const containerOf = (family: string): ContainerDefinition => {
 const secretNameIn = (valueFrom: unknown) => /:secret:nxg\/([a-z0-9-]+)/.exec(JSON.stringify(valueFrom))?.[1];
 
 describe('the platform stack', () => {
+  it('keeps uploads in one private bucket, given to the services that store objects and no other', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    const storing = services.filter((s) => s.variables.includes('S3_BUCKET')).map((s) => s.name);
+    expect(storing).toEqual(expect.arrayContaining(['gateway', 'identity', 'nutrition']));
+    for (const s of services) {
+      const env = containerOf(`nxg-${s.name}`).Environment ?? [];
+      expect(
+        env.some((e) => e.Name === 'S3_BUCKET'),
+        s.name,
+      ).toBe(storing.includes(s.name));
+    }
+    // Each of those task roles may read and write its objects: one policy each naming the bucket.
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p).includes('s3:PutObject'),
+    );
+    expect(policies).toHaveLength(storing.length);
+  });
+
   it('runs one ECS service per service of the manifest, and no other', () => {
     const names = Object.values(template.findResources('AWS::ECS::Service')).map(
       (r) => (r as { Properties: { ServiceName: string } }).Properties.ServiceName,
@@ -175,7 +200,14 @@ describe('the platform stack', () => {
       const c = containerOf(`nxg-${entry.name}`);
       const names = [...(c.Environment ?? []), ...(c.Secrets ?? [])].map((v) => v.Name);
       expect(names.filter((v) => !service().variables.includes(v) && !isTelemetryVariable(v))).toEqual([]);
-      const env = Object.fromEntries((c.Environment ?? []).map((e) => [e.Name, String(e.Value)]));
+      // A value CloudFormation fills in at deploy time (the bucket's name) stands as a real-looking one.
+      const deployTime: Record<string, string> = { S3_BUCKET: 'nxgplatform-media1a2b3c4d-0123456789ab' };
+      const env = Object.fromEntries(
+        (c.Environment ?? []).map((e) => [
+          e.Name,
+          typeof e.Value === 'string' ? e.Value : deployTime[e.Name],
+        ]),
+      );
       expect(() => loadConfig(service().definition.config, env)).not.toThrow();
     });
 

@@ -13,6 +13,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { consumers } from '@nxg/contracts';
@@ -68,6 +69,17 @@ export class PlatformStack extends Stack {
         tag,
       );
 
+    // Meal photos, scan files and avatars (DESIGN.md D9): one private, encrypted bucket, kept when
+    // the stack goes. The services whose config reads S3_BUCKET get its name and their task role
+    // its objects; read links are presigned by those roles, so nothing in it is ever public.
+    const media = new s3.Bucket(this, 'Media', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const storesObjects = (service: DeployedService) => service.variables.includes('S3_BUCKET');
+
     for (const service of props.services) {
       const task = new ecs.FargateTaskDefinition(this, `${service.name}-task`, {
         family: `nxg-${service.name}`,
@@ -79,7 +91,10 @@ export class PlatformStack extends Stack {
       });
       task.addContainer(service.name, {
         image: image(service.name),
-        environment: containerEnvironment(service, props.natsUrl),
+        environment: {
+          ...containerEnvironment(service, props.natsUrl),
+          ...(storesObjects(service) ? { S3_BUCKET: media.bucketName } : {}),
+        },
         secrets: this.fromSecretStore(containerSecrets(service)),
         portMappings: [{ name: 'http', containerPort: service.port, appProtocol: ecs.AppProtocol.http }],
         healthCheck: {
@@ -99,6 +114,7 @@ export class PlatformStack extends Stack {
         stopTimeout: Duration.seconds(30),
         logging: this.logging(service.name),
       });
+      if (storesObjects(service)) media.grantReadWrite(task.taskRole);
       const fargate = new ecs.FargateService(this, `${service.name}-service`, {
         cluster,
         serviceName: `nxg-${service.name}`,
