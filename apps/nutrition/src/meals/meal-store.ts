@@ -217,6 +217,26 @@ export async function mealsPage(
   );
 }
 
+/** `nutrition.meal.deleted` for a meal whose figures analytics counted: they are taken back. */
+export function mealDeletedEvent(row: MealRow, at: string) {
+  return {
+    event: nutritionEvents.mealDeleted,
+    subject: row.user_id,
+    data: {
+      userId: row.user_id,
+      mealId: row.id,
+      mealType: row.meal_type,
+      localDate: row.local_date,
+      kcal: row.kcal,
+      proteinG: row.protein_g,
+      carbsG: row.carbs_g,
+      fatG: row.fat_g,
+      fibreG: row.fibre_g,
+      at,
+    },
+  };
+}
+
 /**
  * Removes one of the member's meals, queues its photo for removal and announces it, in one
  * transaction. False when the member has no such meal.
@@ -231,22 +251,7 @@ export async function deleteMeal(tx: Queryable, userId: string, mealId: string):
     await tx.query('INSERT INTO photo_deletions (photo_key) VALUES ($1) ON CONFLICT (photo_key) DO NOTHING', [
       row.photo_key,
     ]);
-  await enqueueEvent(tx, {
-    event: nutritionEvents.mealDeleted,
-    subject: userId,
-    data: {
-      userId,
-      mealId,
-      mealType: row.meal_type,
-      localDate: row.local_date,
-      kcal: row.kcal,
-      proteinG: row.protein_g,
-      carbsG: row.carbs_g,
-      fatG: row.fat_g,
-      fibreG: row.fibre_g,
-      at: new Date().toISOString(),
-    },
-  });
+  await enqueueEvent(tx, mealDeletedEvent(row, new Date().toISOString()));
   return true;
 }
 

@@ -1,6 +1,5 @@
 import {
   NutritionErrors,
-  nutritionEvents,
   MealPhotoErrors,
   type Meal,
   type MealEntry,
@@ -19,7 +18,7 @@ import {
 import type { FoodIndex } from '@nxg/reference-data';
 import type { Logger } from 'pino';
 import { itemsFromEntries, totalsOf } from '../meals/meal-items.ts';
-import { announceMeal, insertMeals, toMeal } from '../meals/meal-store.ts';
+import { announceMeal, insertMeals, mealDeletedEvent, toMeal } from '../meals/meal-store.ts';
 import { memberTimezone } from '../members/member-store.ts';
 import { gateDetection, type ConfidenceBands, type FoodSuggestion } from './confidence-gate.ts';
 import type { Analysis, DetectionAttempt, MealDetector } from './meal-detector.ts';
@@ -257,23 +256,7 @@ export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
             confirmation: { at: confirmedAt, items: entries },
           },
         });
-        if (announced)
-          await enqueueEvent(tx, {
-            event: nutritionEvents.mealDeleted,
-            subject: userId,
-            data: {
-              userId,
-              mealId,
-              mealType: row.meal_type,
-              localDate: row.local_date,
-              kcal: row.kcal,
-              proteinG: row.protein_g,
-              carbsG: row.carbs_g,
-              fatG: row.fat_g,
-              fibreG: row.fibre_g,
-              at: confirmedAt,
-            },
-          });
+        if (announced) await enqueueEvent(tx, mealDeletedEvent(row, confirmedAt));
         await announceMeal(tx, mealId);
         // Entered by the member now: no analysis is owed any more.
         await finishWork(tx, mealId, 'detect');
