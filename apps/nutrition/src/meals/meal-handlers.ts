@@ -36,6 +36,7 @@ export function mealBindings({ db, outbox, foods }: NutritionDeps): Binding[] {
         status: 'logged',
         source: 'manual',
         items,
+        requestKey: ctx.idempotencyKey,
         trace: activeTrace(),
       });
       outbox.kick();

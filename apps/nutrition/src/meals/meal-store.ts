@@ -64,6 +64,8 @@ export interface NewMeal {
   photoKey?: string | null;
   imageHash?: string | null;
   detection?: unknown;
+  /** The request's hashed Idempotency-Key: one meal per member and key, however often retried. */
+  requestKey?: string | undefined;
   /** Announce `nutrition.meal.logged` now (a photo meal still awaiting its items may wait). */
   announce?: boolean;
   /** The trace of the request that logged it, when written in a batch with others. */
@@ -90,19 +92,21 @@ const INSERT_MEALS = {
   text: `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
                             $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                            $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::text[])
+                            $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::text[],
+                            $18::text[])
          WITH ORDINALITY AS i(id, user_id, meal_type, eaten_at, status, source, model, model_version, photo_key,
-                              image_hash, items, kcal, protein_g, carbs_g, fat_g, fibre_g, detection, n)
+                              image_hash, items, kcal, protein_g, carbs_g, fat_g, fibre_g, detection, request_key, n)
      ), dated AS (
        SELECT i.*, COALESCE(m.timezone, 'UTC') AS tz,
               (i.eaten_at AT TIME ZONE COALESCE(m.timezone, 'UTC'))::date AS local_date
        FROM input i LEFT JOIN members m ON m.user_id = i.user_id
      ), inserted AS (
        INSERT INTO meals (id, user_id, meal_type, eaten_at, local_date, timezone, status, source, model, model_version,
-                          photo_key, image_hash, items, kcal, protein_g, carbs_g, fat_g, fibre_g, detection)
+                          photo_key, image_hash, items, kcal, protein_g, carbs_g, fat_g, fibre_g, detection, request_key)
        SELECT id, user_id, meal_type, eaten_at, local_date, tz, status, source, model, model_version,
-              photo_key, image_hash, items::jsonb, kcal, protein_g, carbs_g, fat_g, fibre_g, detection::jsonb
+              photo_key, image_hash, items::jsonb, kcal, protein_g, carbs_g, fat_g, fibre_g, detection::jsonb, request_key
        FROM dated ORDER BY n
+       ON CONFLICT (user_id, request_key) WHERE request_key IS NOT NULL DO NOTHING
        RETURNING ${MEAL_COLUMNS}
      )
      ${withPlanStatus('inserted')}`,
@@ -133,16 +137,18 @@ export async function insertMeals(tx: Queryable, meals: NewMeal[]): Promise<Meal
       column((_, i) => totals[i]!.fatG),
       column((_, i) => totals[i]!.fibreG),
       column((m) => (m.detection === undefined ? null : JSON.stringify(m.detection))),
+      column((m) => m.requestKey ?? null),
     ],
     { name: INSERT_MEALS.name },
   );
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const saved = ids.map((id) => byId.get(id)!);
+  const saved = ids.map((id) => byId.get(id));
   await enqueueEvents(
     tx,
     meals.flatMap((meal, i) => {
-      const row = saved[i]!;
-      if (meal.announce === false) return [];
+      const row = saved[i];
+      // Logged before under this request key: no second meal, no second announcement.
+      if (!row || meal.announce === false) return [];
       return [
         {
           ...mealLoggedEvent(row, { planned: row.planned, planId: row.plan_id }),
@@ -151,7 +157,26 @@ export async function insertMeals(tx: Queryable, meals: NewMeal[]): Promise<Meal
       ];
     }),
   );
-  return saved.map(toMeal);
+  const repeated = await mealsByRequestKey(
+    tx,
+    meals.filter((_, i) => !saved[i]),
+  );
+  return meals.map((meal, i) => {
+    const row = saved[i] ?? repeated.get(`${meal.userId} ${meal.requestKey}`);
+    if (!row) throw new Error('a meal was neither stored nor found by its request key');
+    return toMeal(row);
+  });
+}
+
+/** The meals members logged before under these requests' keys, by `<userId> <requestKey>`. */
+async function mealsByRequestKey(tx: Queryable, meals: NewMeal[]): Promise<Map<string, MealRow>> {
+  if (meals.length === 0) return new Map();
+  const rows = await tx.query<MealRow & { request_key: string }>(
+    `SELECT ${MEAL_COLUMNS}, request_key FROM meals
+     WHERE (user_id, request_key) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
+    [meals.map((m) => m.userId), meals.map((m) => m.requestKey ?? null)],
+  );
+  return new Map(rows.map((row) => [`${row.user_id} ${row.request_key}`, row]));
 }
 
 /** `nutrition.meal.logged` for a stored meal. */

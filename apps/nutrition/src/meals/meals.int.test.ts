@@ -1,4 +1,5 @@
-import { erasureDigest, type Database } from '@nxg/platform';
+import { createHash } from 'node:crypto';
+import { erasureDigest, type Cache, type Database } from '@nxg/platform';
 import { registerMember, readEvents, usePlatform, waitFor } from '@nxg/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -309,5 +310,36 @@ describe('idempotency', () => {
     const reused = await send('meal-1', { ...body, mealType: 'lunch' });
     expect([reused.status, reused.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
     expect((await api.get('/v1/nutrition/meals', member.accessToken)).body.items).toHaveLength(1);
+  });
+
+  it('logs a meal once even when the gateway no longer holds the first answer', async () => {
+    // As after a timeout while the first request was being committed: the gateway dropped its
+    // record (a 5xx is not kept), the meal exists, and the phone retries with the same key.
+    const member = await registerMember(api);
+    const body = { mealType: 'dinner', items: [{ foodId: RICE, grams: 120 }] };
+    const send = () =>
+      api.send('POST', '/v1/nutrition/meals', {
+        body,
+        token: member.accessToken,
+        headers: { 'idempotency-key': 'dinner-1' },
+      });
+    const first = await send();
+    expect(first.status).toBe(201);
+    const gatewayCache = platform.services.gateway![0]!.app!.kit.cache as Cache;
+    const hashed = createHash('sha256').update('dinner-1').digest('hex');
+    await gatewayCache.del(`idem:user:${member.user.id}:nutrition.meals.create:${hashed}`);
+
+    const retried = await send();
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull(); // carried out again by nutrition
+    expect(retried.body.id).toBe(first.body.id);
+    expect((await api.get('/v1/nutrition/meals', member.accessToken)).body.items).toHaveLength(1);
+    const announced = await readEvents(platform.nc, {
+      stream: 'NUTRITION',
+      subject: 'nutrition.meal.logged',
+      since: new Date(Date.now() - 60_000),
+      where: (e) => e.subject === member.user.id,
+    });
+    expect(announced).toHaveLength(1);
   });
 });
