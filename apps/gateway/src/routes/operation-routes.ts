@@ -1,20 +1,16 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { propagation, ROOT_CONTEXT } from '@opentelemetry/api';
-import type { Operation, RequestContext } from '@nxg/contracts';
+import type { Operation } from '@nxg/contracts';
 import {
   assertRolesAllow,
-  callOperation,
   type Cache,
-  currentTraceparent,
   type Caller,
-  inSpan,
-  SpanKind,
   type RevocationWatch,
   type TokenVerifier,
 } from '@nxg/platform';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { documentProblems } from '../docs/problem-responses.ts';
 import { idempotencyHooks } from './idempotency.ts';
+import { callForRequest } from './request-context.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -100,31 +96,12 @@ export function registerOperationRoutes(app: FastifyInstance, options: Operation
           },
       handler: async (request, reply) => {
         const caller = request.caller;
-        const ctx: RequestContext = {
-          requestId: String(request.id),
-          roles: caller?.roles ?? [],
-          branchRoles: caller?.branchRoles ?? {},
-          ip: request.ip,
-          ...(caller ? { userId: caller.userId, token: caller.token, mfa: caller.mfa } : {}),
-          ...(request.idempotencyClaim ? { idempotencyKey: request.idempotencyClaim.requestKey } : {}),
-        };
         const input = {
           ...(request.params as object),
           ...(request.query as object),
           ...(request.body as object),
         };
-        // The request's span continues the caller's trace (a `traceparent` header) or starts one.
-        const data = await inSpan(
-          `${http.method} ${http.path}`,
-          SpanKind.SERVER,
-          propagation.extract(ROOT_CONTEXT, request.headers),
-          () => {
-            const traceparent = currentTraceparent();
-            if (traceparent) ctx.traceparent = traceparent;
-            return callOperation(nc, op, input, ctx, { timeoutMs: options.timeoutMs });
-          },
-          { 'http.request.method': http.method, 'http.route': http.path },
-        );
+        const data = await callForRequest(nc, op, input, request, options.timeoutMs);
         if (op.name === 'identity.logout' && caller) {
           // Effective on this replica at once; the others learn it from the revocation watch.
           revocations.add(`jti.${caller.token.id}`);

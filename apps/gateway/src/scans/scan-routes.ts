@@ -1,13 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
-import { CommonErrorCodes, ScanErrors, scans, type Operation, type RequestContext } from '@nxg/contracts';
+import { CommonErrorCodes, ScanErrors, scans } from '@nxg/contracts';
 import {
   AppError,
   assertRolesAllow,
-  callOperation,
-  currentTraceparent,
   ObjectStoreUnavailableError,
   ObjectTooLargeError,
   type Cache,
@@ -19,6 +16,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.ts';
 import { documentProblems } from '../docs/problem-responses.ts';
 import { IDEMPOTENCY_HEADER, idempotencyHooks } from '../routes/idempotency.ts';
+import { callForRequest } from '../routes/request-context.ts';
 
 /** Scan operations, for the gateway's list (OpenAPI, tests); their routes are registered here. */
 export const scanOperations = scans.all;
@@ -46,28 +44,6 @@ function scanIdFor(userId: string, idempotencyKey: string | undefined): string {
   // A UUID (version 8, RFC 9562: custom) made of the hash.
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-function contextOf(request: FastifyRequest): RequestContext {
-  const caller = request.caller;
-  const ctx: RequestContext = {
-    requestId: String(request.id),
-    roles: caller?.roles ?? [],
-    branchRoles: caller?.branchRoles ?? {},
-    ip: request.ip,
-    ...(caller ? { userId: caller.userId, token: caller.token, mfa: caller.mfa } : {}),
-  };
-  return ctx;
-}
-
-/** One NATS request to the owning service, in the trace the client started. */
-function call(nc: NatsConnection, op: Operation, input: unknown, request: FastifyRequest, timeoutMs: number) {
-  const ctx = contextOf(request);
-  return context.with(propagation.extract(ROOT_CONTEXT, request.headers), () => {
-    const traceparent = currentTraceparent();
-    if (traceparent) ctx.traceparent = traceparent;
-    return callOperation(nc, op, input, ctx, { timeoutMs });
-  });
 }
 
 const header = (request: FastifyRequest, name: string) => {
@@ -238,7 +214,7 @@ export async function registerScanRoutes(app: FastifyInstance, options: ScanRout
           await objects.delete(file.key).catch(() => undefined);
           throw new AppError(400, ScanErrors.SCAN_FORM_INVALID, '`userId` must be a UUID');
         }
-        const data = await call(nc, op, { scanId, ...fields, file }, request, timeoutMs);
+        const data = await callForRequest(nc, op, { scanId, ...fields, file }, request, timeoutMs);
         return reply.status(http.status).send(data);
       },
     });
@@ -296,7 +272,7 @@ export async function registerScanRoutes(app: FastifyInstance, options: ScanRout
       },
       handler: async (request, reply) => {
         const { provider } = request.params as { provider: string };
-        const data = await call(
+        const data = await callForRequest(
           nc,
           hook,
           {

@@ -28,6 +28,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { documentProblems } from '../docs/problem-responses.ts';
 import { idempotencyHooks } from '../routes/idempotency.ts';
+import { inRouteSpan, requestContext } from '../routes/request-context.ts';
 import { refusalOf, sanitizeImage, type ImageLimits, type SanitizedImage } from './image-sanitizer.ts';
 import { multipartDocs } from './upload-docs.ts';
 
@@ -272,17 +273,11 @@ export async function registerUploadRoutes(app: FastifyInstance, options: Upload
             height: image.height,
             hash: image.hash,
           };
-          const ctx: RequestContext = {
-            requestId: String(request.id),
-            roles: caller.roles,
-            branchRoles: caller.branchRoles,
-            ip: request.ip,
-            userId: caller.userId,
-            token: caller.token,
-            mfa: caller.mfa,
-          };
+          const ctx = requestContext(request);
           try {
-            const data = await ask({ ...fields, [spec.idProperty]: id, [spec.imageProperty]: stored }, ctx);
+            const data = await inRouteSpan(op, request, ctx, () =>
+              ask({ ...fields, [spec.idProperty]: id, [spec.imageProperty]: stored }, ctx),
+            );
             return reply.status(http.status).send(data);
           } catch (error) {
             // Refused, or never taken: the object must not outlive the request.
