@@ -17,7 +17,8 @@
  *   NATS_URL=… DATABASE_URL=postgres://… REDIS_URL=… pnpm bench:analytics
  *
  * Knobs: BENCH_RATE (2000 events/s), BENCH_DURATION_S (5), BENCH_MEMBERS (400),
- * BENCH_TICK_MS (10: the producer commits a transaction of events this often).
+ * BENCH_TICK_MS (10: the producer commits a transaction of events this often), BENCH_CPU_PROF_DIR
+ * (a CPU profile of analytics).
  * A missed target does not fail the process; a lost or doubled award does (exit 1).
  */
 import { spawnSync } from 'node:child_process';
@@ -55,7 +56,14 @@ if (!backends.databaseUrl) {
   process.exit(2);
 }
 const busyBefore = await machineBusy(1000);
-const platform = await startPlatform({ processes: true, replicas: { analytics: 1 } });
+// BENCH_CPU_PROF_DIR: analytics writes a V8 CPU profile there when it stops (read it with
+// `node tools/bench/profile-summary.ts <file>`); figures of a profiled run are not comparable.
+const profileDir = process.env.BENCH_CPU_PROF_DIR;
+const platform = await startPlatform({
+  processes: true,
+  replicas: { analytics: 1 },
+  env: profileDir ? { analytics: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {},
+});
 const analytics = platform.services.analytics![0]!;
 const logger = createLogger('bench-producer', 'warn');
 let producer: Database | undefined;

@@ -40,7 +40,7 @@ row('acknowledged but lost', report.lost);
 row('stored twice', report.duplicated);
 row('events missing on the stream', report.eventsMissing);
 row('events doubled on the stream', report.eventsDoubled);
-row('sets in the analytics read model', report.readModelSets);
+row('sets in the analytics read model', report.readModelFailure ?? report.readModelSets);
 row('reads answered / failed', `${report.readsOk} / ${report.readsFailed}`);
 for (const line of report.unexpected.slice(0, 10)) console.log(`  unexpected: ${line}`);
 const passed = chaosPassed(report);

@@ -48,8 +48,10 @@ export interface ChaosReport {
   duplicated: number;
   eventsMissing: number;
   eventsDoubled: number;
-  /** Sets in analytics' read model against sets stored, summed over the members. */
+  /** Sets in analytics' read model against sets stored, summed over the members (-1: unreadable). */
   readModelSets: number;
+  /** Why analytics' figures could not be read at the end (status and body), if so. */
+  readModelFailure?: string;
   readsOk: number;
   readsFailed: number;
   unexpected: string[];
@@ -163,9 +165,11 @@ async function listSetIds(api: ApiClient, member: LoadMember): Promise<string[]>
   return ids;
 }
 
-async function readModelSets(api: ApiClient, member: LoadMember): Promise<number> {
+/** The member's sets as analytics counts them, or why it could not tell. */
+async function readModelSets(api: ApiClient, member: LoadMember): Promise<number | string> {
   const summary = await api.get('/v1/analytics/workouts?period=week', member.token);
-  return summary.status === 200 ? (summary.body as { totals: { sets: number } }).totals.sets : -1;
+  if (summary.status === 200) return (summary.body as { totals: { sets: number } }).totals.sets;
+  return `${summary.status} ${JSON.stringify(summary.body)}`;
 }
 
 async function audit(
@@ -208,10 +212,17 @@ async function audit(
 
   // Analytics may lag far behind after a loaded run: wait while it makes progress, not a fixed time.
   let modelSets = -1;
+  let readModelFailure: string | undefined;
   let progressAt = Date.now();
   for (;;) {
     let now = 0;
-    for (const member of members) now += await readModelSets(api, member);
+    readModelFailure = undefined;
+    for (const member of members) {
+      const sets = await readModelSets(api, member);
+      if (typeof sets === 'number') now += sets;
+      else readModelFailure = sets;
+    }
+    if (readModelFailure) now = -1;
     if (now !== modelSets) progressAt = Date.now();
     modelSets = now;
     if (modelSets === stored.size || Date.now() - progressAt > 20_000) break;
@@ -227,6 +238,7 @@ async function audit(
     eventsMissing,
     eventsDoubled,
     readModelSets: modelSets,
+    ...(readModelFailure ? { readModelFailure } : {}),
     readsOk: load.reads.ok,
     readsFailed: load.reads.failed,
     unexpected: load.unexpected,

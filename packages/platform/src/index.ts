@@ -36,7 +36,9 @@ export {
 } from './metrics/service-metrics.ts';
 export {
   consume,
+  consumeBatch,
   defineFeature,
+  type ConsumerBinding,
   defineService,
   type Feature,
   type Job,

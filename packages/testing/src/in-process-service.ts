@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
 import { buildService, loadServiceConfig, loggerOptions, type ServiceDefinition } from '@nxg/platform';
@@ -31,6 +32,20 @@ async function waitReady(app: FastifyInstance, name: string, timeoutMs: number):
 }
 
 /**
+ * Listens on `port`, or on any free port when another process took it since it was chosen (test
+ * files running side by side pick ports at once): the port it listens on.
+ */
+async function listenOnLoopback(app: FastifyInstance, port: number): Promise<number> {
+  try {
+    await app.listen({ host: '127.0.0.1', port });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+    await app.listen({ host: '127.0.0.1', port: 0 });
+  }
+  return (app.server.address() as AddressInfo).port;
+}
+
+/**
  * A service built in this process from its definition, the way `main.ts` builds it, listening on
  * loopback. Starting is fast (no new Node process, modules already loaded), so test files can each
  * have platforms of their own and run in parallel. `kill` (no graceful stop) needs a real process.
@@ -44,6 +59,7 @@ export async function startInProcess(
   let output = '';
   let currentEnv = { ...env };
   let app: FastifyInstance | undefined;
+  let boundPort = port;
   const launch = async () => {
     const config = loadServiceConfig(definition, currentEnv);
     // Warnings and errors are kept for a failing test's message; with a run's log file, every
@@ -65,7 +81,7 @@ export async function startInProcess(
     );
     const built = buildService(definition, config, logger);
     try {
-      await built.listen({ host: '127.0.0.1', port });
+      boundPort = await listenOnLoopback(built, boundPort);
       await waitReady(built, entry.name, 30_000);
     } catch (error) {
       await built.close().catch(() => {});
@@ -81,7 +97,9 @@ export async function startInProcess(
   };
   return {
     name: entry.name,
-    url: `http://127.0.0.1:${port}`,
+    get url() {
+      return `http://127.0.0.1:${boundPort}`;
+    },
     get env() {
       return currentEnv;
     },

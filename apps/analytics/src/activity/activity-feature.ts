@@ -1,15 +1,15 @@
 import { analytics, machineEvents, workoutEvents } from '@nxg/contracts';
-import { bind, consume, defineFeature, requireUser } from '@nxg/platform';
+import { bind, consume, consumeBatch, defineFeature, requireUser } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
-import { byMember } from '../members/member-order.ts';
-import { memberTimeZone, memberTransaction } from '../members/member-transaction.ts';
+import { byMember, EVENTS_PER_BATCH } from '../members/member-order.ts';
+import { memberTimeZone, membersTransaction, memberTransaction } from '../members/member-transaction.ts';
 import { dayIn, periodContaining } from '../periods.ts';
 import {
   saveLinkEdge,
   savePlan,
   saveSessionEnded,
   saveSessionStarted,
-  saveSet,
+  saveSets,
   saveUnlinked,
 } from './activity-store.ts';
 import { workoutSummary } from './workout-summary.ts';
@@ -43,13 +43,22 @@ export const activityFeature = defineFeature<AnalyticsDeps>({
       },
       byMember,
     ),
-    consume(
+    consumeBatch(
       'analytics_exercise_logged',
       workoutEvents.exerciseLogged,
-      async ({ data }) => {
-        await memberTransaction(db, data.userId, (tx) => saveSet(tx, data));
+      async (events) => {
+        await membersTransaction(
+          db,
+          events.map((e) => e.data.userId),
+          (tx, kept) =>
+            saveSets(
+              tx,
+              events.map((e) => e.data).filter((set) => kept.has(set.userId)),
+            ),
+          { shared: true }, // a set is written once by its id: nothing to take turns on
+        );
       },
-      byMember,
+      { max: EVENTS_PER_BATCH },
     ),
     consume(
       'analytics_plan_generated',

@@ -31,25 +31,30 @@ export async function saveSessionEnded(tx: Queryable, e: EventData<typeof workou
 /** A set without a duration is taken to last this long per repetition (a controlled tempo). */
 export const SECONDS_PER_REP = 3;
 
-export async function saveSet(tx: Queryable, e: EventData<typeof workoutEvents.exerciseLogged>) {
-  const met = metValueFor(e.exerciseName, { weighted: (e.weightKg ?? 0) > 0 }).met;
-  const activeS = e.durationS ?? (e.reps ?? 0) * SECONDS_PER_REP;
-  await tx.query(
+/** Logged sets, each once whatever how often its event comes: one statement for a batch. */
+export async function saveSets(
+  tx: Queryable,
+  sets: ReadonlyArray<EventData<typeof workoutEvents.exerciseLogged>>,
+) {
+  const column = <T>(value: (e: (typeof sets)[number]) => T) => sets.map(value);
+  await tx.send(
     `INSERT INTO sets (log_id, user_id, exercise_name, reps, weight_kg, duration_s, source, session_id, performed_at,
        met, active_s)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (log_id) DO NOTHING`,
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[], $7::text[],
+       $8::text[], $9::timestamptz[], $10::float8[], $11::float8[])
+     ON CONFLICT (log_id) DO NOTHING`,
     [
-      e.logId,
-      e.userId,
-      e.exerciseName,
-      e.reps,
-      e.weightKg,
-      e.durationS,
-      e.source,
-      e.sessionId,
-      e.at,
-      met,
-      activeS,
+      column((e) => e.logId),
+      column((e) => e.userId),
+      column((e) => e.exerciseName),
+      column((e) => e.reps),
+      column((e) => e.weightKg),
+      column((e) => e.durationS),
+      column((e) => e.source),
+      column((e) => e.sessionId),
+      column((e) => e.at),
+      column((e) => metValueFor(e.exerciseName, { weighted: (e.weightKg ?? 0) > 0 }).met),
+      column((e) => e.durationS ?? (e.reps ?? 0) * SECONDS_PER_REP),
     ],
   );
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChallengeMetric } from '@nxg/contracts';
 import { migrate, openDatabase, platformMigrations, type Database } from '@nxg/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveSessionEnded, saveSessionStarted, saveSet } from '../activity/activity-store.ts';
+import { saveSessionEnded, saveSessionStarted, saveSets } from '../activity/activity-store.ts';
 import { award } from '../points/ledger-store.ts';
 import { pointsRules } from '../points/rules.ts';
 import { eraseSocial } from '../social/social-graph-store.ts';
@@ -37,17 +37,19 @@ const [ana, ben, cy] = ['ana', 'ben', 'cy'];
 /** A set lifted at an instant, as the activity and points consumers would keep it. */
 async function lifted(userId: string, at: string, weightKg: number, reps: number) {
   const logId = randomUUID();
-  await saveSet(db, {
-    userId,
-    logId,
-    exerciseName: 'Deadlift',
-    reps,
-    weightKg,
-    durationS: null,
-    source: 'manual',
-    sessionId: null,
-    at,
-  });
+  await saveSets(db, [
+    {
+      userId,
+      logId,
+      exerciseName: 'Deadlift',
+      reps,
+      weightKg,
+      durationS: null,
+      source: 'manual',
+      sessionId: null,
+      at,
+    },
+  ]);
   await award(db, {
     rule: pointsRules.setLogged,
     userId,

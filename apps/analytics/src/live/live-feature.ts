@@ -1,8 +1,9 @@
 import { analyticsEvents, liveSubjects, type LiveMessage, type LiveMessageType } from '@nxg/contracts';
-import { consume, defineFeature, publishSigned } from '@nxg/platform';
+import { consume, consumeBatch, defineFeature, publishSigned } from '@nxg/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { AnalyticsDeps } from '../deps.ts';
-import { pointsTotal } from '../points/points-store.ts';
+import { EVENTS_PER_BATCH } from '../members/member-order.ts';
+import { pointsTotals } from '../points/points-store.ts';
 import { allAchievements } from '../points/rules.ts';
 
 /**
@@ -28,11 +29,20 @@ const isNews = (time: string) => Date.now() - Date.parse(time) <= LIVE_PUSH_MAX_
 export const liveFeature = defineFeature<AnalyticsDeps>({
   name: 'live',
   consumers: ({ db, nc }) => [
-    consume('analytics_live_points_awarded', analyticsEvents.pointsAwarded, async ({ data, time }) => {
-      if (!isNews(time)) return;
-      const total = await pointsTotal(db, data.userId);
-      push(nc, data.userId, 'points.awarded', { ...data, total });
-    }),
+    // In batches: a busy hour's awards (a point per set) need one total per member, not per award.
+    consumeBatch(
+      'analytics_live_points_awarded',
+      analyticsEvents.pointsAwarded,
+      async (events) => {
+        const news = events.filter((e) => isNews(e.time));
+        if (news.length === 0) return;
+        const totals = await pointsTotals(db, [...new Set(news.map((e) => e.data.userId))]);
+        for (const { data } of news) {
+          push(nc, data.userId, 'points.awarded', { ...data, total: totals.get(data.userId) ?? 0 });
+        }
+      },
+      { max: EVENTS_PER_BATCH },
+    ),
     consume(
       'analytics_live_achievement_unlocked',
       analyticsEvents.achievementUnlocked,

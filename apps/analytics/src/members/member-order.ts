@@ -11,3 +11,9 @@ export const byMember = {
     keyOf: (event: EventEnvelope) => (event.data as { userId?: string }).userId ?? event.subject,
   },
 };
+
+/**
+ * The most events a read model's batch consumer applies in one transaction (logged sets, the
+ * busiest stream): what arrived while the batch before was applied, so batches grow with the load.
+ */
+export const EVENTS_PER_BATCH = 256;

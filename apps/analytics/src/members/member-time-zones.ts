@@ -26,11 +26,18 @@ export async function saveTimeZone(tx: Queryable, userId: string, zone: string, 
   );
 }
 
-/** The calendar day (`YYYY-MM-DD`) an instant falls on for the member, in the zone in effect then. */
-export async function memberDayOf(tx: Queryable, userId: string, at: string): Promise<string> {
-  const [row] = await tx.query<{ day: string }>(
-    'SELECT (($2::timestamptz) AT TIME ZONE member_zone_at($1, $2::timestamptz))::date::text AS day',
-    [userId, at],
+/**
+ * The calendar days (`YYYY-MM-DD`) instants fall on for their members, each in the zone in effect
+ * then: one statement, in the instants' order.
+ */
+export async function memberDaysOf(
+  tx: Queryable,
+  instants: ReadonlyArray<{ userId: string; at: string }>,
+): Promise<string[]> {
+  const rows = await tx.query<{ day: string }>(
+    `SELECT (e.at AT TIME ZONE member_zone_at(e.user_id, e.at))::date::text AS day
+     FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS e(user_id, at, n) ORDER BY e.n`,
+    [instants.map((i) => i.userId), instants.map((i) => i.at)],
   );
-  return row!.day;
+  return rows.map((r) => r.day);
 }

@@ -1,5 +1,6 @@
 import { analyticsEvents } from '@nxg/contracts';
-import { enqueueEvent, type Queryable } from '@nxg/platform';
+import type { Queryable } from '@nxg/platform';
+import { announce } from '../rebuild/replaying.ts';
 import { v7 as uuidv7 } from 'uuid';
 import type { AchievementRule, PointsRule } from './rules.ts';
 
@@ -22,42 +23,67 @@ export interface Award {
  * nothing happens and it answers false.
  */
 export async function award(tx: Queryable, a: Award): Promise<boolean> {
-  const id = uuidv7();
-  const inserted = await tx.query(
+  return (await awardAll(tx, [a]))[0]!;
+}
+
+/**
+ * `award` for several awards in two statements (a batch of events), in their order: which of
+ * them were new. Of two in the batch for the same rule and occasion, the first counts.
+ */
+export async function awardAll(tx: Queryable, awards: readonly Award[]): Promise<boolean[]> {
+  if (awards.length === 0) return [];
+  const ids = awards.map(() => uuidv7());
+  const column = <T>(value: (a: Award, i: number) => T) => awards.map(value);
+  const inserted = await tx.query<{ id: string }>(
     `INSERT INTO points_ledger (id, user_id, rule_id, rule_version, occasion, points, reason, source_event_id,
        branch_id, session_id, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id`,
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],
+       $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+     ON CONFLICT DO NOTHING RETURNING id`,
     [
-      id,
-      a.userId,
-      a.rule.id,
-      a.rule.version,
-      a.occasion,
-      a.rule.points,
-      a.rule.reason,
-      a.sourceEventId,
-      a.branchId ?? null,
-      a.sessionId ?? null,
-      a.occurredAt,
+      ids,
+      column((a) => a.userId),
+      column((a) => a.rule.id),
+      column((a) => a.rule.version),
+      column((a) => a.occasion),
+      column((a) => a.rule.points),
+      column((a) => a.rule.reason),
+      column((a) => a.sourceEventId),
+      column((a) => a.branchId ?? null),
+      column((a) => a.sessionId ?? null),
+      column((a) => a.occurredAt),
     ],
   );
-  if (!inserted.length) return false;
-  await enqueueEvent(tx, {
-    event: analyticsEvents.pointsAwarded,
-    subject: a.userId,
-    data: {
-      userId: a.userId,
-      awardId: id,
-      ruleId: a.rule.id,
-      ruleVersion: a.rule.version,
-      points: a.rule.points,
-      reason: a.rule.reason,
-      sourceEventId: a.sourceEventId,
-      branchId: a.branchId ?? null,
-      at: new Date(a.occurredAt).toISOString(),
-    },
-  });
-  return true;
+  const made = new Set(inserted.map((r) => r.id));
+  await announce(
+    tx,
+    awards
+      .map((a, i) => ({ a, id: ids[i]! }))
+      .filter(({ id }) => made.has(id))
+      .map(({ a, id }) => ({
+        event: analyticsEvents.pointsAwarded,
+        subject: a.userId,
+        data: {
+          userId: a.userId,
+          awardId: id,
+          ruleId: a.rule.id,
+          ruleVersion: a.rule.version,
+          points: a.rule.points,
+          reason: a.rule.reason,
+          sourceEventId: a.sourceEventId,
+          branchId: a.branchId ?? null,
+          at: new Date(a.occurredAt).toISOString(),
+        },
+      })),
+  );
+  return ids.map((id) => made.has(id));
+}
+
+export interface Unlock {
+  achievement: AchievementRule;
+  userId: string;
+  sourceEventId: string;
+  at: string;
 }
 
 /** Unlocks an achievement once per member, announcing it; false when it was already unlocked. */
@@ -68,22 +94,46 @@ export async function unlock(
   sourceEventId: string,
   at: string,
 ): Promise<boolean> {
-  const inserted = await tx.query(
+  return (await unlockAll(tx, [{ achievement, userId, sourceEventId, at }]))[0]!;
+}
+
+/** `unlock` for several in two statements, in their order; of two for one member, the first counts. */
+export async function unlockAll(tx: Queryable, unlocks: readonly Unlock[]): Promise<boolean[]> {
+  if (unlocks.length === 0) return [];
+  const keyOf = (u: { userId: string; code: string }) => `${u.userId} ${u.code}`;
+  const inserted = await tx.query<{ user_id: string; code: string }>(
     `INSERT INTO achievements (user_id, code, rule_version, source_event_id, unlocked_at)
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING code`,
-    [userId, achievement.code, achievement.version, sourceEventId, at],
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[])
+     ON CONFLICT DO NOTHING RETURNING user_id, code`,
+    [
+      unlocks.map((u) => u.userId),
+      unlocks.map((u) => u.achievement.code),
+      unlocks.map((u) => u.achievement.version),
+      unlocks.map((u) => u.sourceEventId),
+      unlocks.map((u) => u.at),
+    ],
   );
-  if (!inserted.length) return false;
-  await enqueueEvent(tx, {
-    event: analyticsEvents.achievementUnlocked,
-    subject: userId,
-    data: {
-      userId,
-      code: achievement.code,
-      ruleVersion: achievement.version,
-      sourceEventId,
-      at: new Date(at).toISOString(),
-    },
+  const made = new Set(inserted.map((r) => keyOf({ userId: r.user_id, code: r.code })));
+  const firsts = unlocks.map((u) => {
+    const key = keyOf({ userId: u.userId, code: u.achievement.code });
+    const first = made.delete(key); // the first of a key in the batch is the one inserted
+    return first;
   });
-  return true;
+  await announce(
+    tx,
+    unlocks
+      .filter((_, i) => firsts[i])
+      .map((u) => ({
+        event: analyticsEvents.achievementUnlocked,
+        subject: u.userId,
+        data: {
+          userId: u.userId,
+          code: u.achievement.code,
+          ruleVersion: u.achievement.version,
+          sourceEventId: u.sourceEventId,
+          at: new Date(u.at).toISOString(),
+        },
+      })),
+  );
+  return firsts;
 }

@@ -1,16 +1,12 @@
 import { analytics, machineEvents, workoutEvents } from '@nxg/contracts';
-import { bind, consume, decodeCursor, defineFeature, requireUser, toPage } from '@nxg/platform';
+import { bind, consume, consumeBatch, decodeCursor, defineFeature, requireUser, toPage } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
-import { byMember } from '../members/member-order.ts';
-import { memberTransaction } from '../members/member-transaction.ts';
-import { memberDayOf } from '../members/member-time-zones.ts';
+import { byMember, EVENTS_PER_BATCH } from '../members/member-order.ts';
+import { membersTransaction, memberTransaction, POINTS_LOCK_SPACE } from '../members/member-transaction.ts';
 import { award, unlock } from './ledger-store.ts';
 import { achievementsOf, ledgerPage, pointsTotal } from './points-store.ts';
-import { achievementRules, pointsRules, STREAK_DAYS, streakAchievements } from './rules.ts';
-import { markTrainingDay, runThrough, streakEndsThrough, trainingDaysAround } from './training-days.ts';
-
-/** Longest streak an achievement asks for: the days read either side of a new training day. */
-const STREAK_SPAN = Math.max(STREAK_DAYS, ...streakAchievements.map((a) => a.streakDays ?? 0));
+import { achievementRules, pointsRules } from './rules.ts';
+import { awardLoggedSets } from './set-points.ts';
 
 /**
  * Points and achievements: rules applied to workout's and machine-hub's events, into a ledger
@@ -20,53 +16,23 @@ const STREAK_SPAN = Math.max(STREAK_DAYS, ...streakAchievements.map((a) => a.str
 export const pointsFeature = defineFeature<AnalyticsDeps>({
   name: 'points',
   consumers: ({ db, outbox }) => [
-    consume(
+    consumeBatch(
       'analytics_points_exercise_logged',
       workoutEvents.exerciseLogged,
-      async ({ id, data }) => {
-        const { userId, sessionId, at } = data;
-        await memberTransaction(db, userId, async (tx) => {
-          await award(tx, {
-            rule: pointsRules.setLogged,
-            userId,
-            occasion: data.logId,
-            sourceEventId: id,
-            occurredAt: at,
-            sessionId,
-          });
-          const day = await memberDayOf(tx, userId, at);
-          await markTrainingDay(tx, userId, { day, eventId: id, sessionId, at });
-          const days = await trainingDaysAround(tx, userId, day, STREAK_SPAN);
-          const today = days.get(day)!;
-          await award(tx, {
-            rule: pointsRules.workoutDay,
-            userId,
-            occasion: day,
-            sourceEventId: today.eventId,
-            occurredAt: today.at,
-            sessionId: today.sessionId,
-          });
-          await unlock(tx, achievementRules.firstWorkout, userId, id, at);
-          // Each streak day cites the event that made it a training day, so one event may complete several.
-          for (const end of streakEndsThrough(days, day, STREAK_DAYS)) {
-            const ending = days.get(end)!;
-            await award(tx, {
-              rule: pointsRules.streakDay,
-              userId,
-              occasion: end,
-              sourceEventId: ending.eventId,
-              occurredAt: ending.at,
-              sessionId: ending.sessionId,
-            });
-          }
-          const run = runThrough(days, day);
-          for (const streak of streakAchievements) {
-            if (run >= streak.streakDays!) await unlock(tx, streak, userId, id, at);
-          }
-        });
+      async (events) => {
+        await membersTransaction(
+          db,
+          events.map((e) => e.data.userId),
+          (tx, kept) =>
+            awardLoggedSets(
+              tx,
+              events.filter((e) => kept.has(e.data.userId)),
+            ),
+          { shared: true, ownSpace: POINTS_LOCK_SPACE },
+        );
         outbox.kick();
       },
-      byMember,
+      { max: EVENTS_PER_BATCH },
     ),
     consume(
       'analytics_points_set_completed',

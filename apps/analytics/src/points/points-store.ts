@@ -33,6 +33,15 @@ export async function pointsTotal(db: Queryable, userId: string): Promise<number
   return row?.total ?? 0;
 }
 
+/** Several members' totals in one statement, by member (0 for a member without awards). */
+export async function pointsTotals(db: Queryable, userIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db.query<{ user_id: string; total: number }>(
+    'SELECT user_id, sum(points)::int AS total FROM points_ledger WHERE user_id = ANY($1::text[]) GROUP BY user_id',
+    [userIds],
+  );
+  return new Map(rows.map((r) => [r.user_id, r.total]));
+}
+
 /**
  * The ledger newest first (award ids are UUIDv7: they sort by when they were made); `after` is
  * the id of the last award of the page before.

@@ -9,44 +9,56 @@ export interface TrainingDay {
   at: string;
 }
 
-/** Marks `day` as a training day of the member; the first event to do so stays its citation. */
-export async function markTrainingDay(tx: Queryable, userId: string, first: TrainingDay): Promise<void> {
-  // Nothing to read back: it goes out with the next statement.
-  await tx.send(
-    `INSERT INTO active_days (user_id, day, first_event_id, session_id, first_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (user_id, day) DO NOTHING`,
-    [userId, first.day, first.eventId, first.sessionId, first.at],
+/**
+ * Marks member days as training days (the first event to do so stays a day's citation), in one
+ * statement: the keys (`userId day`) of those that were not training days yet.
+ */
+export async function markTrainingDays(
+  tx: Queryable,
+  firsts: ReadonlyArray<TrainingDay & { userId: string }>,
+): Promise<Set<string>> {
+  const made = await tx.query<{ key: string }>(
+    `INSERT INTO active_days (user_id, day, first_event_id, session_id, first_at)
+     SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::timestamptz[])
+     ON CONFLICT (user_id, day) DO NOTHING RETURNING user_id || ' ' || day::text AS key`,
+    [
+      firsts.map((f) => f.userId),
+      firsts.map((f) => f.day),
+      firsts.map((f) => f.eventId),
+      firsts.map((f) => f.sessionId),
+      firsts.map((f) => f.at),
+    ],
   );
+  return new Set(made.map((r) => r.key));
 }
 
-/** The member's training days within `span` days either side of `day`, by day. */
-export async function trainingDaysAround(
+/** Members' training days within a window each (`from` to `to`, inclusive): by member, then day. */
+export async function trainingDaysWithin(
   tx: Queryable,
-  userId: string,
-  day: string,
-  span: number,
-): Promise<Map<string, TrainingDay>> {
+  windows: ReadonlyArray<{ userId: string; from: string; to: string }>,
+): Promise<Map<string, Map<string, TrainingDay>>> {
   const rows = await tx.query<{
+    user_id: string;
     day: string;
     first_event_id: string;
     session_id: string | null;
     first_at: Date;
   }>(
-    `SELECT day::text AS day, first_event_id, session_id, first_at FROM active_days
-     WHERE user_id = $1 AND day BETWEEN $2::date AND $3::date`,
-    [userId, addDays(day, -span), addDays(day, span)],
+    `SELECT a.user_id, a.day::text AS day, a.first_event_id, a.session_id, a.first_at
+     FROM unnest($1::text[], $2::date[], $3::date[]) AS w(user_id, from_day, to_day)
+     JOIN active_days a ON a.user_id = w.user_id AND a.day BETWEEN w.from_day AND w.to_day`,
+    [windows.map((w) => w.userId), windows.map((w) => w.from), windows.map((w) => w.to)],
   );
-  return new Map(
-    rows.map((r) => [
-      r.day,
-      {
-        day: r.day,
-        eventId: r.first_event_id,
-        sessionId: r.session_id,
-        at: new Date(r.first_at).toISOString(),
-      },
-    ]),
-  );
+  const byMember = new Map<string, Map<string, TrainingDay>>(windows.map((w) => [w.userId, new Map()]));
+  for (const r of rows) {
+    byMember.get(r.user_id)!.set(r.day, {
+      day: r.day,
+      eventId: r.first_event_id,
+      sessionId: r.session_id,
+      at: new Date(r.first_at).toISOString(),
+    });
+  }
+  return byMember;
 }
 
 /** How many days in a row, through `day`, are training days. */

@@ -2,12 +2,19 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventEnvelope } from '@nxg/contracts';
-import { namespaceOf, type Database, type OutboxRelay, type Queryable } from '@nxg/platform';
+import {
+  namespaceOf,
+  type ConsumerBinding,
+  type Database,
+  type OutboxRelay,
+  type Queryable,
+} from '@nxg/platform';
 import type { Logger } from 'pino';
 import type { AnalyticsConfig } from '../config.ts';
 import type { AnalyticsDeps } from '../deps.ts';
 import { Lanes } from './lanes.ts';
 import { READ_MODEL_TABLES, readModelFeatures } from './read-models.ts';
+import { whileReplaying } from './replaying.ts';
 import { replayConsumer, type Delivered } from './stream-replay.ts';
 
 /** Where the fresh tables are built, and where the replaced ones go for the instant of the switch. */
@@ -37,7 +44,7 @@ export interface RebuildReport {
 }
 
 interface Item extends Delivered {
-  handle: (event: EventEnvelope<unknown>, msg: Delivered['msg']) => Promise<void>;
+  binding: ConsumerBinding;
 }
 
 const noOutbox: OutboxRelay = { kick() {}, flush: async () => 0, stop: async () => {} };
@@ -69,26 +76,25 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     ].join(';\n'),
   );
   const inRebuild = `SET LOCAL search_path TO ${REBUILD_SCHEMA}, ${liveSchema}`;
-  const run = (tx: Queryable, items: Item[]) =>
-    current.run(tx, async () => {
-      for (const item of items) await item.handle(item.envelope, item.msg);
-    });
+  const run = (tx: Queryable, items: Item[]) => current.run(tx, () => whileReplaying(() => apply(items)));
 
   let events = 0;
   const lastSeq = new Map<string, number>();
   for (const phase of bindings) {
-    const lanes = new Lanes<Item>(options.lanes ?? 8, options.batchSize ?? 250, (batch) =>
+    const lanes = new Lanes<Item>(options.lanes ?? 4, options.batchSize ?? 1000, (batch) =>
       db.transaction(async (tx) => {
         await tx.query(inRebuild);
         await run(tx, batch);
       }),
     );
-    for (const binding of phase) {
-      const last = await replayConsumer(nc, binding.consumer, binding.event, 1, async (delivered) => {
-        events += 1;
-        await lanes.add(memberOf(delivered.envelope), { ...delivered, handle: binding.handle });
+    for (const readers of sameMessages(phase)) {
+      const [{ consumer, event }] = readers as [ConsumerBinding];
+      const last = await replayConsumer(nc, consumer, event, 1, async (delivered) => {
+        events += readers.length;
+        const member = memberOf(delivered.envelope);
+        for (const binding of readers) await lanes.add(member, { ...delivered, binding });
       });
-      lastSeq.set(binding.consumer.durable, last);
+      for (const binding of readers) lastSeq.set(binding.consumer.durable, last);
     }
     await lanes.drain();
   }
@@ -106,7 +112,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
         const from = (lastSeq.get(binding.consumer.durable) ?? 0) + 1;
         await replayConsumer(nc, binding.consumer, binding.event, from, async ({ envelope, msg }) => {
           caughtUp += 1;
-          await run(tx, [{ envelope, msg, handle: binding.handle }]);
+          await run(tx, [{ envelope, msg, binding }]);
         });
       }
       await tx.exec(
@@ -132,6 +138,35 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   };
   logger.info(report, 'read models switched over');
   return report;
+}
+
+/**
+ * Hands items to their consumers' handlers, each consumer's in order: a batch consumer gets all of
+ * its items at once, as live would, the others one by one. The consumers of a phase write read
+ * models of their own (identity's, which the others read, are rebuilt in the phase before), so
+ * one consumer's items need not wait for another's.
+ */
+async function apply(items: Item[]): Promise<void> {
+  const byConsumer = new Map<ConsumerBinding, Item[]>();
+  for (const item of items) {
+    const own = byConsumer.get(item.binding);
+    if (own) own.push(item);
+    else byConsumer.set(item.binding, [item]);
+  }
+  for (const [binding, own] of byConsumer) {
+    if (binding.batch) await binding.batch.handle(own.map((item) => item.envelope));
+    else for (const item of own) await binding.handle(item.envelope, item.msg);
+  }
+}
+
+/** The consumers grouped by the messages they read (a stream's subject, one event): read once per group. */
+function sameMessages(bindings: ConsumerBinding[]): ConsumerBinding[][] {
+  const groups = new Map<string, ConsumerBinding[]>();
+  for (const binding of bindings) {
+    const key = `${binding.consumer.stream} ${binding.consumer.filterSubject} ${binding.event.type}`;
+    groups.set(key, [...(groups.get(key) ?? []), binding]);
+  }
+  return [...groups.values()];
 }
 
 /** The transaction a rebuild handler runs in: its batch's, or the switch's. */

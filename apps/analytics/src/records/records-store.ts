@@ -11,31 +11,69 @@ export interface SetFacts {
   at: string;
 }
 
-/**
- * Keeps the candidate if it beats the member's record (or there is none yet) and answers the
- * record it beat: `{ previous: null }` for a first one, undefined when it beat nothing. The
- * caller holds the member's lock, so reading then writing is safe. An equal value is no record:
- * a redelivered set changes nothing.
- */
-export async function keepIfRecord(
+/** A record as kept: the set (or link) that made it, and its kind, weight and value. */
+export interface RecordRow extends SetFacts {
+  kind: RecordCandidate['kind'];
+  weightKey: number;
+  value: number;
+}
+
+/** The key a record is kept under: member, exercise, kind and weight. */
+export const recordKey = (r: Pick<RecordRow, 'userId' | 'exerciseName' | 'kind' | 'weightKey'>) =>
+  `${r.userId}\u0000${r.exerciseName}\u0000${r.kind}\u0000${r.weightKey}`;
+
+/** The current record values of some members' exercises, by recordKey: one statement. */
+export async function recordValuesOf(
   tx: Queryable,
-  set: SetFacts,
-  candidate: RecordCandidate,
-): Promise<{ previous: number | null } | undefined> {
-  const key = [set.userId, set.exerciseName, candidate.kind, candidate.weightKey];
-  const [current] = await tx.query<{ value: number }>(
-    `SELECT value FROM personal_records WHERE user_id = $1 AND exercise_name = $2 AND kind = $3 AND weight_key = $4`,
-    key,
+  exercises: ReadonlyArray<{ userId: string; exerciseName: string }>,
+): Promise<Map<string, number>> {
+  const rows = await tx.query<{
+    user_id: string;
+    exercise_name: string;
+    kind: RecordRow['kind'];
+    weight_key: number;
+    value: number;
+  }>(
+    `SELECT r.user_id, r.exercise_name, r.kind, r.weight_key, r.value FROM personal_records r
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS e(user_id, exercise_name)) AS e
+       USING (user_id, exercise_name)`,
+    [exercises.map((e) => e.userId), exercises.map((e) => e.exerciseName)],
   );
-  if (current && current.value >= candidate.value) return undefined;
-  await tx.query(
+  return new Map(
+    rows.map((r) => [
+      recordKey({
+        userId: r.user_id,
+        exerciseName: r.exercise_name,
+        kind: r.kind,
+        weightKey: Number(r.weight_key),
+      }),
+      Number(r.value),
+    ]),
+  );
+}
+
+/** Writes records that were beaten (or set for the first time), one row per key: one statement. */
+export async function saveRecords(tx: Queryable, records: readonly RecordRow[]): Promise<void> {
+  if (records.length === 0) return;
+  const column = <T>(value: (r: RecordRow) => T) => records.map(value);
+  await tx.send(
     `INSERT INTO personal_records (user_id, exercise_name, kind, weight_key, value, weight_kg, reps, log_id, achieved_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::int[],
+       $8::text[], $9::timestamptz[])
      ON CONFLICT (user_id, exercise_name, kind, weight_key) DO UPDATE SET value = EXCLUDED.value,
        weight_kg = EXCLUDED.weight_kg, reps = EXCLUDED.reps, log_id = EXCLUDED.log_id, achieved_at = EXCLUDED.achieved_at`,
-    [...key, candidate.value, set.weightKg, set.reps, set.logId, set.at],
+    [
+      column((r) => r.userId),
+      column((r) => r.exerciseName),
+      column((r) => r.kind),
+      column((r) => r.weightKey),
+      column((r) => r.value),
+      column((r) => r.weightKg),
+      column((r) => r.reps),
+      column((r) => r.logId),
+      column((r) => r.at),
+    ],
   );
-  return { previous: current ? Number(current.value) : null };
 }
 
 export async function recordsOf(db: Queryable, userId: string): Promise<PersonalRecord[]> {

@@ -1,7 +1,8 @@
 import { identityEvents, socialEvents } from '@nxg/contracts';
 import { consume, defineFeature, erasureDigest } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
-import { MEMBER_LOCK_SPACE, socialTransaction } from './social-transaction.ts';
+import { lockMembers } from '../members/member-transaction.ts';
+import { socialTransaction } from './social-transaction.ts';
 import { eraseSocial, saveBlock, saveFollow, savePrivacy } from './social-graph-store.ts';
 
 /**
@@ -27,7 +28,7 @@ export const socialGraphFeature = defineFeature<AnalyticsDeps>({
     // member), so a follow or block event arriving later is dropped whichever consumer ran first.
     consume('analytics_social_user_deleted', identityEvents.userDeleted, async ({ data }) => {
       await db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MEMBER_LOCK_SPACE, data.userId]);
+        await lockMembers(tx, [data.userId]);
         await eraseSocial(tx, data.userId);
         await tx.query(
           'INSERT INTO social_erased (user_digest, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',

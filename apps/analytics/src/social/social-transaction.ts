@@ -1,7 +1,5 @@
 import { erasureDigest, type Database, type Queryable } from '@nxg/platform';
-
-/** The key space of analytics' per-member locks (members/member-transaction.ts): erasures take turns on it. */
-export const MEMBER_LOCK_SPACE = 8084;
+import { lockMembers } from '../members/member-transaction.ts';
 
 /**
  * Runs `work` holding the members' locks (in one order, so two such transactions never deadlock)
@@ -14,9 +12,7 @@ export async function socialTransaction<T>(
   work: (tx: Queryable) => Promise<T>,
 ): Promise<T | undefined> {
   return db.transaction(async (tx) => {
-    for (const userId of [...new Set(members)].sort()) {
-      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MEMBER_LOCK_SPACE, userId]);
-    }
+    await lockMembers(tx, [...new Set(members)]);
     const erased = await tx.query(
       `SELECT 1 FROM erased_members WHERE user_digest = ANY($1::text[])
        UNION ALL SELECT 1 FROM social_erased WHERE user_digest = ANY($1::text[])`,

@@ -328,4 +328,55 @@ describe('runConsumer on a durable JetStream consumer', () => {
     expect(seen).toEqual({ 'user-1': [1, 4, 7, 10], 'user-2': [2, 5, 8, 11], 'user-0': [3, 6, 9, 12] });
     expect(most).toBeGreaterThan(1);
   });
+
+  it('with batches, hands what arrived meanwhile together in stream order, never more than the most', async () => {
+    const consumer = await newConsumer();
+    for (let i = 1; i <= 40; i++) {
+      await js.publish(consumer.subject, JSON.stringify(envelope({ userId: `user-${i % 3}`, points: i })));
+    }
+    const batches: number[][] = [];
+    const handleBatch = async (events: Envelope[]) => {
+      batches.push(events.map((e) => e.data.points));
+      await sleep(20);
+    };
+    const runner = await runConsumer(nc, {
+      consumer,
+      event: pointsAwarded,
+      logger: silentLogger,
+      handle: (event) => handleBatch([event as Envelope]),
+      batch: { max: 16, handle: (events) => handleBatch(events as Envelope[]) },
+    });
+    runners.push(runner);
+    await until('every event acked', () => settled(consumer, 40));
+    expect(batches.flat()).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(Math.max(...batches.map((b) => b.length))).toBe(16);
+    expect(batches.length).toBeLessThan(10);
+  });
+
+  it('retries a failed batch event by event: the bad one is terminated, the others handled once', async () => {
+    const consumer = await newConsumer();
+    const terminated = await watchTerminations(consumer);
+    const seqs: number[] = [];
+    for (let i = 1; i <= 6; i++) {
+      seqs.push(await seqOf(consumer.subject, JSON.stringify(envelope({ userId: 'user-1', points: i }))));
+    }
+    const handled: number[] = [];
+    const handleBatch = async (events: Envelope[]) => {
+      // Like a transaction: a batch holding the bad event applies none of it.
+      if (events.some((e) => e.data.points === 4)) throw new PermanentFailure('points 4 can never be applied');
+      handled.push(...events.map((e) => e.data.points));
+    };
+    const runner = await runConsumer(nc, {
+      consumer,
+      event: pointsAwarded,
+      logger: silentLogger,
+      handle: (event) => handleBatch([event as Envelope]),
+      batch: { max: 16, handle: (events) => handleBatch(events as Envelope[]) },
+    });
+    runners.push(runner);
+    await until('every event settled', () => settled(consumer, 6));
+    await until('the termination advisory', () => terminated.length === 1);
+    expect(handled.toSorted((a, b) => a - b)).toEqual([1, 2, 3, 5, 6]);
+    expect(terminated).toEqual([{ seq: seqs[3], deliveries: 1 }]);
+  });
 });

@@ -24,6 +24,13 @@ export interface ConsumerOptions<E extends EventDefinition> {
   consumer: ConsumerDefinition;
   event: E;
   handle: (event: EventEnvelope<Static<E['data']>>, msg: JsMsg) => Promise<void>;
+  /**
+   * Handles the messages delivered meanwhile together, in stream order, one batch after another
+   * (at most `max`): for read models that apply a batch in one transaction with set-based
+   * statements. A batch that fails is retried message by message, so one bad message is settled
+   * on its own and the others still go through. Takes the place of `handle` and `concurrency`.
+   */
+  batch?: ConsumerBatching<E>;
   logger: Logger;
   /** Delay before a failed message is offered again. */
   retryDelayMs?: number;
@@ -34,6 +41,11 @@ export interface ConsumerOptions<E extends EventDefinition> {
   concurrency?: ConsumerConcurrency;
   /** Backlog, redeliveries and outcomes, for /metrics. */
   metrics?: Pick<ServiceMetrics, 'consumed' | 'settled'>;
+}
+
+export interface ConsumerBatching<E extends EventDefinition = EventDefinition> {
+  max: number;
+  handle: (events: EventEnvelope<Static<E['data']>>[]) => Promise<void>;
 }
 
 export interface ConsumerConcurrency {
@@ -66,17 +78,19 @@ export async function runConsumer<E extends EventDefinition>(
   const check = validatorFor(event.data);
   const js = jetstream(nc);
   const source = await js.consumers.get(namespaceOf(nc).stream(consumer.stream), consumer.durable);
-  const messages: ConsumerMessages = await source.consume({ max_messages: 64 });
+  const messages: ConsumerMessages = await source.consume({
+    max_messages: Math.max(64, options.batch?.max ?? 0),
+  });
+
+  type Checked = { msg: JsMsg; envelope: EventEnvelope<Static<E['data']>> };
+  /** Runs checked events' handling (one, or a batch) in the span of the first one's trace. */
+  const inConsumerSpan = (first: JsMsg, work: () => Promise<void>) =>
+    inSpan(`${consumer.durable} ${event.type}`, SpanKind.CONSUMER, contextFromHeaders(first.headers), work);
 
   /** Handles a checked event: ack when done, term what can never be handled, nak the rest. */
   const settle = async (msg: JsMsg, envelope: EventEnvelope<Static<E['data']>>) => {
     try {
-      await inSpan(
-        `${consumer.durable} ${event.type}`,
-        SpanKind.CONSUMER,
-        contextFromHeaders(msg.headers),
-        () => handle(envelope, msg),
-      );
+      await inConsumerSpan(msg, () => handle(envelope, msg));
       finish(msg, 'ack');
     } catch (error) {
       if (error instanceof PermanentFailure || (error instanceof AppError && error.status < 500)) {
@@ -94,7 +108,24 @@ export async function runConsumer<E extends EventDefinition>(
       }
     }
   };
-  const dispatch = options.concurrency ? keyedDispatcher(options.concurrency, settle) : undefined;
+  const batching = options.batch;
+  /** Applies a batch and acks it; a batch that fails goes again one message at a time. */
+  const settleBatch = async (batch: Checked[]) => {
+    if (batch.length === 1) return settle(batch[0]!.msg, batch[0]!.envelope);
+    try {
+      await inConsumerSpan(batch[0]!.msg, () => batching!.handle(batch.map((c) => c.envelope)));
+    } catch (error) {
+      logger.warn(
+        { err: error, consumer: consumer.durable, events: batch.length },
+        'event batch failed; handling its events one by one',
+      );
+      for (const { msg, envelope } of batch) await settle(msg, envelope);
+      return;
+    }
+    for (const { msg } of batch) finish(msg, 'ack');
+  };
+  const batches = batching ? batchDispatcher(batching.max, settleBatch) : undefined;
+  const keyed = options.concurrency && !batching ? keyedDispatcher(options.concurrency, settle) : undefined;
 
   const done = (async () => {
     for await (const msg of messages) {
@@ -130,7 +161,8 @@ export async function runConsumer<E extends EventDefinition>(
         finish(msg, 'dropped');
         continue;
       }
-      if (dispatch) await dispatch.add(msg, envelope);
+      if (batches) await batches.add({ msg, envelope });
+      else if (keyed) await keyed.add(msg, envelope);
       else await settle(msg, envelope);
     }
   })();
@@ -138,7 +170,41 @@ export async function runConsumer<E extends EventDefinition>(
     async stop() {
       await messages.close();
       await done;
-      await dispatch?.idle();
+      await batches?.idle();
+      await keyed?.idle();
+    },
+  };
+}
+
+/**
+ * Gathers what arrives while a batch is applied into the next one (at most `max`), one batch at a
+ * time. `add` waits while a whole batch is already waiting: the reader does not run far ahead.
+ */
+function batchDispatcher<T>(max: number, apply: (batch: T[]) => Promise<void>) {
+  const waiting: T[] = [];
+  let running: Promise<void> | undefined;
+  let applied: (() => void) | undefined;
+  const next = () =>
+    new Promise<void>((resolve) => {
+      applied = resolve;
+    });
+  const drain = async () => {
+    // One turn first: the messages the client already holds join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (waiting.length) {
+      await apply(waiting.splice(0, max));
+      applied?.();
+    }
+    running = undefined;
+  };
+  return {
+    async add(item: T): Promise<void> {
+      waiting.push(item);
+      running ??= drain();
+      while (waiting.length >= max && running) await next();
+    },
+    async idle(): Promise<void> {
+      await running;
     },
   };
 }

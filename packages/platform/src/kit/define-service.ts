@@ -8,7 +8,7 @@ import type { Bus } from '../bus/connection.ts';
 import type { OutboxRelay } from '../bus/outbox.ts';
 import type { TokenKind } from '../auth/audience.ts';
 import type { Binding } from '../bus/rpc.ts';
-import type { ConsumerConcurrency } from '../bus/consumer.ts';
+import type { ConsumerBatching, ConsumerConcurrency } from '../bus/consumer.ts';
 import type { Cache } from '../cache.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import type { BaseConfig } from '../config.ts';
@@ -46,6 +46,8 @@ export interface ConsumerBinding {
   handle: (event: EventEnvelope<unknown>, msg: JsMsg) => Promise<void>;
   /** Several messages at once, in order per key (see runConsumer); absent: one at a time. */
   concurrency?: ConsumerConcurrency;
+  /** The messages delivered meanwhile handled together (see runConsumer; consumeBatch declares it). */
+  batch?: ConsumerBatching;
 }
 
 export const consume = <E extends EventDefinition>(
@@ -59,6 +61,23 @@ export const consume = <E extends EventDefinition>(
   event,
   handle: handle as ConsumerBinding['handle'],
   ...options,
+});
+
+/**
+ * A durable consumer that handles what was delivered meanwhile as one batch, in stream order (at
+ * most `max` events): a read model applying a batch in one transaction. A single event that must
+ * go again on its own (a failed batch is retried one by one) is a batch of one.
+ */
+export const consumeBatch = <E extends EventDefinition>(
+  consumer: string | ConsumerDefinition,
+  event: E,
+  handle: (events: EventEnvelope<Static<E['data']>>[]) => Promise<void>,
+  { max }: { max: number },
+): ConsumerBinding => ({
+  consumer: typeof consumer === 'string' ? consumerNamed(consumer) : consumer,
+  event,
+  handle: (one) => handle([one as EventEnvelope<Static<E['data']>>]),
+  batch: { max, handle: handle as ConsumerBatching['handle'] },
 });
 
 /**
