@@ -16,7 +16,10 @@
  *   NATS_URL=… DATABASE_URL=… REDIS_URL=… pnpm bench:nutrition
  *
  * Knobs: BENCH_WARMUP_S (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50), BENCH_RATE (500),
- * BENCH_RATE_CONNECTIONS (10), BENCH_ONLY (floor,meal).
+ * BENCH_RATE_CONNECTIONS (10), BENCH_ONLY (floor,meal), BENCH_NUTRITION_ENV (JSON of extra variables
+ * for the nutrition process, to measure a variant), BENCH_CPU_PROF_DIR (the nutrition process writes
+ * a V8 .cpuprofile there: node --cpu-prof; read it with tools/bench/profile-summary.ts; the figures
+ * of such a run are not comparable).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,6 +52,8 @@ const settings = {
   rate: intEnv('BENCH_RATE', 500),
   rateConnections: intEnv('BENCH_RATE_CONNECTIONS', 10),
   only: new Set((process.env.BENCH_ONLY || 'floor,meal').split(',').map((s) => s.trim())),
+  profileDir: process.env.BENCH_CPU_PROF_DIR,
+  nutritionEnv: JSON.parse(process.env.BENCH_NUTRITION_ENV || '{}') as Record<string, string>,
 };
 
 /** DESIGN.md §10. */
@@ -180,7 +185,22 @@ async function benchMeals(): Promise<Measurement> {
   const platform = await startPlatform({
     processes: true,
     replicas: { nutrition: 1 },
-    env: { gateway: { RATE_LIMIT_MAX: '100000000' } },
+    env: {
+      gateway: { RATE_LIMIT_MAX: '100000000' },
+      nutrition: {
+        ...settings.nutritionEnv,
+        ...(settings.profileDir
+          ? {
+              NODE_OPTIONS: [
+                settings.nutritionEnv.NODE_OPTIONS,
+                `--cpu-prof --cpu-prof-dir=${settings.profileDir}`,
+              ]
+                .filter(Boolean)
+                .join(' '),
+            }
+          : {}),
+      },
+    },
   });
   cleanups.push(() => platform.stop());
   const pidsOf = (services: Array<{ pid: number | undefined }>) =>
