@@ -16,7 +16,10 @@
  *   NATS_URL=… DATABASE_URL=… REDIS_URL=… pnpm bench:nutrition
  *
  * Knobs: BENCH_WARMUP_S (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50), BENCH_RATE (500),
- * BENCH_RATE_CONNECTIONS (10), BENCH_ONLY (floor,meal).
+ * BENCH_RATE_CONNECTIONS (10), BENCH_ONLY (floor,meal), BENCH_NUTRITION_ENV (JSON of extra variables
+ * for the nutrition process, to measure a variant), BENCH_CPU_PROF_DIR (the nutrition process writes
+ * a V8 .cpuprofile there: node --cpu-prof; read it with tools/bench/profile-summary.ts; the figures
+ * of such a run are not comparable).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,6 +52,8 @@ const settings = {
   rate: intEnv('BENCH_RATE', 500),
   rateConnections: intEnv('BENCH_RATE_CONNECTIONS', 10),
   only: new Set((process.env.BENCH_ONLY || 'floor,meal').split(',').map((s) => s.trim())),
+  profileDir: process.env.BENCH_CPU_PROF_DIR,
+  nutritionEnv: JSON.parse(process.env.BENCH_NUTRITION_ENV || '{}') as Record<string, string>,
 };
 
 /** DESIGN.md §10. */
@@ -85,7 +90,18 @@ const startChildren = async (...specs: Array<[string, string, Record<string, str
   return children;
 };
 
-const natsPids = () => pidsMatching(/^\S*nats-server\b/);
+/**
+ * The NATS server at `natsUrl` when a server's command line names its port (other engineers' servers
+ * share the machine and must not be counted), else every nats-server.
+ */
+const natsPidsOf = (natsUrl: string) => {
+  const port = new URL(natsUrl).port || '4222';
+  const own = new RegExp(`^\\S*nats-server\\b.*\\s(?:-p|--port)[ =]?${port}\\b`);
+  return () => {
+    const pids = pidsMatching(own);
+    return pids.length > 0 ? pids : pidsMatching(/^\S*nats-server\b/);
+  };
+};
 
 const cpuLine = (cpu: CpuUse, perS: number) =>
   '  CPU (% of one core, ms per request): ' +
@@ -118,13 +134,18 @@ async function measure(
   );
   console.log(cpuLine(cpu, perS));
   await sleep(1000);
+  const fixedMeter = startCpuMeter(target.processes);
   const fixed = await fixedRateRun(target, { rate, connections: rateConnections, durationS });
+  const fixedCpu = fixedMeter();
   problems.push(...problemsOf('fixed rate', fixed.result));
   const p50 = percentile(fixed.sorted, 50);
   const p99 = percentile(fixed.sorted, 99);
   console.log(
     `  fixed rate     ${durationS} s at ${int(rate)} req/s: achieved ${int(fixed.achieved)} req/s, p50 ${ms1(p50)}, p99 ${ms1(p99)}`,
   );
+  // At the same rate, variants write batches of the same size: their CPU per request compares
+  // better on a busy machine than at saturation, where the batch size follows the neighbours.
+  console.log(cpuLine(fixedCpu, fixed.achieved));
   for (const problem of problems) console.log(`  ✗ ${problem}`);
   return {
     key,
@@ -161,7 +182,7 @@ async function benchFloor(natsUrl: string): Promise<Measurement> {
     processes: {
       'floor route': () => [server!.pid],
       responder: () => [responder!.pid],
-      'nats-server': natsPids,
+      'nats-server': natsPidsOf(natsUrl),
     },
   });
   for (let i = 0; i < 2; i++) await cleanups.pop()?.();
@@ -180,7 +201,22 @@ async function benchMeals(): Promise<Measurement> {
   const platform = await startPlatform({
     processes: true,
     replicas: { nutrition: 1 },
-    env: { gateway: { RATE_LIMIT_MAX: '100000000' } },
+    env: {
+      gateway: { RATE_LIMIT_MAX: '100000000' },
+      nutrition: {
+        ...settings.nutritionEnv,
+        ...(settings.profileDir
+          ? {
+              NODE_OPTIONS: [
+                settings.nutritionEnv.NODE_OPTIONS,
+                `--cpu-prof --cpu-prof-dir=${settings.profileDir}`,
+              ]
+                .filter(Boolean)
+                .join(' '),
+            }
+          : {}),
+      },
+    },
   });
   cleanups.push(() => platform.stop());
   const pidsOf = (services: Array<{ pid: number | undefined }>) =>
@@ -230,7 +266,7 @@ async function benchMeals(): Promise<Measurement> {
       processes: {
         gateway: () => pidsOf(platform.services.gateway!),
         nutrition: () => pidsOf(platform.services.nutrition!),
-        'nats-server': natsPids,
+        'nats-server': natsPidsOf(platform.backends.natsUrl),
         ...(nutritionDbName
           ? {
               'postgres (ours)': () =>

@@ -9,6 +9,7 @@ export { EXIT_CONFIG, runService } from './runtime.ts';
 export { openDatabase, type Database, type Queryable } from './db/database.ts';
 export { migrate } from './db/migrate.ts';
 export { createWriteBatcher } from './db/write-batcher.ts';
+export { uuidv7 } from './db/row-ids.ts';
 export { activeTrace, currentTraceparent, inSpan, SpanKind, type TraceContext } from './bus/trace.ts';
 export { bind, callOperation, type Binding } from './bus/rpc.ts';
 export { signReply, signRequest, SIGNATURE_WINDOW_MS } from './bus/request-signature.ts';

@@ -1,8 +1,16 @@
 import { NutritionErrors, type MealEntry, type MealItem, type Totals } from '@nxg/contracts';
 import { AppError } from '@nxg/platform';
-import { nutrientsFor, type FoodIndex } from '@nxg/reference-data';
+import type { FoodIndex } from '@nxg/reference-data';
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * A figure per 100 g scaled to `grams`, rounded as a label prints it: reference-data's
+ * `nutrientsFor` for the five figures a meal item holds, without scaling the thirteen it knows (a
+ * meal is logged thousands of times a second; that cost a few microseconds per item).
+ */
+const scaled = (per100: number | null, grams: number) =>
+  per100 === null ? null : round1((per100 * grams) / 100);
 
 /**
  * The items of a meal from what the member entered: a reference food's figures scaled to its
@@ -23,24 +31,25 @@ export function itemsFromEntries(foods: FoodIndex, entries: MealEntry[]): MealIt
             details: { index, foodId: entry.foodId },
           },
         );
-      const n = nutrientsFor(food, entry.grams);
-      if (n.kcal === null)
+      const kcal = scaled(food.per100g.kcal, entry.grams);
+      if (kcal === null)
         throw new AppError(
           400,
           NutritionErrors.FOOD_FIGURES_UNKNOWN,
           `items[${index}]: ${food.name} has no energy figure`,
           { details: { index, foodId: food.id } },
         );
+      const fibreG = scaled(food.per100g.fibreG, entry.grams);
       // A macro SR28 has no figure for counts as none (it is unknown for a handful of foods).
       return {
         name: food.name,
         foodId: food.id,
         grams: entry.grams,
-        kcal: n.kcal,
-        proteinG: n.proteinG ?? 0,
-        carbsG: n.carbsG ?? 0,
-        fatG: n.fatG ?? 0,
-        ...(n.fibreG === null ? {} : { fibreG: n.fibreG }),
+        kcal,
+        proteinG: scaled(food.per100g.proteinG, entry.grams) ?? 0,
+        carbsG: scaled(food.per100g.carbsG, entry.grams) ?? 0,
+        fatG: scaled(food.per100g.fatG, entry.grams) ?? 0,
+        ...(fibreG === null ? {} : { fibreG }),
       };
     }
     const macrosG = entry.proteinG + entry.carbsG + entry.fatG + (entry.fibreG ?? 0);

@@ -5,9 +5,9 @@ import {
   type MealSource,
   type MealStatus,
   type MealType,
+  type Totals,
 } from '@nxg/contracts';
-import { enqueueEvent, enqueueEvents, type Queryable, type TraceContext } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { enqueueEvent, enqueueEvents, uuidv7, type Queryable, type TraceContext } from '@nxg/platform';
 import { totalsOf } from './meal-items.ts';
 
 export interface MealRow {
@@ -73,29 +73,40 @@ export interface NewMeal {
 }
 
 /**
- * Meals (`source`, rows of MEAL_COLUMNS) with the member's active plan and whether it has a meal
- * of that type on that local day: what `nutrition.meal.logged` says.
+ * Meals (`source`, with `user_id`, `meal_type` and `local_date`) with the member's active plan and
+ * whether it has a meal of that type on that local day: what `nutrition.meal.logged` says.
  */
-const withPlanStatus = (source: string) =>
-  `SELECT ins.*, plan.id AS plan_id,
+const withPlanStatus = (columns: string, source: string) =>
+  `SELECT ${columns}, plan.id AS plan_id,
      COALESCE(jsonb_path_exists(plan.days, '$[*] ? (@.date == $d).meals[*] ? (@.mealType == $t)',
                                 jsonb_build_object('d', ins.local_date, 't', ins.meal_type)), false) AS planned
    FROM ${source} ins LEFT JOIN meal_plans plan ON plan.user_id = ins.user_id AND plan.active`;
 
+/** What storing a meal adds to what the caller sent: its day and zone, its creation, its plan. */
+interface StoredMealRow {
+  id: string;
+  local_date: string;
+  timezone: string;
+  created_at: Date | string;
+  plan_id: string | null;
+  planned: boolean;
+  [key: string]: unknown;
+}
+
 /**
- * One statement for a batch of meals: each is dated in its member's time zone (UTC for a member
- * identity has not told us about) and checked against the member's active plan (was a meal of
- * this type planned that day?). Named, so PostgreSQL parses and plans it once per connection.
+ * One statement for a batch of meals, sent as one JSON document (a row per meal; absent keys are
+ * nulls): each is dated in its member's time zone (UTC for a member identity has not told us
+ * about) and checked against the member's active plan (was a meal of this type planned that day?).
+ * It returns only what the caller does not know already. Named, so PostgreSQL parses and plans it
+ * once per connection.
  */
 const INSERT_MEALS = {
   name: 'nutrition.insert-meals',
   text: `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
-                            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                            $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::text[],
-                            $18::text[])
-         WITH ORDINALITY AS i(id, user_id, meal_type, eaten_at, status, source, model, model_version, photo_key,
-                              image_hash, items, kcal, protein_g, carbs_g, fat_g, fibre_g, detection, request_key, n)
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS i(n int, id uuid, user_id uuid, meal_type text, eaten_at timestamptz, status text, source text,
+              model text, model_version text, photo_key text, image_hash text, items jsonb, kcal float8,
+              protein_g float8, carbs_g float8, fat_g float8, fibre_g float8, detection jsonb, request_key text)
      ), dated AS (
        SELECT i.*, COALESCE(m.timezone, 'UTC') AS tz,
               (i.eaten_at AT TIME ZONE COALESCE(m.timezone, 'UTC'))::date AS local_date
@@ -104,54 +115,78 @@ const INSERT_MEALS = {
        INSERT INTO meals (id, user_id, meal_type, eaten_at, local_date, timezone, status, source, model, model_version,
                           photo_key, image_hash, items, kcal, protein_g, carbs_g, fat_g, fibre_g, detection, request_key)
        SELECT id, user_id, meal_type, eaten_at, local_date, tz, status, source, model, model_version,
-              photo_key, image_hash, items::jsonb, kcal, protein_g, carbs_g, fat_g, fibre_g, detection::jsonb, request_key
+              photo_key, image_hash, items, kcal, protein_g, carbs_g, fat_g, fibre_g, detection, request_key
        FROM dated ORDER BY n
        ON CONFLICT (user_id, request_key) WHERE request_key IS NOT NULL DO NOTHING
-       RETURNING ${MEAL_COLUMNS}
+       RETURNING id, user_id, meal_type, local_date, timezone, created_at
      )
-     ${withPlanStatus('inserted')}`,
+     ${withPlanStatus('ins.id, ins.local_date::text AS local_date, ins.timezone, ins.created_at', 'inserted')}`,
 };
+
+/** A meal as stored: what the caller sent, with what PostgreSQL added. */
+const storedMeal = (meal: NewMeal, row: StoredMealRow, totals: Totals): Meal => ({
+  id: row.id,
+  mealType: meal.mealType,
+  eatenAt: new Date(meal.eatenAt).toISOString(),
+  localDate: row.local_date,
+  status: meal.status,
+  source: meal.source,
+  model: meal.model ?? null,
+  modelVersion: meal.modelVersion ?? null,
+  hasPhoto: (meal.photoKey ?? null) !== null,
+  items: meal.items,
+  totals,
+  createdAt: new Date(row.created_at).toISOString(),
+});
 
 /** Stores meals and announces each (`nutrition.meal.logged`), in the caller's transaction, in two statements. */
 export async function insertMeals(tx: Queryable, meals: NewMeal[]): Promise<Meal[]> {
   const ids = meals.map(() => uuidv7());
   const totals = meals.map((m) => totalsOf(m.items));
-  const column = <T>(value: (meal: NewMeal, i: number) => T) => meals.map(value);
-  const rows = await tx.query<MealRow & { plan_id: string | null; planned: boolean }>(
+  const rows = await tx.query<StoredMealRow>(
     INSERT_MEALS.text,
     [
-      ids,
-      column((m) => m.userId),
-      column((m) => m.mealType),
-      column((m) => m.eatenAt),
-      column((m) => m.status),
-      column((m) => m.source),
-      column((m) => m.model ?? null),
-      column((m) => m.modelVersion ?? null),
-      column((m) => m.photoKey ?? null),
-      column((m) => m.imageHash ?? null),
-      column((m) => JSON.stringify(m.items)),
-      column((_, i) => totals[i]!.kcal),
-      column((_, i) => totals[i]!.proteinG),
-      column((_, i) => totals[i]!.carbsG),
-      column((_, i) => totals[i]!.fatG),
-      column((_, i) => totals[i]!.fibreG),
-      column((m) => (m.detection === undefined ? null : JSON.stringify(m.detection))),
-      column((m) => m.requestKey ?? null),
+      JSON.stringify(
+        meals.map((m, n) => ({
+          n,
+          id: ids[n],
+          user_id: m.userId,
+          meal_type: m.mealType,
+          eaten_at: m.eatenAt,
+          status: m.status,
+          source: m.source,
+          model: m.model,
+          model_version: m.modelVersion,
+          photo_key: m.photoKey,
+          image_hash: m.imageHash,
+          items: m.items,
+          kcal: totals[n]!.kcal,
+          protein_g: totals[n]!.proteinG,
+          carbs_g: totals[n]!.carbsG,
+          fat_g: totals[n]!.fatG,
+          fibre_g: totals[n]!.fibreG,
+          detection: m.detection,
+          request_key: m.requestKey,
+        })),
+      ),
     ],
     { name: INSERT_MEALS.name },
   );
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const saved = ids.map((id) => byId.get(id));
+  const returned = new Map(rows.map((row) => [row.id, row]));
+  // Undefined for a meal logged before under its request key: no second meal, no second announcement.
+  const stored = ids.map((id) => returned.get(id));
+  const saved = meals.map((meal, i) => stored[i] && storedMeal(meal, stored[i], totals[i]!));
   await enqueueEvents(
     tx,
     meals.flatMap((meal, i) => {
-      const row = saved[i];
-      // Logged before under this request key: no second meal, no second announcement.
+      const row = stored[i];
       if (!row || meal.announce === false) return [];
       return [
         {
-          ...mealLoggedEvent(row, { planned: row.planned, planId: row.plan_id }),
+          ...mealLoggedEvent(saved[i]!, meal.userId, row.timezone, {
+            planned: row.planned,
+            planId: row.plan_id,
+          }),
           ...(meal.trace ? { trace: meal.trace } : {}),
         },
       ];
@@ -162,36 +197,40 @@ export async function insertMeals(tx: Queryable, meals: NewMeal[]): Promise<Meal
     meals.filter((_, i) => !saved[i]),
   );
   return meals.map((meal, i) => {
-    const row = saved[i] ?? repeated.get(`${meal.userId} ${meal.requestKey}`);
-    if (!row) throw new Error('a meal was neither stored nor found by its request key');
-    return toMeal(row);
+    const found = saved[i] ?? repeated.get(`${meal.userId} ${meal.requestKey}`);
+    if (!found) throw new Error('a meal was neither stored nor found by its request key');
+    return found;
   });
 }
 
 /** The meals members logged before under these requests' keys, by `<userId> <requestKey>`. */
-async function mealsByRequestKey(tx: Queryable, meals: NewMeal[]): Promise<Map<string, MealRow>> {
+async function mealsByRequestKey(tx: Queryable, meals: NewMeal[]): Promise<Map<string, Meal>> {
   if (meals.length === 0) return new Map();
   const rows = await tx.query<MealRow & { request_key: string }>(
     `SELECT ${MEAL_COLUMNS}, request_key FROM meals
      WHERE (user_id, request_key) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
     [meals.map((m) => m.userId), meals.map((m) => m.requestKey ?? null)],
   );
-  return new Map(rows.map((row) => [`${row.user_id} ${row.request_key}`, row]));
+  return new Map(rows.map((row) => [`${row.user_id} ${row.request_key}`, toMeal(row)]));
 }
 
-/** `nutrition.meal.logged` for a stored meal. */
-export function mealLoggedEvent(row: MealRow, plan: { planned: boolean; planId: string | null }) {
-  const meal = toMeal(row);
+/** `nutrition.meal.logged` for a stored meal of `userId`, dated in `timezone`. */
+export function mealLoggedEvent(
+  meal: Meal,
+  userId: string,
+  timezone: string,
+  plan: { planned: boolean; planId: string | null },
+) {
   return {
     event: nutritionEvents.mealLogged,
-    subject: row.user_id,
+    subject: userId,
     data: {
-      userId: row.user_id,
+      userId,
       mealId: meal.id,
       mealType: meal.mealType,
       source: meal.source,
       localDate: meal.localDate,
-      timezone: row.timezone,
+      timezone,
       eatenAt: meal.eatenAt,
       ...meal.totals,
       itemCount: meal.items.length,
@@ -208,11 +247,14 @@ export function mealLoggedEvent(row: MealRow, plan: { planned: boolean; planId: 
  */
 export async function announceMeal(tx: Queryable, mealId: string): Promise<boolean> {
   const [row] = await tx.query<MealRow & { plan_id: string | null; planned: boolean }>(
-    withPlanStatus(`(SELECT ${MEAL_COLUMNS} FROM meals WHERE id = $1)`),
+    withPlanStatus('ins.*', `(SELECT ${MEAL_COLUMNS} FROM meals WHERE id = $1)`),
     [mealId],
   );
   if (!row) return false;
-  await enqueueEvent(tx, mealLoggedEvent(row, { planned: row.planned, planId: row.plan_id }));
+  await enqueueEvent(
+    tx,
+    mealLoggedEvent(toMeal(row), row.user_id, row.timezone, { planned: row.planned, planId: row.plan_id }),
+  );
   return true;
 }
 

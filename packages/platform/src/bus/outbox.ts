@@ -11,8 +11,8 @@ import { propagation, context, type Context } from '@opentelemetry/api';
 import type { EventDefinition, EventEnvelope } from '@nxg/contracts';
 import type { Static } from 'typebox';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import type { Database, Queryable } from '../db/database.ts';
+import { uuidv7 } from '../db/row-ids.ts';
 import { validatorFor } from '../validation.ts';
 import { busIdentityOf } from './bus-identity.ts';
 import { signEvent } from './event-signature.ts';
@@ -36,10 +36,11 @@ const ENQUEUE = {
   name: 'outbox.enqueue',
   text: 'INSERT INTO outbox (id, subject, payload, headers, msg_id) VALUES ($1, $2, $3, $4, $5)',
 };
+// The rows as one JSON document: no array of JSON texts to escape here and unescape there.
 const ENQUEUE_MANY = {
   name: 'outbox.enqueue-many',
   text: `INSERT INTO outbox (id, subject, payload, headers, msg_id)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::text[])`,
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, subject text, payload jsonb, headers jsonb, msg_id text)`,
 };
 
 /** The one place an event envelope is built: checked against its schema, stamped with its source. */
@@ -61,19 +62,18 @@ export function eventEnvelope<E extends EventDefinition>(
   };
 }
 
-/** The envelope of a pending event and its outbox row: id, NATS subject, payload, trace headers, msg id. */
+/** The outbox row of a pending event: its envelope (the payload), NATS subject, trace headers, msg id. */
 function outboxRow<E extends EventDefinition>(source: string, pending: PendingEvent<E>) {
-  const envelope = eventEnvelope(source, pending);
-  const trace: Record<string, string> = {};
-  propagation.inject(pending.trace ?? context.active(), trace);
-  const row = [
-    envelope.id,
-    pending.natsSubject ?? pending.event.type,
-    JSON.stringify(envelope),
-    JSON.stringify(trace),
-    pending.msgId ?? null,
-  ];
-  return { envelope, row };
+  const payload = eventEnvelope(source, pending);
+  const headers: Record<string, string> = {};
+  propagation.inject(pending.trace ?? context.active(), headers);
+  return {
+    id: payload.id,
+    subject: pending.natsSubject ?? pending.event.type,
+    payload,
+    headers,
+    msg_id: pending.msgId ?? null,
+  };
 }
 
 /**
@@ -84,9 +84,13 @@ export async function enqueueEvent<E extends EventDefinition>(
   tx: Queryable,
   pending: PendingEvent<E>,
 ): Promise<EventEnvelope<Static<E['data']>>> {
-  const { envelope, row } = outboxRow(tx.service, pending);
-  await tx.send(ENQUEUE.text, row, { name: ENQUEUE.name });
-  return envelope;
+  const row = outboxRow(tx.service, pending);
+  await tx.send(
+    ENQUEUE.text,
+    [row.id, row.subject, JSON.stringify(row.payload), JSON.stringify(row.headers), row.msg_id],
+    { name: ENQUEUE.name },
+  );
+  return row.payload;
 }
 
 /** `enqueueEvent` for several events in one statement (a batch of writes, see createWriteBatcher). */
@@ -96,11 +100,8 @@ export async function enqueueEvents<E extends EventDefinition>(
 ): Promise<Array<EventEnvelope<Static<E['data']>>>> {
   if (pendings.length === 0) return [];
   const rows = pendings.map((pending) => outboxRow(tx.service, pending));
-  const column = (i: number) => rows.map(({ row }) => row[i]);
-  await tx.send(ENQUEUE_MANY.text, [column(0), column(1), column(2), column(3), column(4)], {
-    name: ENQUEUE_MANY.name,
-  });
-  return rows.map(({ envelope }) => envelope);
+  await tx.send(ENQUEUE_MANY.text, [JSON.stringify(rows)], { name: ENQUEUE_MANY.name });
+  return rows.map(({ payload }) => payload);
 }
 
 export interface OutboxRelay {
