@@ -1,7 +1,6 @@
 import { analyticsEvents } from '@nxg/contracts';
-import type { Queryable } from '@nxg/platform';
+import { uuidv7, type Queryable } from '@nxg/platform';
 import { announce } from '../rebuild/replaying.ts';
-import { v7 as uuidv7 } from 'uuid';
 import type { AchievementRule, PointsRule } from './rules.ts';
 
 export interface Award {
