@@ -23,6 +23,8 @@
  *   BENCH_SET_EVERY_S (0: no set.completed; e.g. 30 adds a set per linked machine every ~30 s),
  *   BENCH_IDLE_QR (1: idle machines show rotating QR codes, as real ones do; 0: only those to link),
  *   BENCH_CONNECT_CONCURRENCY (25 per worker), BENCH_PROVISION_CONCURRENCY (32),
+ *   BENCH_READY_TIMEOUT_S (300: the wait for every machine connected and member linked; 20,000
+ *   machines with 4,000 sign-ups need more),
  *   BENCH_HUB_ENV (JSON of extra hub variables, e.g. '{"NODE_OPTIONS":"--max-old-space-size=512"}'),
  *   BENCH_HUB_NICE (e.g. -10: the hub's event-loop thread gets the CPU first; tells the hub's own
  *   cost from the CPU it shares with the load workers, NATS and the gateway), BENCH_HUB_PROBE (0: no
@@ -77,6 +79,8 @@ const settings = {
   setEveryS: intEnv('BENCH_SET_EVERY_S', 0, 0),
   idleQr: process.env.BENCH_IDLE_QR !== '0',
   connectConcurrency: intEnv('BENCH_CONNECT_CONCURRENCY', 25),
+  /** How long the workers may take to connect and link everything (argon2id sign-ups, tokens). */
+  readyTimeoutS: intEnv('BENCH_READY_TIMEOUT_S', 300),
   provisionConcurrency: intEnv('BENCH_PROVISION_CONCURRENCY', 32),
   hubEnv: JSON.parse(process.env.BENCH_HUB_ENV || '{}') as Record<string, string>,
   profileDir: process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined,
@@ -372,7 +376,7 @@ async function run(): Promise<boolean> {
   }, 5000);
   let readies: FromWorker[];
   try {
-    readies = await Promise.all(workers.map((w) => w.next('ready', 300_000)));
+    readies = await Promise.all(workers.map((w) => w.next('ready', settings.readyTimeoutS * 1000)));
   } finally {
     clearInterval(ticker);
   }

@@ -17,6 +17,8 @@ export { actingAs, BusIdentity, deriveServiceKey } from './bus/bus-identity.ts';
 export { messageSender, publishSigned, signedEventHeaders, signEvent } from './bus/event-signature.ts';
 export { parseServiceKey, serviceKeyFrom } from './bus/service-key.ts';
 export { connectBus } from './bus/connection.ts';
+export { replyInboxOf } from './bus/reply-inbox.ts';
+export { sendThisTurn } from './bus/turn-writes.ts';
 export { assertRolesAllow, rolesAllow } from './access.ts';
 export { limitsFromEnv, provisionMessaging } from './bus/streams.ts';
 export {

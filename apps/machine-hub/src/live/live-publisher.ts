@@ -7,7 +7,7 @@ import {
   type MachineStatus,
   type PlannedExercise,
 } from '@nxg/contracts';
-import { publishSigned, signedEventHeaders } from '@nxg/platform';
+import { publishSigned, sendThisTurn, signedEventHeaders } from '@nxg/platform';
 
 export type HubCommand =
   | { type: 'linked'; linkId: string; userId: string; displayName: string; plan?: PlannedExercise[] }
@@ -23,6 +23,8 @@ export type HubCommand =
 /**
  * Core NATS messages that need no history: live-feed pushes to members and staff, and commands for
  * whichever hub replica holds a machine's socket. Signed, so their receivers ignore forgeries.
+ * Live pushes leave with the other writes of the event-loop turn (`sendThisTurn`): thousands of
+ * frames a second would otherwise mean a socket write, and a wake-up of nats-server, each.
  */
 export class LivePublisher {
   private readonly nc: NatsConnection;
@@ -32,11 +34,8 @@ export class LivePublisher {
   }
 
   toMember(userId: string, type: LiveMessageType, data: unknown): void {
-    publishSigned(
-      this.nc,
-      liveSubjects.user(userId),
-      JSON.stringify({ type, at: new Date().toISOString(), data }),
-    );
+    const text = JSON.stringify({ type, at: new Date().toISOString(), data });
+    this.pushThisTurn(liveSubjects.user(userId), text);
   }
 
   machineStatus(branchId: string, machineId: string, status: MachineStatus): void {
@@ -45,11 +44,22 @@ export class LivePublisher {
 
   /** To the branch's staff watching its board (core NATS: nobody listening costs one publish). */
   toBranch<T extends keyof BranchLiveData>(branchId: string, type: T, data: BranchLiveData[T]): void {
-    publishSigned(
-      this.nc,
-      liveSubjects.branch(branchId),
-      JSON.stringify({ type, at: new Date().toISOString(), data }),
-    );
+    const text = JSON.stringify({ type, at: new Date().toISOString(), data });
+    this.pushThisTurn(liveSubjects.branch(branchId), text);
+  }
+
+  /**
+   * A live push is fire-and-forget, as core NATS is: one that cannot leave (the connection closed
+   * while the hub shuts down) is dropped, never thrown from the turn's sends.
+   */
+  private pushThisTurn(subject: string, text: string): void {
+    sendThisTurn(() => {
+      try {
+        publishSigned(this.nc, subject, text);
+      } catch {
+        // dropped: see above
+      }
+    });
   }
 
   command(machineId: string, command: HubCommand): void {

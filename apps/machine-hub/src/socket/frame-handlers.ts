@@ -1,9 +1,9 @@
-import { jetstream } from '@nats-io/jetstream';
 import { FrameErrors, machineEvents, machineFrames, type MachineFrame } from '@nxg/contracts';
-import { describeErrors, enqueueEvent, eventEnvelope, signedEventHeaders, validatorFor } from '@nxg/platform';
+import { describeErrors, enqueueEvent, eventEnvelope, validatorFor } from '@nxg/platform';
 import type { HubDeps } from '../deps.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';
+import { publishToStream } from '../live/stream-publish.ts';
 import { announceStatus } from '../registry/machine-store.ts';
 import type { MachineConnection } from './machine-connection.ts';
 
@@ -21,7 +21,6 @@ const frameMsgId = (conn: MachineConnection, frameId: string) => `${conn.machine
  */
 export function frameHandler(deps: HubDeps) {
   const { db, live, logger, staleAfterMs, nc } = deps;
-  const js = jetstream(nc);
   const encoder = new TextEncoder();
 
   const frameAt = (frame: { ts: string | number }) => new Date(frame.ts).toISOString();
@@ -116,11 +115,14 @@ export function frameHandler(deps: HubDeps) {
       });
       const subject = machineEvents.telemetrySubject(conn.branchId, conn.machineId);
       const payload = encoder.encode(JSON.stringify(envelope));
-      await js.publish(subject, payload, {
-        msgID: frameMsgId(conn, frame.id),
-        // Signed as the outbox relay signs, so consumers can tell it from a forgery.
-        headers: signedEventHeaders(nc, subject, payload),
-      });
+      // Signed as the outbox relay signs, so consumers can tell it from a forgery.
+      await publishToStream(
+        nc,
+        subject,
+        payload,
+        frameMsgId(conn, frame.id),
+        deps.config.NATS_REQUEST_TIMEOUT_MS,
+      );
       // Counted once published: a frame that failed is resent and counted then.
       link.totals.addSample(Date.parse(data.at), frame.metrics);
       conn.ack(frame.id);

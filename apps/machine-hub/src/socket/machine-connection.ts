@@ -31,8 +31,11 @@ export class MachineConnection {
   link: ActiveLink | undefined;
   helloed = false;
   lastFrameAt = Date.now();
-  /** Frame ids handled, oldest first; replays of these are acknowledged without effect. */
-  recent: string[];
+  /**
+   * Frame ids handled, oldest first (a Set keeps insertion order); replays of these are
+   * acknowledged without effect. A Set, not an array: checked on every frame.
+   */
+  readonly recent: Set<string>;
   /** Heard from since the last liveness write. */
   dirty = false;
   /** When the branch's staff last got this machine's figures (they get at most one a second). */
@@ -59,7 +62,7 @@ export class MachineConnection {
     this.socket = socket;
     this.ratePerS = ratePerS;
     this.tokens = ratePerS * 2;
-    this.recent = recent.slice(-RECENT_FRAMES);
+    this.recent = new Set(recent.slice(-RECENT_FRAMES));
   }
 
   send<K extends keyof HubFrames>(type: K, body: HubFrames[K], id: string = randomUUID()): void {
@@ -81,12 +84,12 @@ export class MachineConnection {
   }
 
   hasSeen(frameId: string): boolean {
-    return this.recent.includes(frameId);
+    return this.recent.has(frameId);
   }
 
   remember(frameId: string): void {
-    this.recent.push(frameId);
-    if (this.recent.length > RECENT_FRAMES) this.recent.shift();
+    this.recent.add(frameId);
+    if (this.recent.size > RECENT_FRAMES) this.recent.delete(this.recent.values().next().value!);
     this.dirty = true;
   }
 

@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import { MachineCloseCodes, FrameErrors } from '@nxg/contracts';
 import type { TokenVerifier } from '@nxg/platform';
 import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
 import type { HubDeps } from '../deps.ts';
 import { generationOf } from '../registry/credential-revocations.ts';
 import { WorkoutTotals } from '../linking/workout-totals.ts';
@@ -24,6 +25,10 @@ export async function machineSocketPlugin(
   await app.register(websocket, { options: { maxPayload: deps.config.MAX_FRAME_BYTES } });
 
   app.get('/v1/machines/connect', { websocket: true }, (socket, request) => {
+    // Nothing below keeps the upgrade request: 20,000 sockets held for days would otherwise each
+    // keep its headers (the bearer token among them), IncomingMessage, ServerResponse and reply.
+    const authorization = request.headers.authorization;
+    releaseUpgradeRequest(socket, deps);
     // Frames may arrive before authentication finishes: hold them, in order.
     const early: string[] = [];
     let conn: MachineConnection | undefined;
@@ -49,7 +54,7 @@ export async function machineSocketPlugin(
     void (async () => {
       let caller;
       try {
-        caller = await verifier.authenticate(request.headers.authorization);
+        caller = await verifier.authenticate(authorization);
       } catch {
         socket.close(MachineCloseCodes.UNAUTHORIZED, 'a valid machine token is required');
         return;
@@ -99,5 +104,18 @@ export async function machineSocketPlugin(
       deps.logger.error({ err }, 'machine connection failed');
       socket.close(1011, 'internal error');
     });
+  });
+}
+
+/**
+ * @fastify/websocket's own 'error' listener on an open socket closes over the upgrade's request
+ * and reply for the socket's whole life (~4 KB each). This one does what its default does (log,
+ * then terminate) without them.
+ */
+function releaseUpgradeRequest(socket: WebSocket, deps: HubDeps): void {
+  socket.removeAllListeners('error');
+  socket.on('error', (err) => {
+    deps.logger.error({ err }, 'machine socket error');
+    socket.terminate();
   });
 }
