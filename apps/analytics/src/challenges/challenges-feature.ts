@@ -1,6 +1,5 @@
 import { social, SocialErrors, type ChallengeStanding, type RequestContext } from '@nxg/contracts';
-import { AppError, bind, defineFeature, requireUser } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { AppError, bind, defineFeature, requireUser, uuidv7 } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
 import { branchTimeZones } from '../leaderboards/branch-time-zones.ts';
 import { daysOf, parseLocalDate } from '../periods.ts';

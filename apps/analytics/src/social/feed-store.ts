@@ -1,6 +1,5 @@
 import type { FeedItem, FeedItemKind } from '@nxg/contracts';
-import { decodeCursor, toPage, type Queryable } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { decodeCursor, toPage, type Queryable, uuidv7 } from '@nxg/platform';
 import { visibleTo } from './social-graph-store.ts';
 
 export interface NewFeedItem {

@@ -1,6 +1,5 @@
 import { identity, identityEvents, CommonErrorCodes, IdentityErrors } from '@nxg/contracts';
-import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { AppError, bind, enqueueEvent, type Binding, requireUser, uuidv7 } from '@nxg/platform';
 import type { IdentityDeps } from '../deps.ts';
 import { requireTimeZone } from '../time-zone.ts';
 import { recordAudit } from '../audit/audit-store.ts';

@@ -1,6 +1,6 @@
 import type { Database } from '@nxg/platform';
+import { uuidv7 } from '@nxg/platform';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import { hashPassword } from './password.ts';
 
 const ADMIN_LOCK = 72_020_002;

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
 import type { AuditEntry, AuditType } from '@nxg/contracts';
-import { decodeCursor, toPage, type Queryable } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { decodeCursor, toPage, type Queryable, uuidv7 } from '@nxg/platform';
 
 export type AuditKind = Static<typeof AuditType>;
 

@@ -8,10 +8,10 @@ import {
   requireUser,
   type Binding,
   type Queryable,
+  uuidv7,
 } from '@nxg/platform';
 import { recordAudit } from '../audit/audit-store.ts';
 import { requireRecentMfaOf } from '../mfa/recent-mfa.ts';
-import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
 import { requireTimeZone } from '../time-zone.ts';
 

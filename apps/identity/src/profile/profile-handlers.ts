@@ -1,6 +1,5 @@
 import { identity, identityEvents, IdentityErrors } from '@nxg/contracts';
-import { AppError, bind, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { AppError, bind, enqueueEvent, type Binding, requireUser, uuidv7 } from '@nxg/platform';
 import { findUserWithStaff, toUser, type UserRow } from '../accounts/account-store.ts';
 import { pseudonymiseAudit, recordAudit } from '../audit/audit-store.ts';
 import type { IdentityDeps } from '../deps.ts';

@@ -1,9 +1,8 @@
 import { identityEvents } from '@nxg/contracts';
 import { isExternalError, ExternalErrorCodes } from '@nxg/external';
-import { enqueueEvent, type Job } from '@nxg/platform';
+import { enqueueEvent, type Job, uuidv7 } from '@nxg/platform';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { v7 as uuidv7 } from 'uuid';
 import type { IdentityDeps } from '../deps.ts';
 import { BodyStore } from '../profile/body-store.ts';
 import type { Figures } from './figures.ts';

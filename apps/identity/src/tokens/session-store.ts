@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { uuidv7 } from '@nxg/platform';
 import type { Database, Queryable } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
 const newRefreshToken = () => randomBytes(32).toString('base64url');

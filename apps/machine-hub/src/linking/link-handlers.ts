@@ -7,8 +7,15 @@ import {
   type RequestContext,
   HubErrors,
 } from '@nxg/contracts';
-import { AppError, bind, callOperation, enqueueEvent, type Binding, requireUser } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import {
+  AppError,
+  bind,
+  callOperation,
+  enqueueEvent,
+  type Binding,
+  requireUser,
+  uuidv7,
+} from '@nxg/platform';
 import type { HubDeps } from '../deps.ts';
 import { announceStatus, deriveStatus, findMachine, toMachine } from '../registry/machine-store.ts';
 import { announceStatusChange, announceUnlink } from './link-notices.ts';

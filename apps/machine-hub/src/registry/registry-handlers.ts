@@ -8,8 +8,8 @@ import {
   requireRecentMfa,
   requireUser,
   toPage,
+  uuidv7,
 } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
 import type { HubDeps } from '../deps.ts';
 import { announceStatusChange, announceUnlink } from '../linking/link-notices.ts';
 import { endLink } from '../linking/link-store.ts';

@@ -1,6 +1,6 @@
 import type { Device } from '@nxg/contracts';
+import { uuidv7 } from '@nxg/platform';
 import type { Queryable } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
 
 interface DeviceRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { Notification, NotificationCategory } from '@nxg/contracts';
+import { uuidv7 } from '@nxg/platform';
 import type { Queryable } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
 import { preferencesOf } from '../preferences/preference-store.ts';
 import { deliverAfter } from '../preferences/quiet-hours.ts';
 

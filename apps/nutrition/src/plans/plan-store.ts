@@ -1,6 +1,5 @@
 import { nutritionEvents, type MealPlan, type MealPlanSource, type Targets } from '@nxg/contracts';
-import { enqueueEvent, erasureDigest, type Queryable } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { enqueueEvent, erasureDigest, type Queryable, uuidv7 } from '@nxg/platform';
 import { declaredAllergens, withoutAllergens } from './allergens.ts';
 import { finishDays, type PlanDayDraft } from './planning-service.ts';
 

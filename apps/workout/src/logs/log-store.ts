@@ -1,6 +1,5 @@
 import { workoutEvents, type WorkoutLog } from '@nxg/contracts';
-import { enqueueEvents, type Queryable, type TraceContext } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { enqueueEvents, type Queryable, type TraceContext, uuidv7 } from '@nxg/platform';
 
 interface LogRow {
   id: string;

@@ -1,6 +1,5 @@
 import { workoutEvents, type Customizations, type WorkoutDay, type WorkoutPlan } from '@nxg/contracts';
-import { enqueueEvent, type Queryable } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { enqueueEvent, type Queryable, uuidv7 } from '@nxg/platform';
 import { applyCustomizations, carryOver } from './customizations.ts';
 
 interface PlanRow {

@@ -1,6 +1,5 @@
 import { workoutEvents, type GymSession } from '@nxg/contracts';
-import { enqueueEvent, type Queryable } from '@nxg/platform';
-import { v7 as uuidv7 } from 'uuid';
+import { enqueueEvent, type Queryable, uuidv7 } from '@nxg/platform';
 
 interface SessionRow {
   id: string;
