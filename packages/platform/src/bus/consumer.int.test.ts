@@ -112,6 +112,21 @@ describe('runConsumer on a durable JetStream consumer', () => {
     return runner;
   };
 
+  /** In batches of at most 16, a single event (a failed batch's retry) as a batch of one. */
+  const startBatched = async (
+    definition: ConsumerDefinition,
+    handleBatch: (events: Envelope[]) => Promise<void>,
+  ) => {
+    const runner = await runConsumer(nc, {
+      consumer: definition,
+      event: pointsAwarded,
+      logger: silentLogger,
+      handle: (event) => handleBatch([event as Envelope]),
+      batch: { max: 16, handle: (events) => handleBatch(events as Envelope[]) },
+    });
+    runners.push(runner);
+  };
+
   beforeAll(async () => {
     startTelemetry('consumer-test', {});
     nc = signedAs(await connect({ servers: testBackends.natsUrl }), 'consumer-test');
@@ -339,14 +354,7 @@ describe('runConsumer on a durable JetStream consumer', () => {
       batches.push(events.map((e) => e.data.points));
       await sleep(20);
     };
-    const runner = await runConsumer(nc, {
-      consumer,
-      event: pointsAwarded,
-      logger: silentLogger,
-      handle: (event) => handleBatch([event as Envelope]),
-      batch: { max: 16, handle: (events) => handleBatch(events as Envelope[]) },
-    });
-    runners.push(runner);
+    await startBatched(consumer, handleBatch);
     await until('every event acked', () => settled(consumer, 40));
     expect(batches.flat()).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(Math.max(...batches.map((b) => b.length))).toBe(16);
@@ -363,17 +371,11 @@ describe('runConsumer on a durable JetStream consumer', () => {
     const handled: number[] = [];
     const handleBatch = async (events: Envelope[]) => {
       // Like a transaction: a batch holding the bad event applies none of it.
-      if (events.some((e) => e.data.points === 4)) throw new PermanentFailure('points 4 can never be applied');
+      if (events.some((e) => e.data.points === 4))
+        throw new PermanentFailure('points 4 can never be applied');
       handled.push(...events.map((e) => e.data.points));
     };
-    const runner = await runConsumer(nc, {
-      consumer,
-      event: pointsAwarded,
-      logger: silentLogger,
-      handle: (event) => handleBatch([event as Envelope]),
-      batch: { max: 16, handle: (events) => handleBatch(events as Envelope[]) },
-    });
-    runners.push(runner);
+    await startBatched(consumer, handleBatch);
     await until('every event settled', () => settled(consumer, 6));
     await until('the termination advisory', () => terminated.length === 1);
     expect(handled.toSorted((a, b) => a - b)).toEqual([1, 2, 3, 5, 6]);
