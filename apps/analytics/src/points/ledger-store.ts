@@ -113,15 +113,12 @@ export async function unlockAll(tx: Queryable, unlocks: readonly Unlock[]): Prom
     ],
   );
   const made = new Set(inserted.map((r) => keyOf({ userId: r.user_id, code: r.code })));
-  const firsts = unlocks.map((u) => {
-    const key = keyOf({ userId: u.userId, code: u.achievement.code });
-    const first = made.delete(key); // the first of a key in the batch is the one inserted
-    return first;
-  });
+  // Of two with one key, the first was inserted: deleting the key on the first match says so once.
+  const unlocked = unlocks.map((u) => made.delete(keyOf({ userId: u.userId, code: u.achievement.code })));
   await announce(
     tx,
     unlocks
-      .filter((_, i) => firsts[i])
+      .filter((_, i) => unlocked[i])
       .map((u) => ({
         event: analyticsEvents.achievementUnlocked,
         subject: u.userId,
@@ -134,5 +131,5 @@ export async function unlockAll(tx: Queryable, unlocks: readonly Unlock[]): Prom
         },
       })),
   );
-  return firsts;
+  return unlocked;
 }
