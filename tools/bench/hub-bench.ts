@@ -28,8 +28,7 @@
  *   BENCH_HUB_ENV (JSON of extra hub variables, e.g. '{"NODE_OPTIONS":"--max-old-space-size=512"}'),
  *   BENCH_HUB_NICE (e.g. -10: the hub's event-loop thread gets the CPU first; tells the hub's own
  *   cost from the CPU it shares with the load workers, NATS and the gateway), BENCH_HUB_PROBE (0: no
- *   hub-probe.ts preload), BENCH_HUB_LOG (1: print the end of the hub's output), BENCH_PURGE (1: purge
- *   the run's events from the MACHINES stream at the end; slow on a large shared stream),
+ *   hub-probe.ts preload), BENCH_HUB_LOG (1: print the end of the hub's output),
  *   BENCH_CPU_PROF_DIR (the hub writes a V8 .cpuprofile there, with the window's bounds; read it
  *   with `node tools/bench/hub-profile.ts <dir>`; figures of such a run are not comparable).
  * tools/bench/hub-nats-cost.ts measures the NATS side of one telemetry frame on its own.
@@ -87,8 +86,6 @@ const settings = {
   /** A scheduling priority for the hub's event-loop thread (e.g. -10; needs root), to tell its own
    * cost from the CPU it shares with the load workers, NATS and the gateway on this machine. */
   hubNice: process.env.BENCH_HUB_NICE ? Number(process.env.BENCH_HUB_NICE) : undefined,
-  /** Purge the run's events from the MACHINES stream at the end (see the cleanup step). */
-  purge: process.env.BENCH_PURGE === '1',
   /** Preload hub-probe.ts into the hub (event-loop delay, GC pauses, heap); 0 turns it off. */
   probe: process.env.BENCH_HUB_PROBE !== '0',
   /** Print the end of the hub's own output (e.g. with BENCH_HUB_ENV='{"NODE_OPTIONS":"--trace-gc"}'). */
@@ -301,29 +298,8 @@ async function run(): Promise<boolean> {
     token,
     body: { name: `Hub bench ${new Date().toISOString()}`, address: '1 Benchmark Road' },
   });
-  // The run's events (~120,000 telemetry events, ~100 MB) stay in the MACHINES stream for its
-  // 30-day max age. BENCH_PURGE=1 purges this branch's subjects, and only those, on the way out:
-  // opt-in because on a large shared stream the purge holds the stream for tens of seconds.
-  cleanups.push(async () => {
-    if (!settings.purge) {
-      console.log(
-        `this run's events stay in the MACHINES stream under machines.${branch.id}.> (BENCH_PURGE=1 removes them)`,
-      );
-      return;
-    }
-    const started = Date.now();
-    const answer = await platform.nc.request(
-      '$JS.API.STREAM.PURGE.MACHINES',
-      JSON.stringify({ filter: `machines.${branch.id}.>` }),
-      { timeout: 180_000 },
-    );
-    const { purged, error } = answer.json<{ purged?: number; error?: { description?: string } }>();
-    console.log(
-      error
-        ? `could not purge this run's events from MACHINES: ${error.description}`
-        : `purged this run's ${int(purged ?? 0)} events from the MACHINES stream in ${elapsed(started)}`,
-    );
-  });
+  // The run's streams (its ~120,000 telemetry events among them) are the platform's namespace's:
+  // deleted with it when the platform stops.
   let lastShown = 0;
   const machines = await createMachines(platform.gatewayUrl, token, branch.id, settings.machines, {
     concurrency: settings.provisionConcurrency,
