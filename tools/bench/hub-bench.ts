@@ -30,7 +30,11 @@
  *   cost from the CPU it shares with the load workers, NATS and the gateway), BENCH_HUB_PROBE (0: no
  *   hub-probe.ts preload), BENCH_HUB_LOG (1: print the end of the hub's output),
  *   BENCH_CPU_PROF_DIR (the hub writes a V8 .cpuprofile there, with the window's bounds; read it
- *   with `node tools/bench/hub-profile.ts <dir>`; figures of such a run are not comparable).
+ *   with `node tools/bench/hub-profile.ts <dir>`; figures of such a run are not comparable),
+ *   BENCH_TELEMETRY_MAX_BYTES (the run's TELEMETRY stream limit; default production's, from
+ *   contracts, which a run never fills. A small one, e.g. 67108864 as tests use, measures a full
+ *   stream: every frame stored then evicts the oldest, a NATS cost of its own — see the report's
+ *   `TELEMETRY stream` line and docs/benchmarks-hub.md).
  * tools/bench/hub-nats-cost.ts measures the NATS side of one telemetry frame on its own.
  * A missed target does not fail the process; a setup that cannot be completed does (exit 1).
  */
@@ -39,9 +43,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { getPriority, loadavg, setPriority, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { liveSubjects } from '@nxg/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { liveSubjects, streams } from '@nxg/contracts';
 import { startPlatform, type TestPlatform } from '@nxg/testing';
 import { callApi } from '../machine-sim/http.ts';
+import { natsPidsOf } from './load-run.ts';
 import { createMachines, login } from '../machine-sim/provision.ts';
 import {
   describeMachine,
@@ -90,8 +96,14 @@ const settings = {
   probe: process.env.BENCH_HUB_PROBE !== '0',
   /** Print the end of the hub's own output (e.g. with BENCH_HUB_ENV='{"NODE_OPTIONS":"--trace-gc"}'). */
   showHubLog: process.env.BENCH_HUB_LOG === '1',
+  telemetryMaxBytes: intEnv('BENCH_TELEMETRY_MAX_BYTES', telemetryStream().maxBytes ?? 10 * 2 ** 30),
 };
 if (settings.linked > settings.machines) throw new Error('BENCH_LINKED cannot exceed BENCH_MACHINES');
+function telemetryStream() {
+  const declared = streams.find((s) => s.name === 'TELEMETRY');
+  if (!declared) throw new Error('contracts declare no TELEMETRY stream');
+  return declared;
+}
 const probeFile = join(mkdtempSync(join(tmpdir(), 'nxg-hub-bench-')), 'hub-probe.jsonl');
 const admin = { email: 'hub-bench@nxg.test', password: 'hub benchmark admin password' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -137,6 +149,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
 function platformUp(): Promise<TestPlatform> {
   return startPlatform({
     processes: true,
+    telemetryMaxBytes: settings.telemetryMaxBytes,
     replicas: { 'machine-hub': 1 },
     env: {
       identity: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD: admin.password },
@@ -257,6 +270,45 @@ const shares = (total: number, parts: number) =>
     { length: parts },
     (_, i) => Math.floor((total * (i + 1)) / parts) - Math.floor((total * i) / parts),
   );
+
+interface StreamState {
+  messages: number;
+  bytes: number;
+  firstSeq: number;
+  maxBytes: number;
+  server: string;
+}
+
+/** The run's TELEMETRY stream: how full it is, and from which sequence it still holds frames. */
+async function telemetryState(platform: TestPlatform): Promise<StreamState> {
+  const jsm = await jetstreamManager(platform.nc);
+  const { state, config } = await jsm.streams.info(platform.ns.stream('TELEMETRY'));
+  const server = platform.nc.info?.version ?? '?';
+  return {
+    messages: state.messages,
+    bytes: state.bytes,
+    firstSeq: state.first_seq,
+    maxBytes: config.max_bytes,
+    server,
+  };
+}
+
+/**
+ * A full stream evicts its oldest frame for every frame stored, and nats-server before 2.10 pays
+ * for each eviction a scan over the frames of every other machine stored since (per-subject
+ * state): a NATS cost that grows with the machines streaming, not the hub's (docs/benchmarks-hub.md).
+ */
+function printTelemetryStream(start: StreamState, end: StreamState): void {
+  const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+  const evicted = end.firstSeq - start.firstSeq;
+  console.log(
+    `TELEMETRY stream           ${int(end.messages)} frames, ${mib(end.bytes)} of its ${mib(end.maxBytes)} limit at the end; ` +
+      `${int(evicted)} evicted in the window (nats-server ${end.server})` +
+      (evicted > 0
+        ? '  ⚠ full: every frame stored evicts the oldest, a NATS cost the record did not pay'
+        : ''),
+  );
+}
 
 async function run(): Promise<boolean> {
   const runStarted = Date.now();
@@ -384,7 +436,7 @@ async function run(): Promise<boolean> {
     gateway: () => platform.services.gateway!.map((s) => s.pid!).filter(Boolean),
     identity: () => platform.services.identity!.map((s) => s.pid!).filter(Boolean),
     'load workers': () => workers.map((w) => w.child.pid!).filter(Boolean),
-    'nats-server': () => pidsNamed('nats-server'),
+    'nats-server': natsPidsOf(platform.backends.natsUrl),
     ...(platform.backends.databaseUrl ? { postgres: () => pidsNamed('postgres') } : {}),
     ...(platform.backends.redisUrl ? { redis: () => pidsNamed('redis-server') } : {}),
   };
@@ -401,6 +453,7 @@ async function run(): Promise<boolean> {
   };
   sampleMemory();
   const sampler = setInterval(sampleMemory, 1000);
+  const telemetryAtStart = await telemetryState(platform);
   const windowStart = Date.now();
   for (const w of workers) w.send({ type: 'measure' });
   sampling = true;
@@ -415,6 +468,7 @@ async function run(): Promise<boolean> {
   const machineBusyPct = machineMeter();
   clearInterval(sampler);
   sampleMemory();
+  const telemetryAtEnd = await telemetryState(platform);
   const reports = (await Promise.all(reportsComing)).map((m) => (m as { report: WorkerReport }).report);
 
   const met = printFigures({
@@ -432,6 +486,7 @@ async function run(): Promise<boolean> {
     hubSched,
     probe: settings.probe ? probeSamples(windowStart, windowEnd + 1000) : undefined,
   });
+  printTelemetryStream(telemetryAtStart, telemetryAtEnd);
   if (settings.profileDir && settings.probe) writeProfileWindow(settings.profileDir, windowStart, windowEnd);
   if (settings.showHubLog)
     console.log(

@@ -121,6 +121,19 @@ export function pidsMatching(pattern: RegExp): number[] {
 }
 
 /** Rows as aligned columns: the first column left-aligned, the others right-aligned, a rule under the header. */
+/**
+ * The NATS server at `natsUrl` when a server's command line names its port (other engineers' servers
+ * share the machine and must not be counted), else every nats-server.
+ */
+export const natsPidsOf = (natsUrl: string) => {
+  const port = new URL(natsUrl).port || '4222';
+  const own = new RegExp(`^\\S*nats-server\\b.*\\s(?:-p|--port)[ =]?${port}\\b`);
+  return () => {
+    const pids = pidsMatching(own);
+    return pids.length > 0 ? pids : pidsMatching(/^\S*nats-server\b/);
+  };
+};
+
 export function printTable(rows: string[][]): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   for (const [i, row] of rows.entries()) {

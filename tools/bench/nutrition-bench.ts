@@ -37,6 +37,7 @@ import {
   intEnv,
   load,
   ms1,
+  natsPidsOf,
   percentile,
   pidsMatching,
   printTable,
@@ -88,19 +89,6 @@ const startChildren = async (...specs: Array<[string, string, Record<string, str
     cleanups.push(() => child.stop());
   }
   return children;
-};
-
-/**
- * The NATS server at `natsUrl` when a server's command line names its port (other engineers' servers
- * share the machine and must not be counted), else every nats-server.
- */
-const natsPidsOf = (natsUrl: string) => {
-  const port = new URL(natsUrl).port || '4222';
-  const own = new RegExp(`^\\S*nats-server\\b.*\\s(?:-p|--port)[ =]?${port}\\b`);
-  return () => {
-    const pids = pidsMatching(own);
-    return pids.length > 0 ? pids : pidsMatching(/^\S*nats-server\b/);
-  };
 };
 
 const cpuLine = (cpu: CpuUse, perS: number) =>

@@ -6,6 +6,7 @@ import {
   namespace,
   natsConnectionSecurity,
   provisionMessaging,
+  retentionCaveat,
 } from '@nxg/platform';
 
 /**
@@ -36,6 +37,8 @@ export async function provisionWithRetry(
     try {
       const scoped = inNamespace(nc, namespace(env.NATS_PREFIX));
       await provisionMessaging(scoped, messaging, { replicas: options.replicas, limits });
+      const caveat = retentionCaveat(nc.info?.version);
+      if (caveat) options.say?.(caveat);
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;

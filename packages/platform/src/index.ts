@@ -21,6 +21,7 @@ export { replyInboxOf } from './bus/reply-inbox.ts';
 export { sendThisTurn } from './bus/turn-writes.ts';
 export { assertRolesAllow, rolesAllow } from './access.ts';
 export { limitsFromEnv, provisionMessaging } from './bus/streams.ts';
+export { retentionCaveat } from './bus/server-version.ts';
 export {
   enqueueEvent,
   enqueueEvents,

@@ -38,6 +38,12 @@ export interface PlatformOptions {
    * Services' credentials go in `env`.
    */
   nats?: { url: string; prefix?: string; connect?: Partial<ConnectionOptions> };
+  /**
+   * The TELEMETRY stream's byte limit (default 64 MiB, see below). A benchmark streaming thousands
+   * of frames a second fills 64 MiB in about half a minute; from then on every frame stored evicts
+   * the oldest, which is a cost of its own on the NATS server (docs/benchmarks-hub.md).
+   */
+  telemetryMaxBytes?: number;
 }
 
 export interface TestPlatform {
@@ -119,7 +125,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const nc = inNamespace(root, ns);
   // A small telemetry stream: JetStream reserves each stream's byte limit on disk, and the
   // production 10 GiB times every test platform running at once exhausts the server's storage.
-  await provisionMessaging(nc, messaging, { limits: { TELEMETRY: { maxBytes: 64 * 2 ** 20 } } });
+  await provisionMessaging(nc, messaging, {
+    limits: { TELEMETRY: { maxBytes: options.telemetryMaxBytes ?? 64 * 2 ** 20 } },
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'nxg-test-'));
   const serviceKey = randomBytes(32).toString('base64');
   const replicas = { identity: 1, gateway: 1, ...options.replicas };
