@@ -1,6 +1,7 @@
 import type { Feature } from '@nxg/platform';
 import { activityFeature } from '../activity/activity-feature.ts';
 import type { AnalyticsDeps } from '../deps.ts';
+import { loggedSetsFeature } from '../logged-sets/logged-sets-feature.ts';
 import { membersFeature } from '../members/members-feature.ts';
 import { nutritionFeature } from '../nutrition/nutrition-feature.ts';
 import { pointsFeature } from '../points/points-feature.ts';
@@ -15,6 +16,7 @@ import { recordsFeature } from '../records/records-feature.ts';
 export const readModelFeatures: Feature<AnalyticsDeps>[] = [
   membersFeature,
   activityFeature,
+  loggedSetsFeature,
   recordsFeature,
   pointsFeature,
   nutritionFeature,
