@@ -130,3 +130,20 @@ export function printTable(rows: string[][]): void {
     if (i === 0) console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   }
 }
+
+/**
+ * The NATS server at `natsUrl` when a server's command line names its port (other engineers' servers
+ * share the machine and must not be counted), else every nats-server.
+ */
+export const natsPidsOf = (natsUrl: string) => {
+  const port = new URL(natsUrl).port || '4222';
+  const own = new RegExp(`^\\S*nats-server\\b.*\\s(?:-p|--port)[ =]?${port}\\b`);
+  return () => {
+    const pids = pidsMatching(own);
+    return pids.length > 0 ? pids : pidsMatching(/^\S*nats-server\b/);
+  };
+};
+
+/** The PostgreSQL backends serving the database `name` (their command line names it). */
+export const postgresPidsOf = (name: string) => () =>
+  pidsMatching(new RegExp(`^postgres: (?:\\S+: )?\\S+ ${name} `));

@@ -30,15 +30,16 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { namespaceOf, openDatabase } from '@nxg/platform';
 import { apiClient, registerMember, resolveBackends, startPlatform, waitFor } from '@nxg/testing';
 import { startChild, type BenchChild } from './child.ts';
-import { machineBusy, startCpuMeter, type CpuUse, type ProcessGroups } from './cpu.ts';
+import { cpuLine, machineBusy, startCpuMeter, type CpuUse, type ProcessGroups } from './cpu.ts';
 import {
   fixedRateRun,
   int,
   intEnv,
   load,
   ms1,
+  natsPidsOf,
   percentile,
-  pidsMatching,
+  postgresPidsOf,
   printTable,
   problemsOf,
   sleep,
@@ -89,28 +90,6 @@ const startChildren = async (...specs: Array<[string, string, Record<string, str
   }
   return children;
 };
-
-/**
- * The NATS server at `natsUrl` when a server's command line names its port (other engineers' servers
- * share the machine and must not be counted), else every nats-server.
- */
-const natsPidsOf = (natsUrl: string) => {
-  const port = new URL(natsUrl).port || '4222';
-  const own = new RegExp(`^\\S*nats-server\\b.*\\s(?:-p|--port)[ =]?${port}\\b`);
-  return () => {
-    const pids = pidsMatching(own);
-    return pids.length > 0 ? pids : pidsMatching(/^\S*nats-server\b/);
-  };
-};
-
-const cpuLine = (cpu: CpuUse, perS: number) =>
-  '  CPU (% of one core, ms per request): ' +
-  Object.entries(cpu.processes)
-    .map(([name, share]) => `${name} ${Math.round(share)}% (${((share * 10) / perS).toFixed(3)} ms)`)
-    .join(', ') +
-  (cpu.machine
-    ? `; machine ${Math.round(cpu.machine.busy)}% busy, others ${Math.round(cpu.others ?? 0)}%`
-    : '');
 
 async function measure(
   key: Measurement['key'],
@@ -269,8 +248,7 @@ async function benchMeals(): Promise<Measurement> {
         'nats-server': natsPidsOf(platform.backends.natsUrl),
         ...(nutritionDbName
           ? {
-              'postgres (ours)': () =>
-                pidsMatching(new RegExp(`^postgres: (?:\\S+: )?\\S+ ${nutritionDbName} `)),
+              'postgres (ours)': postgresPidsOf(nutritionDbName),
             }
           : {}),
       },

@@ -48,7 +48,7 @@ import {
   type TestPlatform,
 } from '@nxg/testing';
 import { startChild, type BenchChild } from './child.ts';
-import { machineBusy, startCpuMeter, type CpuUse, type ProcessGroups } from './cpu.ts';
+import { cpuLine, machineBusy, startCpuMeter, type CpuUse, type ProcessGroups } from './cpu.ts';
 import {
   int,
   fixedRateRun,
@@ -160,16 +160,6 @@ function postgresPids(databases: () => string[]): () => number[] {
     return pidsMatching(ours).concat(pidsMatching(shared));
   };
 }
-
-const cpuLine = (cpu: CpuUse, perS: number) => {
-  const shares = Object.entries(cpu.processes)
-    .map(([name, share]) => `${name} ${Math.round(share)}% (${((share * 10) / perS).toFixed(3)} ms/req)`)
-    .join(', ');
-  const machine = cpu.machine
-    ? `; machine ${Math.round(cpu.machine.busy)}% busy (softirq ${Math.round(cpu.machine.softirq)}%), unexplained ${Math.round(cpu.others ?? 0)}%`
-    : '';
-  return `  CPU (% of one core, ms of CPU per request): ${shares}${machine}`;
-};
 
 // ---------------------------------------------------------------------------------------------
 // one HTTP target

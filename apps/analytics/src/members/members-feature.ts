@@ -16,6 +16,7 @@ const MEMBER_TABLES = [
   'personal_records',
   'active_days',
   'points_ledger',
+  'member_points',
   'achievements',
   'meals',
   'nutrition_plans',

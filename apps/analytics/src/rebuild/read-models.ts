@@ -34,6 +34,7 @@ export const READ_MODEL_TABLES = [
   'personal_records',
   'active_days',
   'points_ledger',
+  'member_points',
   'achievements',
   'meals',
   'nutrition_plans',
