@@ -12,11 +12,11 @@
  *   rebuild  `pnpm analytics:rebuild` against that analytics (still running): every read model
  *            from the streams' first messages into fresh tables, then the switch. Two rates: stream
  *            events per second, and messages handed to read-model handlers per second (the same
- *            here: a logged set is read by one consumer). BENCH_DURATION_S sets the stream's size.
+ *            here: a logged set is read by one consumer). BENCH_DURATION_S sets the stream's size (20 s: 40,000 events).
  *
  *   NATS_URL=… DATABASE_URL=postgres://… REDIS_URL=… pnpm bench:analytics
  *
- * Knobs: BENCH_RATE (2000 events/s), BENCH_DURATION_S (5), BENCH_MEMBERS (400),
+ * Knobs: BENCH_RATE (2000 events/s), BENCH_DURATION_S (20), BENCH_MEMBERS (400),
  * BENCH_TICK_MS (10: the producer commits a transaction of events this often), BENCH_CPU_PROF_DIR
  * (CPU profiles of analytics and of the rebuild).
  * A missed target does not fail the process; a lost or doubled award does (exit 1).
@@ -44,7 +44,7 @@ import { intEnv, natsPidsOf, percentile, postgresPidsOf, sleep } from './load-ru
 
 const settings = {
   rate: intEnv('BENCH_RATE', 2000),
-  durationS: intEnv('BENCH_DURATION_S', 5),
+  durationS: intEnv('BENCH_DURATION_S', 20),
   members: intEnv('BENCH_MEMBERS', 400),
   tickMs: intEnv('BENCH_TICK_MS', 10),
 };
