@@ -13,7 +13,8 @@ import type { Logger } from 'pino';
 import type { AnalyticsConfig } from '../config.ts';
 import type { AnalyticsDeps } from '../deps.ts';
 import { Lanes } from './lanes.ts';
-import { READ_MODEL_TABLES, readModelFeatures } from './read-models.ts';
+import { READ_MODEL_TABLES } from '../read-model-tables.ts';
+import { readModelFeatures } from './read-models.ts';
 import { whileReplaying } from './replaying.ts';
 import { replayConsumer, type Delivered } from './stream-replay.ts';
 
