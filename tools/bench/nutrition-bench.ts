@@ -22,12 +22,10 @@
  * of such a run are not comparable).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { namespaceOf, openDatabase } from '@nxg/platform';
+import { namespaceOf } from '@nxg/platform';
 import { apiClient, registerMember, resolveBackends, startPlatform, waitFor } from '@nxg/testing';
 import { startChild, type BenchChild } from './child.ts';
 import { cpuLine, machineBusy, startCpuMeter, type CpuUse, type ProcessGroups } from './cpu.ts';
@@ -45,6 +43,7 @@ import {
   sleep,
   type LoadTarget,
 } from './load-run.ts';
+import { openServiceDatabase } from './service-database.ts';
 
 const settings = {
   warmupS: intEnv('BENCH_WARMUP_S', 3),
@@ -201,20 +200,8 @@ async function benchMeals(): Promise<Measurement> {
   const pidsOf = (services: Array<{ pid: number | undefined }>) =>
     services.map((s) => s.pid).filter((pid): pid is number => pid !== undefined);
   const nutritionDbName = platform.services.nutrition![0]!.env.DATABASE_NAME;
-  const dbDir = mkdtempSync(join(tmpdir(), 'nutrition-bench-'));
-  const nutritionDb = platform.backends.databaseUrl
-    ? await openDatabase({
-        service: 'nutrition',
-        url: platform.backends.databaseUrl,
-        name: nutritionDbName,
-        dataDir: dbDir,
-        poolSize: 1,
-      })
-    : undefined;
-  cleanups.push(async () => {
-    await nutritionDb?.close();
-    rmSync(dbDir, { recursive: true, force: true });
-  });
+  const { db: nutritionDb, close: closeNutritionDb } = await openServiceDatabase(platform, 'nutrition');
+  cleanups.push(closeNutritionDb);
 
   const member = await registerMember(apiClient(platform.gatewayUrl));
   const headers = { authorization: `Bearer ${member.accessToken}`, 'content-type': 'application/json' };

@@ -62,6 +62,7 @@ import {
   sleep,
   type LoadTarget,
 } from './load-run.ts';
+import { openServiceDatabase } from './service-database.ts';
 import type { SqlCounts } from './sql-counter.ts';
 
 const settings = {
@@ -484,20 +485,8 @@ async function benchWrites(): Promise<Measurement[]> {
     }
   };
   // Workout's own database, read by the benchmark to count the sets written.
-  const dbDir = mkdtempSync(join(tmpdir(), 'write-bench-'));
-  const workoutDb = platform.backends.databaseUrl
-    ? await openDatabase({
-        service: 'workout',
-        url: platform.backends.databaseUrl,
-        name: workoutDbName,
-        dataDir: dbDir,
-        poolSize: 1,
-      })
-    : undefined;
-  cleanups.push(async () => {
-    await workoutDb?.close();
-    rmSync(dbDir, { recursive: true, force: true });
-  });
+  const { db: workoutDb, close: closeWorkoutDb } = await openServiceDatabase(platform, 'workout');
+  cleanups.push(closeWorkoutDb);
   const loggedSets = async () =>
     (await workoutDb!.query<{ n: number }>('SELECT count(*)::int AS n FROM workout_logs'))[0]!.n;
   const writes = workoutDb ? loggedSets : undefined;
