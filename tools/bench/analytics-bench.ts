@@ -7,21 +7,21 @@
  *            rate, each event in a committed transaction, relayed to JetStream by the platform's
  *            outbox relay. Analytics runs as its own process. Lag per event: from the moment the
  *            producer wrote it (its `at`, just before the commit) to the start of the analytics
- *            transaction that wrote its set-logged award (`points_ledger.awarded_at`): the ledger
- *            is the heaviest of the three read models a logged set feeds.
+ *            transaction that wrote its set-logged award (`points_ledger.awarded_at`), in the one
+ *            transaction that writes a logged set's sets, records and points.
  *   rebuild  `pnpm analytics:rebuild` against that analytics (still running): every read model
  *            from the streams' first messages into fresh tables, then the switch. Two rates: stream
- *            events per second, and messages handed to read-model handlers per second (a logged set
- *            is read by three consumers).
+ *            events per second, and messages handed to read-model handlers per second (the same
+ *            here: a logged set is read by one consumer). BENCH_DURATION_S sets the stream's size (20 s: 40,000 events).
  *
  *   NATS_URL=… DATABASE_URL=postgres://… REDIS_URL=… pnpm bench:analytics
  *
- * Knobs: BENCH_RATE (2000 events/s), BENCH_DURATION_S (5), BENCH_MEMBERS (400),
+ * Knobs: BENCH_RATE (2000 events/s), BENCH_DURATION_S (20), BENCH_MEMBERS (400),
  * BENCH_TICK_MS (10: the producer commits a transaction of events this often), BENCH_CPU_PROF_DIR
- * (a CPU profile of analytics).
+ * (CPU profiles of analytics and of the rebuild).
  * A missed target does not fail the process; a lost or doubled award does (exit 1).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -39,12 +39,12 @@ import {
   type Database,
 } from '@nxg/platform';
 import { resolveBackends, startPlatform, waitFor } from '@nxg/testing';
-import { machineBusy } from './cpu.ts';
-import { intEnv, percentile, sleep } from './load-run.ts';
+import { cpuLine, machineBusy, startCpuMeter, type CpuUse } from './cpu.ts';
+import { intEnv, natsPidsOf, percentile, postgresPidsOf, sleep } from './load-run.ts';
 
 const settings = {
   rate: intEnv('BENCH_RATE', 2000),
-  durationS: intEnv('BENCH_DURATION_S', 5),
+  durationS: intEnv('BENCH_DURATION_S', 20),
   members: intEnv('BENCH_MEMBERS', 400),
   tickMs: intEnv('BENCH_TICK_MS', 10),
 };
@@ -87,6 +87,12 @@ try {
   });
   const relay = startOutboxRelay({ db: producer, nc: bus.nc, logger, intervalMs: 50 });
 
+  const servers = {
+    'postgres (analytics db)': postgresPidsOf(analytics.env.DATABASE_NAME!),
+    'nats-server': natsPidsOf(backends.natsUrl),
+  };
+  const analyticsPid = () => (analytics.pid ? [analytics.pid] : []);
+  const lagMeter = startCpuMeter({ analytics: analyticsPid, ...servers });
   const members = Array.from({ length: settings.members }, () => randomUUID());
   const total = settings.rate * settings.durationS;
   let written = 0;
@@ -138,6 +144,7 @@ try {
     );
   await waitFor(async () => (await awarded()) >= total, 600_000);
   const catchUpS = (Date.now() - started) / 1000;
+  const lagCpu = lagMeter();
   const lags = Float64Array.from(
     (
       await ledger.query<{ lag_ms: number }>(
@@ -157,14 +164,39 @@ try {
   await bus.drain();
 
   // Rebuild, with analytics running.
-  const rebuild = spawnSync(process.execPath, ['apps/analytics/src/rebuild/rebuild-cli.ts'], {
-    cwd: root,
-    env: { ...process.env, ...analytics.env, LOG_LEVEL: 'warn' },
-    encoding: 'utf8',
+  let rebuildCpu: CpuUse | undefined;
+  let meteredS = 0;
+  const rebuild = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['apps/analytics/src/rebuild/rebuild-cli.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...analytics.env,
+        LOG_LEVEL: 'warn',
+        ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+      },
+    });
+    const meterStarted = performance.now();
+    const meter = startCpuMeter({
+      rebuild: () => (child.pid ? [child.pid] : []),
+      analytics: analyticsPid,
+      ...servers,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (rebuildCpu || !stdout.includes('Rebuilt')) return;
+      rebuildCpu = meter(); // before the process exits
+      meteredS = (performance.now() - meterStarted) / 1000;
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-  const rebuilt = /from (\d+) events \((\d+) during the switch\) in ([\d.]+) s: (\d+) events\/s/.exec(
-    rebuild.stdout,
-  );
+  const rebuilt =
+    /from (\d+) events \((\d+) during the switch\) in ([\d.]+) s: (\d+) events\/s \(([^)]*)\)/.exec(
+      rebuild.stdout,
+    );
   if (rebuild.status !== 0 || !rebuilt) {
     failed = true;
     console.error(`rebuild failed:\n${rebuild.stdout}\n${rebuild.stderr}`);
@@ -182,7 +214,11 @@ analytics benchmark (${new Date().toISOString()}; ${loaded})
   lag at ${settings.rate} events/s for ${settings.durationS} s (${total} events, written in ${writeS.toFixed(1)} s, all applied after ${catchUpS.toFixed(1)} s):
     p50 ${p(50)} ms, p90 ${p(90)} ms, p99 ${p(99)} ms, max ${p(100)} ms  (target p99 < 1000 ms: ${p(99) < 1000 ? 'met' : 'MISSED'})
   rebuild: ${total} stream events in ${rebuildS} s = ${streamEventsPerS} events/s  (target ≥ 10000: ${streamEventsPerS >= 10_000 ? 'met' : 'MISSED'});
-    ${rebuilt?.[1] ?? '?'} handler deliveries = ${rebuilt?.[4] ?? '?'}/s, ${rebuilt?.[2] ?? '?'} during the switch
+    ${rebuilt?.[1] ?? '?'} handler deliveries = ${rebuilt?.[4] ?? '?'}/s, ${rebuilt?.[2] ?? '?'} during the switch; ${rebuilt?.[5] ?? '?'}
+lag phase (producer and relay are the load generator):
+${cpuLine(lagCpu, total / catchUpS, 'event')}
+rebuild (from the rebuild process's start to its report, start-up included):
+${rebuildCpu ? cpuLine(rebuildCpu, total / meteredS, 'event') : '  CPU: not measured'}
 `);
 } finally {
   await producer?.close();

@@ -122,3 +122,14 @@ export function foreignServices(own: Set<number>): string[] {
   }
   return found;
 }
+
+/** One line of a meter's reading: each group's share of a core and its CPU time per unit of work. */
+export function cpuLine(cpu: CpuUse, unitsPerS: number, unit = 'request'): string {
+  const shares = Object.entries(cpu.processes)
+    .map(([name, share]) => `${name} ${Math.round(share)}% (${((share * 10) / unitsPerS).toFixed(3)} ms)`)
+    .join(', ');
+  const machine = cpu.machine
+    ? `; machine ${Math.round(cpu.machine.busy)}% busy (softirq ${Math.round(cpu.machine.softirq)}%), unexplained ${Math.round(cpu.others ?? 0)}%`
+    : '';
+  return `  CPU (% of one core, ms of CPU per ${unit}): ${shares}${machine}`;
+}

@@ -121,6 +121,16 @@ export function pidsMatching(pattern: RegExp): number[] {
 }
 
 /** Rows as aligned columns: the first column left-aligned, the others right-aligned, a rule under the header. */
+export function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  for (const [i, row] of rows.entries()) {
+    console.log(
+      row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+    );
+    if (i === 0) console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+  }
+}
+
 /**
  * The NATS server at `natsUrl` when a server's command line names its port (other engineers' servers
  * share the machine and must not be counted), else every nats-server.
@@ -134,12 +144,6 @@ export const natsPidsOf = (natsUrl: string) => {
   };
 };
 
-export function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
-  for (const [i, row] of rows.entries()) {
-    console.log(
-      row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
-    );
-    if (i === 0) console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  }
-}
+/** The PostgreSQL backends serving the database `name` (their command line names it). */
+export const postgresPidsOf = (name: string) => () =>
+  pidsMatching(new RegExp(`^postgres: (?:\\S+: )?\\S+ ${name} `));

@@ -22,15 +22,13 @@
  * of such a run are not comparable).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { namespaceOf, openDatabase } from '@nxg/platform';
+import { namespaceOf } from '@nxg/platform';
 import { apiClient, registerMember, resolveBackends, startPlatform, waitFor } from '@nxg/testing';
 import { startChild, type BenchChild } from './child.ts';
-import { machineBusy, startCpuMeter, type CpuUse, type ProcessGroups } from './cpu.ts';
+import { cpuLine, machineBusy, startCpuMeter, type CpuUse, type ProcessGroups } from './cpu.ts';
 import {
   fixedRateRun,
   int,
@@ -39,12 +37,13 @@ import {
   ms1,
   natsPidsOf,
   percentile,
-  pidsMatching,
+  postgresPidsOf,
   printTable,
   problemsOf,
   sleep,
   type LoadTarget,
 } from './load-run.ts';
+import { openServiceDatabase } from './service-database.ts';
 
 const settings = {
   warmupS: intEnv('BENCH_WARMUP_S', 3),
@@ -90,15 +89,6 @@ const startChildren = async (...specs: Array<[string, string, Record<string, str
   }
   return children;
 };
-
-const cpuLine = (cpu: CpuUse, perS: number) =>
-  '  CPU (% of one core, ms per request): ' +
-  Object.entries(cpu.processes)
-    .map(([name, share]) => `${name} ${Math.round(share)}% (${((share * 10) / perS).toFixed(3)} ms)`)
-    .join(', ') +
-  (cpu.machine
-    ? `; machine ${Math.round(cpu.machine.busy)}% busy, others ${Math.round(cpu.others ?? 0)}%`
-    : '');
 
 async function measure(
   key: Measurement['key'],
@@ -210,20 +200,8 @@ async function benchMeals(): Promise<Measurement> {
   const pidsOf = (services: Array<{ pid: number | undefined }>) =>
     services.map((s) => s.pid).filter((pid): pid is number => pid !== undefined);
   const nutritionDbName = platform.services.nutrition![0]!.env.DATABASE_NAME;
-  const dbDir = mkdtempSync(join(tmpdir(), 'nutrition-bench-'));
-  const nutritionDb = platform.backends.databaseUrl
-    ? await openDatabase({
-        service: 'nutrition',
-        url: platform.backends.databaseUrl,
-        name: nutritionDbName,
-        dataDir: dbDir,
-        poolSize: 1,
-      })
-    : undefined;
-  cleanups.push(async () => {
-    await nutritionDb?.close();
-    rmSync(dbDir, { recursive: true, force: true });
-  });
+  const { db: nutritionDb, close: closeNutritionDb } = await openServiceDatabase(platform, 'nutrition');
+  cleanups.push(closeNutritionDb);
 
   const member = await registerMember(apiClient(platform.gatewayUrl));
   const headers = { authorization: `Bearer ${member.accessToken}`, 'content-type': 'application/json' };
@@ -257,8 +235,7 @@ async function benchMeals(): Promise<Measurement> {
         'nats-server': natsPidsOf(platform.backends.natsUrl),
         ...(nutritionDbName
           ? {
-              'postgres (ours)': () =>
-                pidsMatching(new RegExp(`^postgres: (?:\\S+: )?\\S+ ${nutritionDbName} `)),
+              'postgres (ours)': postgresPidsOf(nutritionDbName),
             }
           : {}),
       },

@@ -48,7 +48,7 @@ import {
   type TestPlatform,
 } from '@nxg/testing';
 import { startChild, type BenchChild } from './child.ts';
-import { machineBusy, startCpuMeter, type CpuUse, type ProcessGroups } from './cpu.ts';
+import { cpuLine, machineBusy, startCpuMeter, type CpuUse, type ProcessGroups } from './cpu.ts';
 import {
   int,
   fixedRateRun,
@@ -62,6 +62,7 @@ import {
   sleep,
   type LoadTarget,
 } from './load-run.ts';
+import { openServiceDatabase } from './service-database.ts';
 import type { SqlCounts } from './sql-counter.ts';
 
 const settings = {
@@ -160,16 +161,6 @@ function postgresPids(databases: () => string[]): () => number[] {
     return pidsMatching(ours).concat(pidsMatching(shared));
   };
 }
-
-const cpuLine = (cpu: CpuUse, perS: number) => {
-  const shares = Object.entries(cpu.processes)
-    .map(([name, share]) => `${name} ${Math.round(share)}% (${((share * 10) / perS).toFixed(3)} ms/req)`)
-    .join(', ');
-  const machine = cpu.machine
-    ? `; machine ${Math.round(cpu.machine.busy)}% busy (softirq ${Math.round(cpu.machine.softirq)}%), unexplained ${Math.round(cpu.others ?? 0)}%`
-    : '';
-  return `  CPU (% of one core, ms of CPU per request): ${shares}${machine}`;
-};
 
 // ---------------------------------------------------------------------------------------------
 // one HTTP target
@@ -494,20 +485,8 @@ async function benchWrites(): Promise<Measurement[]> {
     }
   };
   // Workout's own database, read by the benchmark to count the sets written.
-  const dbDir = mkdtempSync(join(tmpdir(), 'write-bench-'));
-  const workoutDb = platform.backends.databaseUrl
-    ? await openDatabase({
-        service: 'workout',
-        url: platform.backends.databaseUrl,
-        name: workoutDbName,
-        dataDir: dbDir,
-        poolSize: 1,
-      })
-    : undefined;
-  cleanups.push(async () => {
-    await workoutDb?.close();
-    rmSync(dbDir, { recursive: true, force: true });
-  });
+  const { db: workoutDb, close: closeWorkoutDb } = await openServiceDatabase(platform, 'workout');
+  cleanups.push(closeWorkoutDb);
   const loggedSets = async () =>
     (await workoutDb!.query<{ n: number }>('SELECT count(*)::int AS n FROM workout_logs'))[0]!.n;
   const writes = workoutDb ? loggedSets : undefined;

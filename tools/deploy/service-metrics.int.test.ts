@@ -101,10 +101,10 @@ describe('GET /metrics on each service’s health port', () => {
       const analytics = (await scrape('analytics')).text;
       return (
         (sample(analytics, 'nxg_consumer_messages_total', {
-          consumer: 'analytics_exercise_logged',
+          consumer: 'analytics_logged_sets',
           outcome: 'ack',
         }) ?? 0) >= 1 &&
-        sample(analytics, 'nxg_consumer_pending_messages', { consumer: 'analytics_exercise_logged' }) !==
+        sample(analytics, 'nxg_consumer_pending_messages', { consumer: 'analytics_logged_sets' }) !==
           undefined
       );
     });

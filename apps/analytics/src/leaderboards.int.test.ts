@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { adminEnv, openGym, readEvents, registerMember, usePlatform, waitFor, type Gym } from '@nxg/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { READ_MODEL_TABLES } from './rebuild/read-models.ts';
+import { READ_MODEL_TABLES } from './read-model-tables.ts';
 import { analyticsCaughtUp, publishEnvelope } from './test-support.ts';
 
 const { platform, api } = usePlatform({

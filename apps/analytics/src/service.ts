@@ -6,6 +6,7 @@ import { bodyFeature } from './body/body-feature.ts';
 import { AnalyticsConfigSchema } from './config.ts';
 import { leaderboardsFeature } from './leaderboards/leaderboards-feature.ts';
 import { liveFeature } from './live/live-feature.ts';
+import { loggedSetsFeature } from './logged-sets/logged-sets-feature.ts';
 import { membersFeature } from './members/members-feature.ts';
 import { nutritionFeature } from './nutrition/nutrition-feature.ts';
 import { pointsFeature } from './points/points-feature.ts';
@@ -32,6 +33,7 @@ export default defineService({
   features: [
     membersFeature,
     activityFeature,
+    loggedSetsFeature,
     recordsFeature,
     pointsFeature,
     leaderboardsFeature,

@@ -1,8 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   identityEvents,
   machineEvents,
-  streams,
   workoutEvents,
   type EventDefinition,
   type Notification,
@@ -11,6 +10,7 @@ import type { Database } from '@nxg/platform';
 import { readEvents, registerMember, startFcmStandIn, usePlatform, waitFor } from '@nxg/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fcmToken, memberWithDevices as withDevices, publishEvent, type Member } from './test-support.ts';
 
 const fcm = await startFcmStandIn();
 afterAll(() => fcm.close());
@@ -31,52 +31,16 @@ const { platform, api } = usePlatform({
 });
 const startedAt = new Date();
 
-/** A token shaped like FCM's (about 160 characters of letters, digits, `-_:`). */
-const fcmToken = () =>
-  `${randomBytes(11).toString('base64url')}:APA91b${randomBytes(100).toString('base64url')}`;
-
-type Member = Awaited<ReturnType<typeof registerMember>>;
-
-/** A member with `devices` registered phones. */
-async function memberWithDevices(
-  devices: number,
-): Promise<{ member: Member; tokens: string[]; ids: string[] }> {
-  const member = await registerMember(api);
-  const tokens = Array.from({ length: devices }, fcmToken);
-  const ids: string[] = [];
-  for (const token of tokens) {
-    const registered = await api.post(
-      '/v1/notifications/devices',
-      { token, platform: 'android' },
-      member.accessToken,
-    );
-    expect(registered.status).toBe(201);
-    ids.push(registered.body.id as string);
-  }
-  return { member, tokens, ids };
-}
+const memberWithDevices = (devices: number) => withDevices(api, devices);
 
 /** Publishes an event as its owner would; `id` again: the same event redelivered (another message id). */
-async function publish<E extends EventDefinition>(
+const publish = <E extends EventDefinition>(
   event: E,
   natsSubject: string,
   userId: string,
   data: Record<string, unknown>,
-  id = uuidv7(),
-) {
-  const envelope = {
-    id,
-    type: event.type,
-    // Signed as the stream's owner, as its outbox relay would (consumers drop anything else).
-    source: streams.find((s) => s.name === event.stream)!.owner,
-    time: new Date().toISOString(),
-    subject: userId,
-    dataVersion: event.dataVersion,
-    data,
-  };
-  await platform.publishEvent(natsSubject, envelope, { msgId: randomUUID() });
-  return envelope;
-}
+  id?: string,
+) => publishEvent(platform, event, natsSubject, userId, data, id);
 
 const idleEnd = (userId: string, id?: string) =>
   publish(

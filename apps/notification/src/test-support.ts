@@ -13,6 +13,7 @@ export type Member = Awaited<ReturnType<typeof registerMember>>;
 export async function memberWithDevices(api: ApiClient, devices: number) {
   const member = await registerMember(api);
   const tokens = Array.from({ length: devices }, fcmToken);
+  const ids: string[] = [];
   for (const token of tokens) {
     const answer = await api.post(
       '/v1/notifications/devices',
@@ -20,8 +21,9 @@ export async function memberWithDevices(api: ApiClient, devices: number) {
       member.accessToken,
     );
     if (answer.status !== 201) throw new Error(`device registration answered ${answer.status}`);
+    ids.push(answer.body.id as string);
   }
-  return { member, tokens };
+  return { member, tokens, ids };
 }
 
 /**

@@ -36,6 +36,11 @@ export interface ConsumerDefinition {
   maxDeliver: number;
   /** Where a newly created consumer starts: `new` skips history it has no use for. Fixed once created. */
   deliverPolicy: 'all' | 'new';
+  /**
+   * Durables of the same stream and subject this one takes over from: when it is created it starts
+   * where the furthest behind of them had everything acknowledged, and provisioning then deletes them.
+   */
+  replaces?: string[];
 }
 
 /** Messages a stream once took in and no longer should: purged by provisioning. */

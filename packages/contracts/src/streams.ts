@@ -62,9 +62,15 @@ export const consumers: ConsumerDefinition[] = [
   analyticsConsumer('WORKOUT', 'analytics_session_started', 'workout.session.started'),
   analyticsConsumer('WORKOUT', 'analytics_session_ended', 'workout.session.ended'),
   analyticsConsumer('WORKOUT', 'analytics_plan_generated', 'workout.plan.generated'),
-  analyticsConsumer('WORKOUT', 'analytics_exercise_logged', 'workout.exercise.logged'),
-  analyticsConsumer('WORKOUT', 'analytics_records_exercise_logged', 'workout.exercise.logged'),
-  analyticsConsumer('WORKOUT', 'analytics_points_exercise_logged', 'workout.exercise.logged'),
+  // A logged set's sets, records and points, in one transaction (three durables until 2026-11).
+  {
+    ...analyticsConsumer('WORKOUT', 'analytics_logged_sets', 'workout.exercise.logged'),
+    replaces: [
+      'analytics_exercise_logged',
+      'analytics_records_exercise_logged',
+      'analytics_points_exercise_logged',
+    ],
+  },
   analyticsConsumer('MACHINES', 'analytics_records_machine_unlinked', 'machines.*.*.unlinked'),
   analyticsConsumer('NUTRITION', 'analytics_meal_logged', 'nutrition.meal.logged'),
   analyticsConsumer('NUTRITION', 'analytics_meal_deleted', 'nutrition.meal.deleted'),

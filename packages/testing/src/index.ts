@@ -22,3 +22,4 @@ export * from './trace-recorder.ts';
 export * from './test-images.ts';
 export * from './stand-ins/meal-detection-stand-in.ts';
 export * from './upload-client.ts';
+export * from './kill-under-writes.ts';

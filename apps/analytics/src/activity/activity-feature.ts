@@ -1,15 +1,14 @@
 import { analytics, machineEvents, workoutEvents } from '@nxg/contracts';
-import { bind, consume, consumeBatch, defineFeature, requireUser } from '@nxg/platform';
+import { bind, consume, defineFeature, requireUser } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
-import { byMember, EVENTS_PER_BATCH } from '../members/member-order.ts';
-import { memberTimeZone, membersTransaction, memberTransaction } from '../members/member-transaction.ts';
+import { byMember } from '../members/member-order.ts';
+import { memberTimeZone, memberTransaction } from '../members/member-transaction.ts';
 import { dayIn, periodContaining } from '../periods.ts';
 import {
   saveLinkEdge,
   savePlan,
   saveSessionEnded,
   saveSessionStarted,
-  saveSets,
   saveUnlinked,
 } from './activity-store.ts';
 import { workoutSummary } from './workout-summary.ts';
@@ -21,8 +20,8 @@ import { workoutSummary } from './workout-summary.ts';
 export const REFERENCE_BODY_WEIGHT_KG = 70;
 
 /**
- * Workout progress: sessions, sets, machine links and the active plan, kept from workout's and
- * machine-hub's events, rolled up per day, week, month or year when asked.
+ * Workout progress: sessions, sets (written by logged-sets-feature), machine links and the active
+ * plan, kept from workout's and machine-hub's events, rolled up per day, week, month or year when asked.
  */
 export const activityFeature = defineFeature<AnalyticsDeps>({
   name: 'activity',
@@ -42,23 +41,6 @@ export const activityFeature = defineFeature<AnalyticsDeps>({
         await memberTransaction(db, data.userId, (tx) => saveSessionEnded(tx, data));
       },
       byMember,
-    ),
-    consumeBatch(
-      'analytics_exercise_logged',
-      workoutEvents.exerciseLogged,
-      async (events) => {
-        await membersTransaction(
-          db,
-          events.map((e) => e.data.userId),
-          (tx, kept) =>
-            saveSets(
-              tx,
-              events.map((e) => e.data).filter((set) => kept.has(set.userId)),
-            ),
-          { shared: true }, // a set is written once by its id: nothing to take turns on
-        );
-      },
-      { max: EVENTS_PER_BATCH },
     ),
     consume(
       'analytics_plan_generated',

@@ -9,8 +9,7 @@ import { isReplaying } from '../rebuild/replaying.ts';
  * turns on a member.
  */
 export const MEMBER_LOCK_SPACE = 8084;
-export const RECORDS_LOCK_SPACE = 8085;
-export const POINTS_LOCK_SPACE = 8086;
+export const LOGGED_SETS_LOCK_SPACE = 8085;
 
 export interface MemberLocking {
   /** The member's lock shared (a batch consumer's): only erasures and single events wait for it. */

@@ -1,26 +1,10 @@
 import { identityEvents } from '@nxg/contracts';
 import { consume, defineFeature, erasureDigest, type Queryable } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
+import { MEMBER_TABLES } from '../read-model-tables.ts';
 import { byMember } from './member-order.ts';
 import { memberTransaction } from './member-transaction.ts';
 import { isKnownZone, saveTimeZone } from './member-time-zones.ts';
-
-/** Every table that holds a member's data: an erased account takes all of it, leaderboards included. */
-const MEMBER_TABLES = [
-  'members',
-  'member_time_zones',
-  'sessions',
-  'sets',
-  'machine_links',
-  'member_plans',
-  'personal_records',
-  'active_days',
-  'points_ledger',
-  'achievements',
-  'meals',
-  'nutrition_plans',
-  'nutrition_plan_days',
-];
 
 // The newest name wins, whatever order the events arrive in (zones are kept in member_time_zones).
 const SAVE_NAME = `INSERT INTO members (user_id, display_name, updated_at) VALUES ($1, $2, $3)

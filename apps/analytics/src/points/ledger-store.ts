@@ -27,18 +27,26 @@ export async function award(tx: Queryable, a: Award): Promise<boolean> {
 
 /**
  * `award` for several awards in two statements (a batch of events), in their order: which of
- * them were new. Of two in the batch for the same rule and occasion, the first counts.
+ * them were new. Of two in the batch for the same rule and occasion, the first counts. The members'
+ * totals grow by what was new, in the same statement (the caller holds their locks).
  */
 export async function awardAll(tx: Queryable, awards: readonly Award[]): Promise<boolean[]> {
   if (awards.length === 0) return [];
   const ids = awards.map(() => uuidv7());
   const column = <T>(value: (a: Award, i: number) => T) => awards.map(value);
   const inserted = await tx.query<{ id: string }>(
-    `INSERT INTO points_ledger (id, user_id, rule_id, rule_version, occasion, points, reason, source_event_id,
-       branch_id, session_id, occurred_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],
-       $8::text[], $9::text[], $10::text[], $11::timestamptz[])
-     ON CONFLICT DO NOTHING RETURNING id`,
+    `WITH inserted AS (
+       INSERT INTO points_ledger (id, user_id, rule_id, rule_version, occasion, points, reason, source_event_id,
+         branch_id, session_id, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],
+         $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+       ON CONFLICT DO NOTHING RETURNING id, user_id, points
+     ), totals AS (
+       INSERT INTO member_points (user_id, total)
+       SELECT user_id, sum(points) FROM inserted GROUP BY user_id ORDER BY user_id
+       ON CONFLICT (user_id) DO UPDATE SET total = member_points.total + EXCLUDED.total
+     )
+     SELECT id FROM inserted`,
     [
       ids,
       column((a) => a.userId),

@@ -1,39 +1,20 @@
-import { analytics, machineEvents, workoutEvents } from '@nxg/contracts';
-import { bind, consume, consumeBatch, decodeCursor, defineFeature, requireUser, toPage } from '@nxg/platform';
+import { analytics, machineEvents } from '@nxg/contracts';
+import { bind, consume, decodeCursor, defineFeature, requireUser, toPage } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
-import { byMember, EVENTS_PER_BATCH } from '../members/member-order.ts';
-import { membersTransaction, memberTransaction, POINTS_LOCK_SPACE } from '../members/member-transaction.ts';
+import { byMember } from '../members/member-order.ts';
+import { memberTransaction } from '../members/member-transaction.ts';
 import { award, unlock } from './ledger-store.ts';
 import { achievementsOf, ledgerPage, pointsTotal } from './points-store.ts';
 import { achievementRules, pointsRules } from './rules.ts';
-import { awardLoggedSets } from './set-points.ts';
 
 /**
- * Points and achievements: rules applied to workout's and machine-hub's events, into a ledger
- * where each award cites its event (so replays award nothing twice); the member's total, ledger
- * and achievements.
+ * Points and achievements: rules applied to workout's and machine-hub's events (logged sets' with
+ * the sets, in logged-sets-feature), into a ledger where each award cites its event (so replays
+ * award nothing twice); the member's total, ledger and achievements.
  */
 export const pointsFeature = defineFeature<AnalyticsDeps>({
   name: 'points',
   consumers: ({ db, outbox }) => [
-    consumeBatch(
-      'analytics_points_exercise_logged',
-      workoutEvents.exerciseLogged,
-      async (events) => {
-        await membersTransaction(
-          db,
-          events.map((e) => e.data.userId),
-          (tx, kept) =>
-            awardLoggedSets(
-              tx,
-              events.filter((e) => kept.has(e.data.userId)),
-            ),
-          { shared: true, ownSpace: POINTS_LOCK_SPACE },
-        );
-        outbox.kick();
-      },
-      { max: EVENTS_PER_BATCH },
-    ),
     consume(
       'analytics_points_set_completed',
       machineEvents.machineSetCompleted,

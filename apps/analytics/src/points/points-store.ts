@@ -25,18 +25,15 @@ const toAward = (r: LedgerRow): PointsAward => ({
   awardedAt: new Date(r.awarded_at).toISOString(),
 });
 
+/** The member's points: the sum of their ledger, kept with each award (0 without awards). */
 export async function pointsTotal(db: Queryable, userId: string): Promise<number> {
-  const [row] = await db.query<{ total: number }>(
-    'SELECT COALESCE(sum(points), 0)::int AS total FROM points_ledger WHERE user_id = $1',
-    [userId],
-  );
-  return row?.total ?? 0;
+  return (await pointsTotals(db, [userId])).get(userId) ?? 0;
 }
 
-/** Several members' totals in one statement, by member (0 for a member without awards). */
+/** Several members' totals in one statement, by member (none for a member without awards). */
 export async function pointsTotals(db: Queryable, userIds: readonly string[]): Promise<Map<string, number>> {
   const rows = await db.query<{ user_id: string; total: number }>(
-    'SELECT user_id, sum(points)::int AS total FROM points_ledger WHERE user_id = ANY($1::text[]) GROUP BY user_id',
+    'SELECT user_id, total FROM member_points WHERE user_id = ANY($1::text[])',
     [userIds],
   );
   return new Map(rows.map((r) => [r.user_id, r.total]));

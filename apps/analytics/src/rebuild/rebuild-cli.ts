@@ -49,7 +49,8 @@ try {
   });
   console.log(
     `Rebuilt analytics' read models from ${report.events} events (${report.caughtUp} during the switch) ` +
-      `in ${report.seconds} s: ${report.eventsPerSecond} events/s.`,
+      `in ${report.seconds} s: ${report.eventsPerSecond} events/s (prepare ${report.phases.prepareS} s, ` +
+      `replay ${report.phases.replayS} s, switch ${report.phases.switchS} s).`,
   );
 } catch (error) {
   console.error(`Rebuild failed, the live read models are unchanged: ${(error as Error).message}`);

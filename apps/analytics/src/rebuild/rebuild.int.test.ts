@@ -5,7 +5,7 @@ import { adminEnv, openGym, registerMember, usePlatform, waitFor } from '@nxg/te
 import { describe, expect, it } from 'vitest';
 import type { AnalyticsConfig } from '../config.ts';
 import { analyticsCaughtUp, envelopeOf, publishEnvelope } from '../test-support.ts';
-import { READ_MODEL_TABLES } from './read-models.ts';
+import { READ_MODEL_TABLES } from '../read-model-tables.ts';
 import { rebuildReadModels } from './rebuild.ts';
 
 const { platform, api } = usePlatform({

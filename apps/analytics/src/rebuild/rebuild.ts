@@ -13,7 +13,8 @@ import type { Logger } from 'pino';
 import type { AnalyticsConfig } from '../config.ts';
 import type { AnalyticsDeps } from '../deps.ts';
 import { Lanes } from './lanes.ts';
-import { READ_MODEL_TABLES, readModelFeatures } from './read-models.ts';
+import { READ_MODEL_TABLES } from '../read-model-tables.ts';
+import { readModelFeatures } from './read-models.ts';
 import { whileReplaying } from './replaying.ts';
 import { replayConsumer, type Delivered } from './stream-replay.ts';
 
@@ -41,6 +42,8 @@ export interface RebuildReport {
   caughtUp: number;
   seconds: number;
   eventsPerSecond: number;
+  /** Where the seconds went: fresh tables made, streams replayed into them, the switch. */
+  phases: { prepareS: number; replayS: number; switchS: number };
 }
 
 interface Item extends Delivered {
@@ -75,6 +78,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
       ),
     ].join(';\n'),
   );
+  const prepared = performance.now();
   const inRebuild = `SET LOCAL search_path TO ${REBUILD_SCHEMA}, ${liveSchema}`;
   const run = (tx: Queryable, items: Item[]) => current.run(tx, () => whileReplaying(() => apply(items)));
 
@@ -99,6 +103,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     await lanes.drain();
   }
   logger.info({ events }, 'read models rebuilt; switching over');
+  const replayed = performance.now();
 
   let caughtUp = 0;
   await withDeadlockRetry(() =>
@@ -129,12 +134,19 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
       );
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  const ended = performance.now();
+  const seconds = (ended - started) / 1000;
+  const round = (ms: number) => Math.round(ms / 10) / 100;
   const report = {
     events: events + caughtUp,
     caughtUp,
     seconds: Math.round(seconds * 100) / 100,
     eventsPerSecond: Math.round((events + caughtUp) / seconds),
+    phases: {
+      prepareS: round(prepared - started),
+      replayS: round(replayed - prepared),
+      switchS: round(ended - replayed),
+    },
   };
   logger.info(report, 'read models switched over');
   return report;

@@ -1,35 +1,11 @@
 import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  DataKeyring,
-  dataKeyId,
-  migrate,
-  openDatabase,
-  platformMigrations,
-  SealedValues,
-  type Database,
-} from '@nxg/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataKeyring, dataKeyId, SealedValues } from '@nxg/platform';
+import { describe, expect, it } from 'vitest';
+import { migratedIdentityDatabase } from '../identity-database.test-support.ts';
 import { resealBatch, sealProgress } from './reseal.ts';
 import { boundTo, SealPurposes } from './sealed-columns.ts';
 
-let db: Database;
-const dir = mkdtempSync(join(tmpdir(), 'nxg-reseal-'));
-
-beforeAll(async () => {
-  db = await openDatabase({ service: 'identity', dataDir: dir });
-  await migrate(db, [
-    platformMigrations,
-    { scope: 'identity', dir: fileURLToPath(new URL('../../migrations', import.meta.url)) },
-  ]);
-});
-afterAll(async () => {
-  await db?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const db = await migratedIdentityDatabase();
 
 /** As the first release sealed: the raw data key, bound to nothing. */
 function sealV1(key: Buffer, value: unknown): string {

@@ -1,34 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  DataKeyring,
-  migrate,
-  openDatabase,
-  platformMigrations,
-  SealedValues,
-  type Database,
-} from '@nxg/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataKeyring, SealedValues } from '@nxg/platform';
+import { describe, expect, it } from 'vitest';
+import { migratedIdentityDatabase } from '../identity-database.test-support.ts';
 import { resealBatch, sealProgress } from '../crypto/reseal.ts';
 import { boundTo, SealPurposes } from '../crypto/sealed-columns.ts';
 
-let db: Database;
-const dir = mkdtempSync(join(tmpdir(), 'nxg-scan-reseal-'));
-
-beforeAll(async () => {
-  db = await openDatabase({ service: 'identity', dataDir: dir });
-  await migrate(db, [
-    platformMigrations,
-    { scope: 'identity', dir: fileURLToPath(new URL('../../migrations', import.meta.url)) },
-  ]);
-});
-afterAll(async () => {
-  await db?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const db = await migratedIdentityDatabase();
 
 describe('scans under a data-key rotation', () => {
   it('re-seals the figures of scans with the rest, bound to their scan', async () => {

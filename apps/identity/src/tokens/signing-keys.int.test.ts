@@ -1,31 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DataKeyring, migrate, openDatabase, platformMigrations, type Database } from '@nxg/platform';
+import { DataKeyring } from '@nxg/platform';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { migratedIdentityDatabase } from '../identity-database.test-support.ts';
 import { SigningKeys } from './signing-keys.ts';
 import { TokenIssuer } from './token-issuer.ts';
 
-let db: Database;
-const dir = mkdtempSync(join(tmpdir(), 'nxg-keys-'));
+const db = await migratedIdentityDatabase();
 const keyring = new DataKeyring(randomBytes(32));
 const options = { alg: 'RS256', rotationDays: 30, prepublishS: 3600, retainS: 960 } as const;
 const kids = async (keys: SigningKeys) => (await keys.jwks()).keys.map((k) => k.kid);
-
-beforeAll(async () => {
-  db = await openDatabase({ service: 'identity', dataDir: dir });
-  await migrate(db, [
-    platformMigrations,
-    { scope: 'identity', dir: fileURLToPath(new URL('../../migrations', import.meta.url)) },
-  ]);
-});
-afterAll(async () => {
-  await db?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('signing keys', () => {
   it('creates one key, reuses it, and signs tokens its JWKS verifies', async () => {

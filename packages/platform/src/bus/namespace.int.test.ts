@@ -88,4 +88,41 @@ describe('NATS namespaces', () => {
     expect(await count('IDENTITY', 'identity.user.registered')).toBeGreaterThanOrEqual(1);
     expect(await count('MACHINES', 'machines.b1.m1.status')).toBe(1);
   });
+
+  it('starts a consumer that replaces others where the furthest behind of them was, and deletes them', async () => {
+    const inB = inNamespace(root, b);
+    const js = jetstream(inB);
+    const on = (durable: string, replaces?: string[]) => ({
+      stream: 'WORKOUT',
+      durable,
+      filterSubject: 'workout.exercise.logged',
+      ackWaitS: 30,
+      maxDeliver: 5,
+      deliverPolicy: 'all' as const,
+      ...(replaces ? { replaces } : {}),
+    });
+    const declared = (...consumers: ReturnType<typeof on>[]) => ({ ...messaging, consumers });
+    await provisionMessaging(inB, declared(on('sets_old'), on('points_old')));
+    const first = (await js.publish('workout.exercise.logged', '1')).seq;
+    for (const n of [2, 3, 4]) await js.publish('workout.exercise.logged', String(n));
+    const acknowledge = async (durable: string, count: number) => {
+      const consumer = await js.consumers.get(b.stream('WORKOUT'), durable);
+      for (let i = 0; i < count; i++) await (await consumer.next({ expires: 2000 }))!.ackAck();
+    };
+    await acknowledge('sets_old', 3);
+    await acknowledge('points_old', 1); // the furthest behind: messages 2 to 4 are still owed
+
+    await provisionMessaging(inB, declared(on('sets_and_points', ['sets_old', 'points_old'])));
+    const taken = await js.consumers.get(b.stream('WORKOUT'), 'sets_and_points');
+    expect((await taken.next({ expires: 2000 }))!.string()).toBe('2');
+    expect((await taken.info()).config.opt_start_seq).toBe(first + 1);
+    const names: string[] = [];
+    for await (const c of jsm.consumers.list(b.stream('WORKOUT'))) names.push(c.name);
+    expect(names).toContain('sets_and_points');
+    expect(names).not.toContain('sets_old');
+    expect(names).not.toContain('points_old');
+    // Provisioning again changes nothing: the replaced are gone, the new one keeps its place.
+    await provisionMessaging(inB, declared(on('sets_and_points', ['sets_old', 'points_old'])));
+    expect((await taken.info()).config.opt_start_seq).toBe(first + 1);
+  });
 });

@@ -51,6 +51,13 @@ export async function provisionMessaging(
     if (consumer) await jsm.consumers.delete(ns.stream(consumer.stream), durable).catch(() => false);
   }
   for (const consumer of declared.consumers) await upsertConsumer(jsm, ns, consumer);
+  for (const consumer of declared.consumers) {
+    for (const retired of consumer.replaces ?? []) {
+      await jsm.consumers.delete(ns.stream(consumer.stream), retired).catch((error) => {
+        if (!isNotFound(error)) throw error;
+      });
+    }
+  }
   for (const purge of declared.purges ?? []) {
     await jsm.streams
       .purge(ns.stream(purge.stream), { filter: ns.subject(purge.filterSubject) })
@@ -127,9 +134,39 @@ async function upsertConsumer(
     await jsm.consumers.update(stream, consumer.durable, config);
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    const deliver_policy = consumer.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All;
-    await jsm.consumers.add(stream, { ...config, deliver_policy });
+    const takeOver = await takeOverPoint(jsm, stream, consumer.replaces ?? []);
+    if (takeOver !== undefined) {
+      await jsm.consumers.add(stream, {
+        ...config,
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: takeOver,
+      });
+    } else {
+      const deliver_policy = consumer.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All;
+      await jsm.consumers.add(stream, { ...config, deliver_policy });
+    }
   }
+}
+
+/**
+ * Where a consumer that replaces others starts: the first message one of them has not acknowledged
+ * (the lowest ack floor, plus one), so nothing any of them still owed is skipped; what some of them
+ * had already handled comes again, which consumers take in their stride. Undefined when none exists.
+ */
+async function takeOverPoint(
+  jsm: JetStreamManager,
+  stream: string,
+  replaced: readonly string[],
+): Promise<number | undefined> {
+  let floor: number | undefined;
+  for (const durable of replaced) {
+    const info = await jsm.consumers.info(stream, durable).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+      return undefined;
+    });
+    if (info) floor = Math.min(floor ?? Infinity, info.ack_floor.stream_seq);
+  }
+  return floor === undefined ? undefined : floor + 1;
 }
 
 /** Retention limits a deployment sets in its environment (hours and bytes; unset → contracts). */
