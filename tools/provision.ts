@@ -1,6 +1,7 @@
 /**
  * Creates or updates every JetStream stream, durable consumer and KV bucket declared in
- * @nxg/contracts, and purges what older versions left where it does not belong. The deploy step
+ * @nxg/contracts, purges what older versions left where it does not belong and deletes the
+ * durables a declared consumer replaces (once it has taken over where they were). The deploy step
  * and the launcher run it; services never race to do it.
  *   NATS_URL=nats://... NATS_STREAM_REPLICAS=3 TELEMETRY_MAX_AGE_H=24 TELEMETRY_MAX_BYTES=10737418240 pnpm provision
  */

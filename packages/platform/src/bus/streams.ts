@@ -32,7 +32,8 @@ export interface ProvisionOptions {
 
 /**
  * Creates or updates the streams, durable consumers and KV buckets declared in contracts, in the
- * connection's namespace, and purges what older versions left where it does not belong. Called
+ * connection's namespace, purges what older versions left where it does not belong, and deletes
+ * the durables a declared consumer `replaces` once it exists. Called
  * once by the launcher, the tests and the deploy step, never by each replica at start-up.
  */
 export async function provisionMessaging(
