@@ -4,9 +4,10 @@ import { adminEnv, openGym, readEvents, registerMember, usePlatform, waitFor, ty
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyticsCaughtUp, envelopeOf, publishEnvelope } from './test-support.ts';
 
-// Two analytics replicas share each durable consumer: a member's events reach both.
+// Two analytics replicas share each durable consumer: a member's events reach both. They need one
+// database between them, a PostgreSQL server's: on embedded PGlite each would have its own.
 const { platform, api } = usePlatform({
-  replicas: { workout: 1, analytics: 2 },
+  replicas: { workout: 1, analytics: process.env.DATABASE_URL ? 2 : 1 },
   env: { identity: adminEnv },
 });
 let gym: Gym;

@@ -112,6 +112,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     ? { ...resolved, natsUrl, describe: () => resolved.describe().replace(resolved.natsUrl, natsUrl) }
     : resolved;
   console.info(`[testing] backends: ${backends.describe()}`);
+  const replicas = { identity: 1, gateway: 1, ...options.replicas };
+  for (const entry of serviceManifest) {
+    const count = replicas[entry.name as keyof typeof replicas] ?? 0;
+    // Embedded PGlite is one process's database, under DATA_DIR/<service>: two replicas would each
+    // open the same files with a state of their own, not share one database as in production.
+    if (count > 1 && entry.database && !backends.databaseUrl) {
+      throw new Error(
+        `${count} replicas of ${entry.name} need a PostgreSQL server to share (DATABASE_URL); ` +
+          'with embedded PGlite start one, or skip the test',
+      );
+    }
+  }
   const tag = randomBytes(5).toString('hex');
   const ns = namespace(options.nats?.prefix ?? `t${tag}`);
   // Keeps reconnecting, as services do, through a NATS restart a test causes.
@@ -130,7 +142,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'nxg-test-'));
   const serviceKey = randomBytes(32).toString('base64');
-  const replicas = { identity: 1, gateway: 1, ...options.replicas };
   const common: Record<string, string> = {
     NATS_URL: backends.natsUrl,
     NATS_PREFIX: ns.prefix,

@@ -46,6 +46,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Start-up opens the database and runs its migrations inside a plugin: Fastify's 10 s would
+    // end a start whose migration rewrites a large table, or an embedded PGlite's first open on a
+    // busy machine, and the service would be restarted into the same failure.
+    pluginTimeout: 120_000,
   });
 
   app.addHook('onRequest', async (request, reply) => {
