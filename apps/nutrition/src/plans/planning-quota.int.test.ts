@@ -4,8 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 const standIn = await startNutritionPlanningStandIn();
 afterAll(() => standIn.close());
 const QUOTA = 4;
-// Two replicas share the planning service's daily quota through Redis (one without it).
-const replicas = process.env.REDIS_URL ? 2 : 1;
+// Two replicas share the planning service's daily quota through Redis and their database on a
+// PostgreSQL server (one replica without either).
+const replicas = process.env.REDIS_URL && process.env.DATABASE_URL ? 2 : 1;
 
 const { platform, api } = usePlatform({
   replicas: { nutrition: replicas },

@@ -18,8 +18,9 @@ const generate = '/v1/plans/generate';
 beforeAll(async () => {
   standIn = await startWorkoutPlanningStandIn();
   platform = await startPlatform({
-    // Two replicas share the planning service's quota and cache (through Redis when REDIS_URL is set).
-    replicas: { workout: process.env.REDIS_URL ? 2 : 1 },
+    // Two replicas share the planning service's quota and cache through Redis, and their database
+    // on a PostgreSQL server (one replica without either).
+    replicas: { workout: process.env.REDIS_URL && process.env.DATABASE_URL ? 2 : 1 },
     env: {
       workout: {
         WORKOUT_AI_URL: standIn.baseUrl,
