@@ -1,4 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
+import { MachineCloseCodes, machineSessionId } from '@nxg/contracts';
+import { RevocationWriter } from '@nxg/platform';
 import {
   adminEnv,
   connectLive,
@@ -209,6 +211,21 @@ describe('a member trains on a connected machine', () => {
     expect(stored.map((e) => (e.data as { frameId: string }).frameId)).toEqual([frame.id, next.id]);
     machine.close();
     live.close();
+  });
+
+  it('closes a socket whose token is revoked in the bucket alone (no command to the hub)', async () => {
+    // Two sockets checked by earlier sweeps; the revocation then names one of them.
+    const revoked = await onlineMachine('Revoked');
+    const kept = await onlineMachine('Kept');
+    await new Promise((r) => setTimeout(r, 1200));
+    await new RevocationWriter(platform.busAs('machine-hub')).revoke(
+      `sid.${machineSessionId(revoked.machineId, 1)}`,
+      { at: Date.now() },
+    );
+    expect(await revoked.machine.closed).toMatchObject({ code: MachineCloseCodes.CREDENTIALS_REVOKED });
+    const heartbeat = kept.machine.send({ type: 'heartbeat' });
+    expect((await kept.machine.reply(heartbeat.id)).type).toBe('ack');
+    kept.machine.close();
   });
 
   it('keeps one member per machine and one machine per member, and QR codes single use', async () => {

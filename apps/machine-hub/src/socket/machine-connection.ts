@@ -44,6 +44,8 @@ export class MachineConnection {
   private pushedNotStored: Set<string> | undefined;
   /** Heard from since the last liveness write. */
   dirty = false;
+  /** The revocation watch's version this socket's token was last checked against (-1: never). */
+  revocationsChecked = -1;
   /** When the branch's staff last got this machine's figures (they get at most one a second). */
   figuresSentAt = 0;
   private tokens: number;
