@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { machineEvents, machineFrames } from '@nxg/contracts';
 import {
+  actingAs,
   BusIdentity,
   eventEnvelope,
   signedEventHeaders,
@@ -15,13 +16,12 @@ import {
   uuidv7,
   validatorFor,
 } from '@nxg/platform';
-import { bindBusIdentity } from '../../packages/platform/src/bus/bus-identity.ts';
 
 const N = 200_000;
 const identity = new BusIdentity(Buffer.alloc(32, 7), 'machine-hub');
 const encoder = new TextEncoder();
 // Only a key for the identity's WeakMap: signing never touches the connection.
-const nc = bindBusIdentity({} as NatsConnection, identity);
+const nc = actingAs({} as NatsConnection, identity);
 const wire = (headers: unknown) => (headers as { encode(): Uint8Array }).encode();
 const frame = {
   type: 'telemetry',

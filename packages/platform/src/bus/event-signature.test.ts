@@ -1,4 +1,4 @@
-import { headers as natsHeaders, MsgHdrsImpl, type NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type MsgHdrsImpl, type NatsConnection } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
 import { bindBusIdentity, BusIdentity } from './bus-identity.ts';
 import { signedEventHeaders, signEvent } from './event-signature.ts';
