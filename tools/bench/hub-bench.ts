@@ -94,7 +94,7 @@ const settings = {
   hubNice: process.env.BENCH_HUB_NICE ? Number(process.env.BENCH_HUB_NICE) : undefined,
   /** Preload hub-probe.ts into the hub (event-loop delay, GC pauses, heap); 0 turns it off. */
   probe: process.env.BENCH_HUB_PROBE !== '0',
-  /** Print the end of the hub's own output (e.g. with BENCH_HUB_ENV='{"NODE_OPTIONS":"--trace-gc"}'). */
+  /** Print the end of the hub's own output (not --trace-gc: Node refuses it in NODE_OPTIONS; the probe has GC pauses). */
   showHubLog: process.env.BENCH_HUB_LOG === '1',
   telemetryMaxBytes: intEnv('BENCH_TELEMETRY_MAX_BYTES', telemetryStream().maxBytes ?? 10 * 2 ** 30),
 };

@@ -1,4 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
+import { MachineCloseCodes, machineSessionId } from '@nxg/contracts';
+import { RevocationWriter } from '@nxg/platform';
 import {
   adminEnv,
   connectLive,
@@ -171,6 +173,59 @@ describe('a member trains on a connected machine', () => {
       workout: { distanceM: 900, avgHeartRate: 130, maxHeartRate: 140, samples: 2 },
     });
     again.close();
+  });
+
+  it('pushes a telemetry frame live once when its first publish failed and the machine resent it', async () => {
+    const { machine, machineId } = await onlineMachine('Stepper');
+    const member = await registerMember(api);
+    const live = connectLive(platform.gatewayUrl, member.accessToken);
+    await live.next((m) => m.type === 'ready');
+    const { linkId } = await linkMember(api, machine, member.accessToken);
+    const isTelemetryOf = (frameId: string) => (m: { type: string; data?: unknown }) =>
+      m.type === 'telemetry' && (m.data as { frameId?: string }).frameId === frameId;
+
+    // JetStream refuses the frame (too large for the stream for a moment): no PubAck, no ack.
+    const jsm = await jetstreamManager(platform.nc);
+    const stream = platform.ns.stream('TELEMETRY');
+    const { config } = await jsm.streams.info(stream);
+    await jsm.streams.update(stream, { ...config, max_msg_size: 64 });
+    const frame = machine.send({ type: 'telemetry', linkId, metrics: { speedKph: 8 } });
+    expect(await machine.reply(frame.id)).toMatchObject({ type: 'error', code: 'INTERNAL' });
+    // It was pushed live before its publish failed.
+    await live.next(isTelemetryOf(frame.id));
+
+    await jsm.streams.update(stream, config);
+    machine.sendRaw(JSON.stringify(frame));
+    expect((await machine.reply(frame.id)).type).toBe('ack');
+    const next = machine.send({ type: 'telemetry', linkId, metrics: { speedKph: 9 } });
+    expect((await machine.reply(next.id)).type).toBe('ack');
+    await live.next(isTelemetryOf(next.id));
+    // Stored once (by the resend), shown once (by the first attempt).
+    expect(live.received.filter(isTelemetryOf(frame.id))).toHaveLength(1);
+    const stored = await readEvents(platform.nc, {
+      stream: 'TELEMETRY',
+      subject: `telemetry.${branchId}.${machineId}`,
+      since: startedAt,
+      expect: 2,
+    });
+    expect(stored.map((e) => (e.data as { frameId: string }).frameId)).toEqual([frame.id, next.id]);
+    machine.close();
+    live.close();
+  });
+
+  it('closes a socket whose token is revoked in the bucket alone (no command to the hub)', async () => {
+    // Two sockets checked by earlier sweeps; the revocation then names one of them.
+    const revoked = await onlineMachine('Revoked');
+    const kept = await onlineMachine('Kept');
+    await new Promise((r) => setTimeout(r, 1200));
+    await new RevocationWriter(platform.busAs('machine-hub')).revoke(
+      `sid.${machineSessionId(revoked.machineId, 1)}`,
+      { at: Date.now() },
+    );
+    expect(await revoked.machine.closed).toMatchObject({ code: MachineCloseCodes.CREDENTIALS_REVOKED });
+    const heartbeat = kept.machine.send({ type: 'heartbeat' });
+    expect((await kept.machine.reply(heartbeat.id)).type).toBe('ack');
+    kept.machine.close();
   });
 
   it('keeps one member per machine and one machine per member, and QR codes single use', async () => {

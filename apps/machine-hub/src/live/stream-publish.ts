@@ -28,8 +28,7 @@ export function publishToStream(
   msgId: string,
   timeoutMs: number,
 ): Promise<PubAck> {
-  const headers = signedEventHeaders(nc, subject, payload);
-  headers.set('Nats-Msg-Id', msgId);
+  const headers = signedEventHeaders(nc, subject, payload, msgId);
   return replyInboxOf(nc).request(subject, payload, headers, timeoutMs, (msg) => {
     const ack = msg.json<PubAck>();
     if (ack.error) throw new StreamPublishError(ack.error.description ?? `JetStream error ${ack.error.code}`);

@@ -95,8 +95,10 @@ export function frameHandler(deps: HubDeps) {
         at: frameAt(frame),
         metrics: frame.metrics,
       };
-      // Live first (what the member watches), then the durable event; the ack waits for both.
-      live.toMember(link.userId, 'telemetry', data);
+      // Live first (what the member watches), then the durable event; the ack waits for both. A
+      // resend of a frame pushed before its publish failed is not pushed again.
+      const pushLive = !conn.wasPushedLive(frame.id);
+      if (pushLive) live.toMember(link.userId, 'telemetry', data);
       // A front desk needs no more than one reading a second, however fast the machine sends.
       if (Date.now() - conn.figuresSentAt >= BRANCH_FIGURES_EVERY_MS) {
         conn.figuresSentAt = Date.now();
@@ -116,13 +118,18 @@ export function frameHandler(deps: HubDeps) {
       const subject = machineEvents.telemetrySubject(conn.branchId, conn.machineId);
       const payload = encoder.encode(JSON.stringify(envelope));
       // Signed as the outbox relay signs, so consumers can tell it from a forgery.
-      await publishToStream(
-        nc,
-        subject,
-        payload,
-        frameMsgId(conn, frame.id),
-        deps.config.NATS_REQUEST_TIMEOUT_MS,
-      );
+      try {
+        await publishToStream(
+          nc,
+          subject,
+          payload,
+          frameMsgId(conn, frame.id),
+          deps.config.NATS_REQUEST_TIMEOUT_MS,
+        );
+      } catch (error) {
+        if (pushLive) conn.pushedLiveNotStored(frame.id);
+        throw error;
+      }
       // Counted once published: a frame that failed is resent and counted then.
       link.totals.addSample(Date.parse(data.at), frame.metrics);
       conn.ack(frame.id);

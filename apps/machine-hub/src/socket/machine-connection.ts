@@ -36,8 +36,16 @@ export class MachineConnection {
    * acknowledged without effect. A Set, not an array: checked on every frame.
    */
   readonly recent: Set<string>;
+  /**
+   * Telemetry frames already pushed to the member's live feed whose durable publish then failed:
+   * their resend on this socket is stored and acknowledged without a second live push. Empty
+   * unless publishes fail (created then: 20,000 sockets need no empty Set each).
+   */
+  private pushedNotStored: Set<string> | undefined;
   /** Heard from since the last liveness write. */
   dirty = false;
+  /** The revocation watch's version this socket's token was last checked against (-1: never). */
+  revocationsChecked = -1;
   /** When the branch's staff last got this machine's figures (they get at most one a second). */
   figuresSentAt = 0;
   private tokens: number;
@@ -88,9 +96,22 @@ export class MachineConnection {
   }
 
   remember(frameId: string): void {
+    this.pushedNotStored?.delete(frameId);
     this.recent.add(frameId);
     if (this.recent.size > RECENT_FRAMES) this.recent.delete(this.recent.values().next().value!);
     this.dirty = true;
+  }
+
+  /** Whether this telemetry frame already reached the live feed (a resend after a failed publish). */
+  wasPushedLive(frameId: string): boolean {
+    return this.pushedNotStored?.has(frameId) ?? false;
+  }
+
+  /** The frame was pushed live but not stored: its resend must not be pushed again. */
+  pushedLiveNotStored(frameId: string): void {
+    const pushed = (this.pushedNotStored ??= new Set());
+    pushed.add(frameId);
+    if (pushed.size > RECENT_FRAMES) pushed.delete(pushed.values().next().value!);
   }
 
   /** Token bucket: bursts of twice the rate, then `ratePerS` frames a second. */

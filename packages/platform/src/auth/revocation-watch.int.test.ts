@@ -50,6 +50,7 @@ describe('the revocation watch', () => {
   });
 
   it('ignores entries identity did not sign: unsigned, signed by another service, or copied to another key', async () => {
+    const version = watch.version;
     await kv.put('sid.forged', JSON.stringify({ at: Date.now() }));
     const workout = new BusIdentity(testServiceKey, 'workout');
     await kv.put(
@@ -61,5 +62,7 @@ describe('the revocation watch', () => {
     await until('the genuine revocation', () => watch.isRevoked('t0', 's3'));
     for (const session of ['forged', 'byworkout', 'copied'])
       expect(watch.isRevoked('t0', session), session).toBe(false);
+    // Only the revocation taken moves the version (what tells the hub to check its sockets again).
+    expect(watch.version).toBe(version + 1);
   });
 });

@@ -16,10 +16,19 @@ export class RevocationWatch {
   /** `usr.<userId>` → epoch ms: the account's tokens issued before then are revoked (role changes). */
   private readonly notBefore = new Map<string, number>();
   private ready = false;
+  private taken = 0;
   private stopWatch: (() => void) | undefined;
 
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /**
+   * Grows with every revocation taken, so a holder of many long-lived sessions (the hub's sockets)
+   * re-checks them only when something was revoked since it last did.
+   */
+  get version(): number {
+    return this.taken;
   }
 
   /** `issuedAtMs`: when the token was signed, checked against the account's "not before". */
@@ -34,6 +43,7 @@ export class RevocationWatch {
    * key carries its "not before" (epoch ms) as `{ notBefore }`.
    */
   add(key: string, value?: { notBefore?: number }): void {
+    this.taken += 1;
     this.revoked.set(key, Date.now() + revocationBucket.ttlS * 1000);
     if (key.startsWith('usr.') && typeof value?.notBefore === 'number') {
       this.notBefore.set(key, Math.max(value.notBefore, this.notBefore.get(key) ?? 0));

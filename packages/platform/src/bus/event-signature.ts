@@ -1,4 +1,10 @@
-import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import {
+  headers as natsHeaders,
+  MsgHdrsImpl,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+} from '@nats-io/transport-node';
 import type { JsMsg } from '@nats-io/jetstream';
 import { busIdentityOf, CALLER_HEADER, SIGNATURE_HEADER, type BusIdentity } from './bus-identity.ts';
 import { namespaceOf } from './namespace.ts';
@@ -20,12 +26,33 @@ export function signEvent(
   return headers;
 }
 
-/** `signEvent` as the connection's service (what publishes events outside the outbox uses). */
-export function signedEventHeaders(nc: NatsConnection, subject: string, payload: Uint8Array): MsgHdrs {
+/**
+ * `signEvent` as the connection's service (what publishes events outside the outbox uses), with
+ * JetStream's duplicate key `Nats-Msg-Id` when given. New headers are written straight into
+ * nats.js's header map: its `set` checks and canonicalises every name and value, with several
+ * allocations each, which cost as much as the signature itself on the hub's path (three signed
+ * messages per telemetry frame). The names here are constants and the values a service name, a
+ * base64url signature and a message id, checked below.
+ */
+export function signedEventHeaders(
+  nc: NatsConnection,
+  subject: string,
+  payload: Uint8Array,
+  msgId?: string,
+): MsgHdrs {
   const identity = busIdentityOf(nc);
   if (!identity) throw new Error('signing an event needs a connection with a bus identity');
-  return signEvent(identity, subject, payload);
+  const headers = new MsgHdrsImpl();
+  headers.headers.set(CALLER_HEADER, [identity.service]);
+  headers.headers.set(SIGNATURE_HEADER, [identity.sign(eventLabel(subject), payload)]);
+  if (msgId !== undefined) {
+    if (msgId === '' || LINE_BREAK.test(msgId)) throw new Error('a message id is one non-empty line');
+    headers.headers.set(MSG_ID_HEADER, [msgId]);
+  }
+  return headers;
 }
+const MSG_ID_HEADER = 'Nats-Msg-Id';
+const LINE_BREAK = /[\r\n]/;
 
 /**
  * The service that signed a delivered event, or undefined when the signature is missing or not

@@ -86,7 +86,14 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     },
     counter(name, help, label) {
       const counter = new Counter({ name, help, labelNames: [label], registers: [registry] });
-      return (value, by = 1) => counter.inc({ [label]: value }, by);
+      // One child per label value, found by a Map lookup: `inc({ label: value })` hashes the
+      // labels object on every call (the hub counts every frame a machine sends).
+      const children = new Map<string, ReturnType<typeof counter.labels>>();
+      return (value, by = 1) => {
+        let child = children.get(value);
+        if (!child) children.set(value, (child = counter.labels(value)));
+        child.inc(by);
+      };
     },
   };
 }
