@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { endWith } from '../bus/trace.ts';
 import { sqlSpan } from './sql-span.ts';
+import { corkForTurn } from './turn-cork.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -102,13 +103,15 @@ async function openPostgres(
     sql: string,
     params?: unknown[],
     options?: { name?: string },
-  ) =>
-    endWith(
+  ) => {
+    if (client !== pool) corkForTurn(client as pg.PoolClient);
+    return endWith(
       sqlSpan(name, sql, options?.name),
       options?.name
         ? client.query({ name: options.name, text: sql, values: params as unknown[] })
         : client.query(sql, params as unknown[]),
     );
+  };
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     service,
     async query<T extends Row>(sql: string, params?: unknown[], options?: { name?: string }) {
@@ -142,7 +145,8 @@ async function openPostgres(
     const onConnectionError = () => void (broken = true);
     client.on('error', onConnectionError);
     const sent: Array<Promise<unknown>> = [];
-    // Not awaited here: BEGIN goes out with the work's first statement.
+    // Not awaited here: BEGIN goes out with the work's first statement, in the same write.
+    corkForTurn(client);
     const begun = client.query('BEGIN');
     begun.catch(() => {}); // awaited below
     try {
@@ -150,6 +154,7 @@ async function openPostgres(
       const result = await work(inTransaction(client, sent));
       await begun;
       // If a statement sent without waiting failed, PostgreSQL turns this COMMIT into a rollback.
+      corkForTurn(client);
       const committed = client.query('COMMIT');
       const failure = await firstFailure(sent);
       await committed;
