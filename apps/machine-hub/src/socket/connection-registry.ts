@@ -106,7 +106,7 @@ export class ConnectionRegistry {
       if (conn.link) await saveTotals(tx, [conn]);
       await tx.query(
         'UPDATE machines SET connected_instance = NULL, recent_frame_ids = $3 WHERE id = $1 AND connected_instance = $2',
-        [conn.machineId, instanceId, [...conn.recent]],
+        [conn.machineId, instanceId, conn.recent.toArray()],
       );
       return announceStatus(tx, conn.machineId, staleAfterMs);
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FrameErrorCode, HubFrame, HubFrames } from '@nxg/contracts';
 import type { WebSocket } from 'ws';
 import type { WorkoutTotals } from '../linking/workout-totals.ts';
+import { RecentFrames } from './recent-frames.ts';
 
 /** How many recent frame ids a connection remembers: more than a machine may leave unacknowledged. */
 export const RECENT_FRAMES = 256;
@@ -31,11 +32,8 @@ export class MachineConnection {
   link: ActiveLink | undefined;
   helloed = false;
   lastFrameAt = Date.now();
-  /**
-   * Frame ids handled, oldest first (a Set keeps insertion order); replays of these are
-   * acknowledged without effect. A Set, not an array: checked on every frame.
-   */
-  readonly recent: Set<string>;
+  /** Frame ids handled, oldest first; replays of these are acknowledged without effect. */
+  readonly recent: RecentFrames;
   /**
    * Telemetry frames already pushed to the member's live feed whose durable publish then failed:
    * their resend on this socket is stored and acknowledged without a second live push. Empty
@@ -70,7 +68,7 @@ export class MachineConnection {
     this.socket = socket;
     this.ratePerS = ratePerS;
     this.tokens = ratePerS * 2;
-    this.recent = new Set(recent.slice(-RECENT_FRAMES));
+    this.recent = new RecentFrames(RECENT_FRAMES, recent);
   }
 
   send<K extends keyof HubFrames>(type: K, body: HubFrames[K], id: string = randomUUID()): void {
@@ -98,7 +96,6 @@ export class MachineConnection {
   remember(frameId: string): void {
     this.pushedNotStored?.delete(frameId);
     this.recent.add(frameId);
-    if (this.recent.size > RECENT_FRAMES) this.recent.delete(this.recent.values().next().value!);
     this.dirty = true;
   }
 
