@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RecentFrames } from './recent-frames.ts';
 
-describe('a machine connection\'s recent frame ids', () => {
+describe("a machine connection's recent frame ids", () => {
   it('knows the ids it was given and no others, whatever their case', () => {
     const seen = randomUUID();
     const recent = new RecentFrames(4);

@@ -44,7 +44,8 @@ export class RecentFrames {
   toArray(): string[] {
     const ids: string[] = [];
     const start = this.size < this.capacity ? 0 : this.next;
-    for (let k = 0; k < this.size; k += 1) ids.push(formatUuid(this.words, ((start + k) % this.capacity) * 4));
+    for (let k = 0; k < this.size; k += 1)
+      ids.push(formatUuid(this.words, ((start + k) % this.capacity) * 4));
     return ids;
   }
 }
