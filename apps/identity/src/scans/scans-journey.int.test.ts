@@ -446,7 +446,7 @@ describe('3D body scans', () => {
     expect((await api.get('/v1/scans', stranger.accessToken)).body.items).toEqual([]);
   });
 
-  it('resumes an upload dropped half way when retried with the same Idempotency-Key', async () => {
+  it('takes an upload dropped half way and retried with the same Idempotency-Key as one scan', async () => {
     const member = await registerMember(api);
     const key = randomUUID();
     const file = randomBytes(256 * 1024);
