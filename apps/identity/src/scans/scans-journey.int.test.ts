@@ -116,10 +116,19 @@ describe('3D body scans', () => {
       measurements: { weightKg: 78.4 },
     });
     expect(sent.headers.authorization).toMatch(/^Bearer /);
+    // One OAuth token for the scan's calls (process, avatar), cached between them.
+    expect(scanner.requests('/v1/avatars/generate').length).toBeGreaterThanOrEqual(1);
+    expect(scanner.tokenRequests()).toBe(1);
 
     const history = await api.get('/v1/me/body-composition/history', member.accessToken);
     expect(history.body.items).toHaveLength(1);
     expect(history.body.items[0]).toMatchObject({ id: done.measurements.id, source: 'scan', weightKg: 78.4 });
+    // Sealed like the rest: neither the entry nor the scan row holds a figure in clear.
+    const db = platform.services.identity![0]!.app!.kit.db;
+    const [entry] = await db.query('SELECT * FROM body_measurements WHERE id = $1', [done.measurements.id]);
+    const [row] = await db.query('SELECT * FROM scans WHERE id = $1', [scanId]);
+    expect(entry).toMatchObject({ source: 'scan', sealed: expect.any(String) });
+    for (const stored of [entry, row]) expect(JSON.stringify(stored)).not.toMatch(/78\.4|weightKg/);
 
     // The avatar: a short-lived link through the gateway, the file the service made.
     const link = new URL(done.avatarUrl as string);

@@ -13,7 +13,7 @@ import {
   type TestPlatform,
 } from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abortedUpload, uploadScan } from './scans.test-support.ts';
+import { abortedUpload, inbodyCsv, uploadScan } from './scans.test-support.ts';
 
 // The same journey on S3 (s3rver through the real AWS SDK): a large scan file goes up as a
 // multipart upload, the avatar comes back by a presigned S3 link, erasure deletes both objects.
@@ -174,5 +174,46 @@ describe('3D scans on S3', () => {
     }, 20_000);
     expect(done.kind).toBe('scan-file');
     expect((await api.get('/v1/scans', member.accessToken)).body.items).toHaveLength(1);
+  });
+
+  it("erases a member's scan objects once storage answers again", async () => {
+    const member = await registerMember(api);
+    const upload = await uploadScan(platform.gatewayUrl, member.accessToken, {
+      content: inbodyCsv(),
+      type: 'text/csv',
+      name: 'inbody.csv',
+    });
+    expect(upload.status).toBe(202);
+    const scanId = upload.body.scanId as string;
+    await waitFor(async () => {
+      const scan = await api.get(`/v1/scans/${scanId}`, member.accessToken);
+      return scan.body.status === 'done';
+    }, 20_000);
+    const keys = [`scans/uploads/${scanId}`, `scans/avatars/${scanId}.glb`];
+    const reader = createS3ObjectStore({
+      bucket: s3.bucket,
+      region: s3.region,
+      endpoint: s3.endpoint,
+      credentials: s3.credentials,
+      maxAttempts: 1,
+    });
+    try {
+      // Storage refuses everything while the member erases their account: the erasure goes on.
+      s3.behave({ mode: 'fail', status: 503 });
+      expect((await api.delete('/v1/me', member.accessToken)).status).toBe(204);
+      const refusedDeletes = () =>
+        s3.requests().filter((r) => r.method === 'DELETE' && keys.some((k) => r.url.includes(k)));
+      await waitFor(async () => refusedDeletes().some((r) => r.status === 503));
+      s3.behave({ mode: 'healthy' });
+      expect(await reader.head(keys[0]!)).not.toBeNull(); // still there: not forgotten, only delayed
+      // The deletion job tries again (every 5 s) until storage answers.
+      await waitFor(
+        async () => (await reader.head(keys[0]!)) === null && (await reader.head(keys[1]!)) === null,
+        20_000,
+      );
+    } finally {
+      s3.behave({ mode: 'healthy' });
+      reader.close();
+    }
   });
 });
