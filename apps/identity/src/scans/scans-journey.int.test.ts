@@ -325,6 +325,30 @@ describe('3D body scans', () => {
     expect(scanner.jobs().map((j) => j.reference)).toContain(`${scanId}.2`);
   });
 
+  it('fails a scan the service could not take for a day, with a reason, and completes it when retried', async () => {
+    const member = await registerMember(api);
+    scanner.behave({ mode: 'fail', status: 503 });
+    const upload = await uploadScan(platform.gatewayUrl, member.accessToken, csv());
+    const scanId = upload.body.scanId as string;
+    await waitFor(async () =>
+      scanner
+        .requests('/v1/scans/process')
+        .some((r) => (r.body as { reference?: string }).reference === `${scanId}.1` && r.status === 503),
+    );
+    // Queued since yesterday (SCAN_QUEUE_TIMEOUT_MS is a day): the worker gives up on it.
+    await platform.services.identity![0]!.app!.kit.db.query(
+      `UPDATE scans SET queued_at = now() - interval '25 hours', next_action_at = now() WHERE id = $1`,
+      [scanId],
+    );
+    const failed = await scanOf(member.accessToken, scanId, 'failed');
+    expect(failed.failureReason).toMatch(/could not be reached/);
+    scanner.behave({ mode: 'healthy' });
+    const retried = await api.post(`/v1/scans/${scanId}/retry`, undefined, member.accessToken);
+    expect(retried.status).toBe(202);
+    const done = await scanOf(member.accessToken, scanId, 'done');
+    expect(done.measurements.weightKg).toBe(78.4);
+  });
+
   it('refuses malformed InBody files and absurd values with a clear problem, keeping nothing', async () => {
     const member = await registerMember(api);
     const before = await storedObjects();
