@@ -352,6 +352,7 @@ describe('3D body scans', () => {
   it('refuses malformed InBody files and absurd values with a clear problem, keeping nothing', async () => {
     const member = await registerMember(api);
     const before = await storedObjects();
+    const sentBefore = scanner.count('/v1/scans/process');
     const cases: [{ content: string; type: string; name?: string } | undefined, number, string, RegExp?][] = [
       [csv({}, { 'Favourite Colour': 'blue' }), 422, 'INBODY_FILE_MALFORMED', /Favourite Colour/],
       [csv({ 'Weight(kg)': 'heavy' }), 422, 'INBODY_FILE_MALFORMED', /Weight/],
@@ -390,6 +391,9 @@ describe('3D body scans', () => {
     });
     expect(doubled.status).toBe(400);
     expect(((await doubled.json()) as { code: string }).code).toBe('SCAN_FORM_INVALID');
+    // None of the refused files reached the scanning service.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(scanner.count('/v1/scans/process')).toBe(sentBefore);
     // A JSON export with known fields and units is taken.
     const json = await uploadScan(platform.gatewayUrl, member.accessToken, {
       content: JSON.stringify({
