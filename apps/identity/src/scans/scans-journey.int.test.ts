@@ -133,6 +133,9 @@ describe('3D body scans', () => {
     // The avatar: a short-lived link through the gateway, the file the service made.
     const link = new URL(done.avatarUrl as string);
     expect(Date.parse(done.avatarUrlExpiresAt)).toBeGreaterThan(Date.now());
+    // Short-lived: five minutes (STORAGE_URL_TTL_S), the link's own expiry the same.
+    expect(Date.parse(done.avatarUrlExpiresAt)).toBeLessThanOrEqual(Date.now() + 300_000);
+    expect(Number(link.searchParams.get('expires')) * 1000).toBeLessThanOrEqual(Date.now() + 300_000);
     const avatar = await fetch(`${platform.gatewayUrl}${link.pathname}${link.search}`);
     expect(avatar.status).toBe(200);
     expect(avatar.headers.get('content-type')).toBe('model/gltf-binary');

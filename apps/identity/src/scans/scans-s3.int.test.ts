@@ -93,6 +93,7 @@ describe('3D scans on S3', () => {
     }, 20_000);
     expect(done.measurements).toMatchObject({ source: 'scan', weightKg: 74.2 });
     expect(done.avatarUrl.startsWith(`${s3.endpoint}/${s3.bucket}/scans/avatars/${scanId}.glb?`)).toBe(true);
+    expect(new URL(done.avatarUrl as string).searchParams.get('X-Amz-Expires')).toBe('300');
     const avatar = await fetch(done.avatarUrl);
     expect(avatar.status).toBe(200);
     expect(
