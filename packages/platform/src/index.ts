@@ -76,6 +76,10 @@ export {
   type PutOptions,
   type SignedObjectRead,
   type SignedUrlCheck,
+  cacheUploadJournal,
+  type StoredPart,
+  type UploadJournal,
+  type UploadProgress,
 } from './storage/index.ts';
 export { createLogger, loggerOptions, type Logger } from './logger.ts';
 export { healthKey, isSecretKey, isSensitiveKey, REDACTED, scrub, scrubString } from './log-redaction.ts';

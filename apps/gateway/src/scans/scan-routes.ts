@@ -5,6 +5,7 @@ import { CommonErrorCodes, ScanErrors, scans } from '@nxg/contracts';
 import {
   AppError,
   assertRolesAllow,
+  cacheUploadJournal,
   ObjectStoreUnavailableError,
   ObjectTooLargeError,
   type Cache,
@@ -15,7 +16,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.ts';
 import { documentProblems } from '../docs/problem-responses.ts';
-import { IDEMPOTENCY_HEADER, idempotencyHooks } from '../routes/idempotency.ts';
+import { ANSWER_TTL_S, IDEMPOTENCY_HEADER, idempotencyHooks } from '../routes/idempotency.ts';
 import { callForRequest } from '../routes/request-context.ts';
 
 /** Scan operations, for the gateway's list (OpenAPI, tests); their routes are registered here. */
@@ -159,6 +160,11 @@ export async function registerScanRoutes(app: FastifyInstance, options: ScanRout
             const stored = await objects.put(uploadKey(scanId), part.file, {
               contentType,
               maxBytes: spec.maxBytes,
+              // Under an Idempotency-Key, a retry resumes a large upload: the parts already in
+              // storage are not sent again (kept as long as the key's answer would be).
+              ...(typeof key === 'string'
+                ? { resumable: cacheUploadJournal(options.cache, uploadKey(scanId), ANSWER_TTL_S) }
+                : {}),
             });
             file = {
               key: stored.key,

@@ -1,11 +1,27 @@
 import { ScanErrors } from '@nxg/contracts';
-import { AppError, validatorFor } from '@nxg/platform';
+import { AppError, validatorFor, type Queryable } from '@nxg/platform';
 import { Webhook } from 'standardwebhooks';
 import Type, { type Static } from 'typebox';
 import { ProviderMeasurements } from './scanning-client.ts';
 
 /** Standard Webhooks' tolerance: a timestamp further than this from now is refused. */
 export const WEBHOOK_TOLERANCE_S = 5 * 60;
+
+/**
+ * How long a received webhook's id is remembered. Past the timestamp tolerance a replay is refused
+ * as stale anyway, and a redelivery of a finished run changes nothing, so a day is ample.
+ */
+export const WEBHOOK_RECORD_TTL_MS = 24 * 3600_000;
+
+/** Forgets webhook ids older than `ttlMs`, so the replay record does not grow without end. */
+export async function pruneWebhookRecords(db: Queryable, ttlMs = WEBHOOK_RECORD_TTL_MS): Promise<number> {
+  const gone = await db.query(
+    `DELETE FROM scan_webhooks WHERE received_at < now() - make_interval(secs => $1::float8 / 1000)
+     RETURNING webhook_id`,
+    [ttlMs],
+  );
+  return gone.length;
+}
 
 export const ScanWebhookPayload = Type.Object({
   type: Type.Union([Type.Literal('scan.completed'), Type.Literal('scan.failed')]),

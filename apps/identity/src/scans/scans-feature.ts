@@ -3,6 +3,7 @@ import { consume, defineFeature } from '@nxg/platform';
 import type { IdentityDeps } from '../deps.ts';
 import { deleteRequestedObjects } from './object-deletions.ts';
 import { scanBindings } from './scan-handlers.ts';
+import { pruneWebhookRecords } from './scan-webhooks.ts';
 import { scanWorkerJob } from './scan-worker.ts';
 
 /**
@@ -32,6 +33,13 @@ export const scansFeature = defineFeature<IdentityDeps>({
       everyMs: 5_000,
       run: async () => {
         await deleteRequestedObjects(deps.db, deps.scans.objects, deps.logger);
+      },
+    },
+    {
+      name: 'scan-webhook-pruning',
+      everyMs: 3600_000,
+      run: async () => {
+        await pruneWebhookRecords(deps.db);
       },
     },
   ],

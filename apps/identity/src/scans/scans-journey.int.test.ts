@@ -116,14 +116,26 @@ describe('3D body scans', () => {
       measurements: { weightKg: 78.4 },
     });
     expect(sent.headers.authorization).toMatch(/^Bearer /);
+    // One OAuth token for the scan's calls (process, avatar), cached between them.
+    expect(scanner.requests('/v1/avatars/generate').length).toBeGreaterThanOrEqual(1);
+    expect(scanner.tokenRequests()).toBe(1);
 
     const history = await api.get('/v1/me/body-composition/history', member.accessToken);
     expect(history.body.items).toHaveLength(1);
     expect(history.body.items[0]).toMatchObject({ id: done.measurements.id, source: 'scan', weightKg: 78.4 });
+    // Sealed like the rest: neither the entry nor the scan row holds a figure in clear.
+    const db = platform.services.identity![0]!.app!.kit.db;
+    const [entry] = await db.query('SELECT * FROM body_measurements WHERE id = $1', [done.measurements.id]);
+    const [row] = await db.query('SELECT * FROM scans WHERE id = $1', [scanId]);
+    expect(entry).toMatchObject({ source: 'scan', sealed: expect.any(String) });
+    for (const stored of [entry, row]) expect(JSON.stringify(stored)).not.toMatch(/78\.4|weightKg/);
 
     // The avatar: a short-lived link through the gateway, the file the service made.
     const link = new URL(done.avatarUrl as string);
     expect(Date.parse(done.avatarUrlExpiresAt)).toBeGreaterThan(Date.now());
+    // Short-lived: five minutes (STORAGE_URL_TTL_S), the link's own expiry the same.
+    expect(Date.parse(done.avatarUrlExpiresAt)).toBeLessThanOrEqual(Date.now() + 300_000);
+    expect(Number(link.searchParams.get('expires')) * 1000).toBeLessThanOrEqual(Date.now() + 300_000);
     const avatar = await fetch(`${platform.gatewayUrl}${link.pathname}${link.search}`);
     expect(avatar.status).toBe(200);
     expect(avatar.headers.get('content-type')).toBe('model/gltf-binary');
@@ -316,9 +328,34 @@ describe('3D body scans', () => {
     expect(scanner.jobs().map((j) => j.reference)).toContain(`${scanId}.2`);
   });
 
+  it('fails a scan the service could not take for a day, with a reason, and completes it when retried', async () => {
+    const member = await registerMember(api);
+    scanner.behave({ mode: 'fail', status: 503 });
+    const upload = await uploadScan(platform.gatewayUrl, member.accessToken, csv());
+    const scanId = upload.body.scanId as string;
+    await waitFor(async () =>
+      scanner
+        .requests('/v1/scans/process')
+        .some((r) => (r.body as { reference?: string }).reference === `${scanId}.1` && r.status === 503),
+    );
+    // Queued since yesterday (SCAN_QUEUE_TIMEOUT_MS is a day): the worker gives up on it.
+    await platform.services.identity![0]!.app!.kit.db.query(
+      `UPDATE scans SET queued_at = now() - interval '25 hours', next_action_at = now() WHERE id = $1`,
+      [scanId],
+    );
+    const failed = await scanOf(member.accessToken, scanId, 'failed');
+    expect(failed.failureReason).toMatch(/could not be reached/);
+    scanner.behave({ mode: 'healthy' });
+    const retried = await api.post(`/v1/scans/${scanId}/retry`, undefined, member.accessToken);
+    expect(retried.status).toBe(202);
+    const done = await scanOf(member.accessToken, scanId, 'done');
+    expect(done.measurements.weightKg).toBe(78.4);
+  });
+
   it('refuses malformed InBody files and absurd values with a clear problem, keeping nothing', async () => {
     const member = await registerMember(api);
     const before = await storedObjects();
+    const sentBefore = scanner.count('/v1/scans/process');
     const cases: [{ content: string; type: string; name?: string } | undefined, number, string, RegExp?][] = [
       [csv({}, { 'Favourite Colour': 'blue' }), 422, 'INBODY_FILE_MALFORMED', /Favourite Colour/],
       [csv({ 'Weight(kg)': 'heavy' }), 422, 'INBODY_FILE_MALFORMED', /Weight/],
@@ -357,6 +394,9 @@ describe('3D body scans', () => {
     });
     expect(doubled.status).toBe(400);
     expect(((await doubled.json()) as { code: string }).code).toBe('SCAN_FORM_INVALID');
+    // None of the refused files reached the scanning service.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(scanner.count('/v1/scans/process')).toBe(sentBefore);
     // A JSON export with known fields and units is taken.
     const json = await uploadScan(platform.gatewayUrl, member.accessToken, {
       content: JSON.stringify({
@@ -446,7 +486,7 @@ describe('3D body scans', () => {
     expect((await api.get('/v1/scans', stranger.accessToken)).body.items).toEqual([]);
   });
 
-  it('resumes an upload dropped half way when retried with the same Idempotency-Key', async () => {
+  it('takes an upload dropped half way and retried with the same Idempotency-Key as one scan', async () => {
     const member = await registerMember(api);
     const key = randomUUID();
     const file = randomBytes(256 * 1024);

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@nxg/testing';
 
 /** A LookinBody-style CSV export of one test; `overrides` replace columns (header → cell). */
 export function inbodyCsv(
@@ -61,10 +62,17 @@ export async function uploadScan(
 }
 
 /**
- * Starts a multipart upload and drops the connection half way through the file, as a phone
- * losing its signal does.
+ * Starts a multipart upload and drops the connection part way through the file (half of it by
+ * default), as a phone losing its signal does: 300 ms after the bytes are written, or once
+ * `dropWhen` holds.
  */
-export async function abortedUpload(gatewayUrl: string, token: string, idempotencyKey: string, file: Buffer) {
+export async function abortedUpload(
+  gatewayUrl: string,
+  token: string,
+  idempotencyKey: string,
+  file: Buffer,
+  options: { sendBytes?: number; dropWhen?: () => boolean | Promise<boolean> } = {},
+) {
   const boundary = `----nxg${randomUUID()}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.ply"\r\nContent-Type: model/ply\r\n\r\n`,
@@ -90,12 +98,15 @@ export async function abortedUpload(gatewayUrl: string, token: string, idempoten
       resolve();
     });
     req.write(head);
-    req.write(file.subarray(0, Math.floor(file.length / 2)), () => {
-      // Give the gateway time to start storing, then go away.
-      setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 300);
+    const drop = () => {
+      req.destroy();
+      resolve();
+    };
+    req.write(file.subarray(0, options.sendBytes ?? Math.floor(file.length / 2)), () => {
+      const { dropWhen } = options;
+      // Give the gateway time to start storing (or until told), then go away.
+      if (!dropWhen) return setTimeout(drop, 300);
+      void waitFor(async () => dropWhen(), 15_000).then(drop, drop);
     });
   });
 }

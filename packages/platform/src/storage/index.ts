@@ -8,6 +8,12 @@ export {
   type PutOptions,
 } from './object-store.ts';
 export { createLocalObjectStore, type LocalObjectStoreOptions } from './local-object-store.ts';
+export {
+  cacheUploadJournal,
+  type StoredPart,
+  type UploadJournal,
+  type UploadProgress,
+} from './resumable-upload.ts';
 export { createS3ObjectStore, type S3ObjectStoreOptions } from './s3-object-store.ts';
 export { localUrlSecret, openObjectStore } from './open-object-store.ts';
 export { StorageConfig } from './storage-config.ts';

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { UploadJournal } from './resumable-upload.ts';
 
 /** What is known about a stored object without reading it. */
 export interface ObjectInfo {
@@ -12,6 +13,12 @@ export interface PutOptions {
   contentType: string;
   /** Largest accepted size; a body that grows past it is refused while streaming and nothing is stored. */
   maxBytes: number;
+  /**
+   * Makes a large upload resumable (S3): an upload whose body breaks off is kept, its progress in
+   * the journal, and the next put of the same key sends only the parts not already stored. The
+   * local store writes the whole file each time and ignores it.
+   */
+  resumable?: UploadJournal;
 }
 
 /**

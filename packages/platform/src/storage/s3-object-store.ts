@@ -18,6 +18,7 @@ import {
   type ObjectStore,
   type PutOptions,
 } from './object-store.ts';
+import { resumablePut } from './resumable-upload.ts';
 import { sizeLimit } from './size-limit.ts';
 
 export interface S3ObjectStoreOptions {
@@ -107,14 +108,27 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   return {
     kind: 's3',
 
-    async put(key, body: Readable, { contentType, maxBytes }: PutOptions) {
+    async put(key, body: Readable, { contentType, maxBytes, resumable }: PutOptions) {
       checkKey(key);
+      const partSize = options.partSizeBytes ?? 5 * 1024 * 1024;
+      if (resumable)
+        return resumablePut({
+          client,
+          bucket,
+          key,
+          body,
+          contentType,
+          maxBytes,
+          partSize,
+          journal: resumable,
+          failure,
+        });
       const limited = sizeLimit(key, maxBytes);
       const feeding = pipeline(body, limited);
       const upload = new Upload({
         client,
         params: { Bucket: bucket, Key: key, Body: limited, ContentType: contentType },
-        partSize: options.partSizeBytes ?? 5 * 1024 * 1024,
+        partSize,
         queueSize: 2,
         // A failed upload aborts its multipart upload: no parts are left behind in the bucket.
         leavePartsOnError: false,

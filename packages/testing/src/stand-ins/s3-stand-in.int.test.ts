@@ -1,17 +1,42 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
+  cacheUploadJournal,
+  createCache,
   createS3ObjectStore,
   ObjectNotFoundError,
   ObjectStoreUnavailableError,
   ObjectTooLargeError,
   type ObjectStore,
+  type UploadJournal,
 } from '@nxg/platform';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../wait-for.ts';
 import { startS3StandIn, type S3StandIn } from './s3-stand-in.ts';
 
 const MiB = 1024 * 1024;
+
+/**
+ * `data`, 256 KiB at a time, that breaks off (as a client's dropped connection does) once `after`
+ * bytes were read and the journal holds `parts` stored parts.
+ */
+function breaksOff(data: Buffer, after: number, journal: UploadJournal, parts: number) {
+  let sent = 0;
+  const stream = new Readable({
+    read() {
+      if (sent >= after) return;
+      const chunk = data.subarray(sent, Math.min(after, sent + 256 * 1024));
+      sent += chunk.length;
+      this.push(chunk);
+    },
+  });
+  void waitFor(async () => ((await journal.load())?.parts.length ?? 0) >= parts, 10_000).then(() =>
+    stream.destroy(new Error('the client went away')),
+  );
+  return stream;
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** `bytes` of random data in 256 KiB chunks, made as they are read, and the hash of it all. */
 function randomStream(bytes: number) {
@@ -168,5 +193,82 @@ describe('S3 object store against the S3 stand-in (s3rver)', () => {
     } finally {
       impatient.close();
     }
+  });
+
+  describe('resumable uploads', () => {
+    const cache = createCache({ prefix: 'resumable-test' });
+    const partsSent = (since: number) =>
+      s3
+        .requests()
+        .slice(since)
+        .filter((r) => r.method === 'PUT' && r.url.includes('partNumber='))
+        .map((r) => Number(/partNumber=(\d+)/.exec(r.url)![1]));
+    const created = (since: number) =>
+      s3
+        .requests()
+        .slice(since)
+        .filter((r) => r.method === 'POST' && r.url.includes('?uploads')).length;
+    afterAll(() => cache.close());
+
+    it('resumes an upload that broke off, sending only the parts storage does not hold', async () => {
+      const key = 'scans/uploads/resumed';
+      const journal = cacheUploadJournal(cache, key, 60);
+      const data = randomBytes(13 * MiB);
+      const options = { contentType: 'model/ply', maxBytes: 20 * MiB, resumable: journal };
+
+      const first = s3.requests().length;
+      await expect(store.put(key, breaksOff(data, 11 * MiB, journal, 2), options)).rejects.toThrow();
+      expect(partsSent(first)).toEqual([1, 2]);
+      expect(await store.head(key)).toBeNull(); // nothing visible until complete
+      expect((await journal.load())!.parts.map((p) => p.partNumber)).toEqual([1, 2]);
+
+      const retry = s3.requests().length;
+      const info = await store.put(key, Readable.from(data), options);
+      expect(info.size).toBe(13 * MiB);
+      // The same multipart upload, carried on: only part 3 went up this time.
+      expect(created(retry)).toBe(0);
+      expect(partsSent(retry)).toEqual([3]);
+      const { body } = await store.get(key);
+      expect(await sha256Of(body)).toBe(sha256(data));
+      expect(await journal.load()).toBeNull();
+    });
+
+    it('sends again a part whose bytes changed since the upload broke off', async () => {
+      const key = 'scans/uploads/changed';
+      const journal = cacheUploadJournal(cache, key, 60);
+      const data = randomBytes(11 * MiB);
+      const options = { contentType: 'model/ply', maxBytes: 20 * MiB, resumable: journal };
+      await expect(store.put(key, breaksOff(data, 10 * MiB, journal, 2), options)).rejects.toThrow();
+
+      // Another file under the same key: its first part differs, its second is the same.
+      const other = Buffer.concat([randomBytes(5 * MiB), data.subarray(5 * MiB)]);
+      const retry = s3.requests().length;
+      await store.put(key, Readable.from(other), options);
+      expect(partsSent(retry)).toEqual([1, 3]);
+      const { body } = await store.get(key);
+      expect(await sha256Of(body)).toBe(sha256(other));
+    });
+
+    it('forgets an upload that grew past the limit, aborting its parts', async () => {
+      const key = 'scans/uploads/too-big';
+      const journal = cacheUploadJournal(cache, key, 60);
+      const since = s3.requests().length;
+      await expect(
+        store.put(key, randomStream(12 * MiB).stream, {
+          contentType: 'model/ply',
+          maxBytes: 8 * MiB,
+          resumable: journal,
+        }),
+      ).rejects.toBeInstanceOf(ObjectTooLargeError);
+      expect(partsSent(since).length).toBeGreaterThanOrEqual(1);
+      expect(await journal.load()).toBeNull();
+      expect(
+        s3
+          .requests()
+          .slice(since)
+          .some((r) => r.method === 'DELETE' && r.url.includes('uploadId=')),
+      ).toBe(true);
+      expect(await store.head(key)).toBeNull();
+    });
   });
 });
