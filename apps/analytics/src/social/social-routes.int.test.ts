@@ -11,7 +11,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@nxg/platform';
 import { socialEvents } from '@nxg/contracts';
-import { analyticsCaughtUp, envelopeOf, publishEnvelope } from '../test-support.ts';
+import { analyticsCaughtUp, envelopeOf, publishEnvelope, serviceCaughtUp } from '../test-support.ts';
 
 const { platform, api } = usePlatform({
   replicas: { workout: 1, analytics: 1, notification: 1 },
@@ -58,6 +58,7 @@ const caughtUp = async () => {
   await waitFor(() => analyticsCaughtUp(platform.nc));
   await relayed('analytics');
   await waitFor(() => analyticsCaughtUp(platform.nc));
+  await waitFor(() => serviceCaughtUp(platform.nc, 'notification'));
 };
 const feedOf = async (m: Member) => {
   const response = await api.get('/v1/social/feed?limit=50', m.accessToken);
@@ -274,6 +275,33 @@ describe('challenges', () => {
     expect(retried.body.id).toBe(first.body.id);
   });
 
+  it('run over whole days of the branch’s time zone, across a change of its clock', async () => {
+    const branch = await api.post(
+      '/v1/branches',
+      { name: `Auckland ${Date.now()}`, address: '1 Queen Street', timezone: 'Pacific/Auckland' },
+      gym.adminToken,
+    );
+    expect(branch.status).toBe(201);
+    // New Zealand's summer time ends on 4 April 2027: the first midnight is UTC+13, the last UTC+12.
+    const created = await api.post(
+      '/v1/challenges',
+      {
+        branchId: branch.body.id,
+        name: 'Autumn',
+        metric: 'sessions',
+        startsAt: '2027-03-27',
+        endsAt: '2027-04-04',
+      },
+      gym.adminToken,
+    );
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      timeZone: 'Pacific/Auckland',
+      opensAt: '2027-03-26T11:00:00.000Z',
+      closesAt: '2027-04-04T12:00:00.000Z',
+    });
+  });
+
   it('are joined by members who train at the branch, once, and listed page by page', async () => {
     const { owner, stranger } = casts.public;
     const notHere = await api.post(`/v1/challenges/${challengeId}/join`, undefined, stranger.accessToken);
@@ -315,9 +343,12 @@ describe('kudos', () => {
     expect(item).toMatchObject({ kudos: 2, kudosGiven: false });
     const taken = await api.delete(`/v1/social/feed/${itemId}/kudos`, stranger.accessToken);
     expect(taken.body).toEqual({ itemId, kudos: 1, kudosGiven: false });
-    // The owner was told once per member who gave kudos, however often they gave them.
     await waitFor(async () => (await inboxKinds(owner)).filter((k) => k === 'social.kudos').length === 2);
+    // Given again after being taken back: counted again, but the owner is not told twice.
+    const regiven = await api.put(`/v1/social/feed/${itemId}/kudos`, undefined, stranger.accessToken);
+    expect(regiven.body).toEqual({ itemId, kudos: 2, kudosGiven: true });
     await caughtUp();
+    // The owner was told once per member who gave kudos, however often they gave them.
     expect((await inboxKinds(owner)).filter((k) => k === 'social.kudos')).toHaveLength(2);
   });
 });
@@ -377,6 +408,42 @@ describe('finished workouts', () => {
   });
 });
 
+describe('the feed', () => {
+  it('comes page by page through its cursor, newest first, each item once', async () => {
+    const { follower } = casts.public;
+    const whole = await feedOf(follower);
+    expect(whole.length).toBeGreaterThanOrEqual(2); // the owner's achievement and finished workout
+    const paged: typeof whole = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : '';
+      const page = await api.get(`/v1/social/feed?limit=1${query}`, follower.accessToken);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(1);
+      paged.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged.map((i) => i.id)).toEqual(whole.map((i) => i.id));
+    const times = paged.map((i) => (i as unknown as { at: string }).at);
+    expect(times).toEqual([...times].sort().reverse());
+  });
+
+  it('answers a cursor it did not give out with 400, whatever it holds', async () => {
+    const { follower } = casts.public;
+    const forged = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
+    for (const cursor of ['garbage', forged([1, 2, 3])]) {
+      const page = await api.get(`/v1/social/feed?cursor=${cursor}`, follower.accessToken);
+      expect([page.status, page.body.code], cursor).toEqual([400, 'INVALID_CURSOR']);
+    }
+    // Well formed but no instant: the database's refusal is the caller's 400 too, not a 500.
+    const noTime = await api.get(
+      `/v1/social/feed?cursor=${forged(['not a time', 'x'])}`,
+      follower.accessToken,
+    );
+    expect([noTime.status, noTime.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+});
+
 describe('privacy changes apply to what was already in the feed', () => {
   it('hides and shows past items as the owner’s activity setting changes, for followers and the live feed', async () => {
     const { owner, follower, itemId } = casts.private;
@@ -385,9 +452,11 @@ describe('privacy changes apply to what was already in the feed', () => {
     await caughtUp();
     expect((await feedOf(follower)).some((i) => i.id === itemId)).toBe(true);
 
-    // A new item reaches the follower's live feed at once.
+    // A new item reaches the follower's live feed at once, and no one's the owner keeps it from.
+    const { blocked, stranger } = casts.private;
     const live = connectLive(platform.gatewayUrl, follower.accessToken);
-    await live.next((m) => m.type === 'ready');
+    const others = [blocked, stranger].map((m) => connectLive(platform.gatewayUrl, m.accessToken));
+    await Promise.all([live, ...others].map((socket) => socket.next((m) => m.type === 'ready')));
     await api.post(
       '/v1/workouts/logs',
       { exerciseId: 'deadlift', weightKg: 120, reps: 5 },
@@ -403,12 +472,19 @@ describe('privacy changes apply to what was already in the feed', () => {
       kind: 'record',
       title: 'New heaviest set in Barbell deadlift: 120 kg',
     });
+    // Analytics has sent all it will send; what it sent has had time to cross the gateway.
+    await caughtUp();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const socket of others) {
+      expect(socket.received.filter((m) => m.type === 'feed.item')).toEqual([]);
+      socket.close();
+    }
     live.close();
   });
 });
 
 describe('redelivered and replayed events', () => {
-  it('change nothing: an old follow does not come back, an achievement is in the feed once', async () => {
+  it('change nothing: an old follow does not come back, an old privacy setting does not hide again, an achievement is in the feed once', async () => {
     const { owner, blocked, itemId } = casts.followers;
     const [oldFollow] = await readEvents(platform.nc, {
       stream: 'IDENTITY',
@@ -427,9 +503,24 @@ describe('redelivered and replayed events', () => {
       where: (e) => (e.data as { userId: string }).userId === owner.user.id,
       expect: 1,
     });
+    // The private owner's first setting, long since changed to activity for followers.
+    const hidden = casts.private;
+    const [oldPrivacy] = await readEvents(platform.nc, {
+      stream: 'IDENTITY',
+      subject: 'identity.privacy.changed',
+      since: startedAt,
+      where: (e) => {
+        const d = e.data as { userId: string; activity: string };
+        return d.userId === hidden.owner.user.id && d.activity === 'private';
+      },
+      expect: 1,
+    });
+    expect((await feedOf(hidden.follower)).some((i) => i.id === hidden.itemId)).toBe(true);
     await publishEnvelope(platform, oldFollow!, { msgId: `${oldFollow!.id}-replayed` });
     await publishEnvelope(platform, achievement!, { msgId: `${achievement!.id}-replayed` });
+    await publishEnvelope(platform, oldPrivacy!, { msgId: `${oldPrivacy!.id}-replayed` });
     await caughtUp();
+    expect((await feedOf(hidden.follower)).some((i) => i.id === hidden.itemId)).toBe(true);
     expect((await feedOf(blocked)).some((i) => i.userId === owner.user.id)).toBe(false);
     expect((await api.put(`/v1/social/feed/${itemId}/kudos`, undefined, blocked.accessToken)).status).toBe(
       404,
