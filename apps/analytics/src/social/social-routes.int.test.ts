@@ -71,6 +71,11 @@ const feedOf = async (m: Member) => {
     kudosGiven: boolean;
   }[];
 };
+const inboxOf = async (m: Member) =>
+  (await api.get('/v1/notifications?limit=100', m.accessToken)).body.items as {
+    kind: string;
+    data: Record<string, string>;
+  }[];
 const inboxKinds = async (m: Member) =>
   ((await api.get('/v1/notifications', m.accessToken)).body.items as { kind: string }[]).map((n) => n.kind);
 
@@ -579,6 +584,14 @@ describe.skipIf(!process.env.DATABASE_URL)('erasure', () => {
     ).toBeGreaterThan(0);
     expect(await socialTraces(owner.user.id)).not.toEqual([]);
     const before = (await feedOf(guarded)).find((i) => i.id === guardedItem)!.kudos;
+    // The guarded owner was told of the request and the kudos, each naming the member.
+    const naming = async () =>
+      (await inboxOf(guarded))
+        .filter((n) => Object.values(n.data).includes(owner.user.id))
+        .map((n) => n.kind)
+        .sort();
+    await waitFor(async () => (await naming()).length === 2);
+    expect(await naming()).toEqual(['social.follow_request', 'social.kudos']);
 
     expect((await api.delete('/v1/me', owner.accessToken)).status).toBe(204);
     await waitFor(async () => (await socialTraces(owner.user.id)).length === 0, 20_000);
@@ -590,9 +603,19 @@ describe.skipIf(!process.env.DATABASE_URL)('erasure', () => {
       where: (e) => (e.data as { followeeId: string }).followeeId === owner.user.id,
       expect: 1,
     });
+    // Nor does their kudos, told again: no notice names an erased member.
+    const [kudos] = await readEvents(platform.nc, {
+      stream: 'ANALYTICS',
+      subject: 'analytics.kudos.given',
+      since: startedAt,
+      where: (e) => (e.data as { fromUserId: string }).fromUserId === owner.user.id,
+      expect: 1,
+    });
     await publishEnvelope(platform, follow!, { msgId: `${follow!.id}-after-erasure` });
+    await publishEnvelope(platform, kudos!, { msgId: `${kudos!.id}-after-erasure` });
     await caughtUp();
     expect(await socialTraces(owner.user.id)).toEqual([]);
+    expect(await naming()).toEqual([]);
     expect((await feedOf(follower)).some((i) => i.userId === owner.user.id)).toBe(false);
     expect((await api.put(`/v1/social/feed/${itemId}/kudos`, undefined, kudosGiver.accessToken)).status).toBe(
       404,
