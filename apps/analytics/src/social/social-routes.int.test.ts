@@ -524,7 +524,26 @@ describe('redelivered and replayed events', () => {
     await publishEnvelope(platform, oldFollow!, { msgId: `${oldFollow!.id}-replayed` });
     await publishEnvelope(platform, achievement!, { msgId: `${achievement!.id}-replayed` });
     await publishEnvelope(platform, oldPrivacy!, { msgId: `${oldPrivacy!.id}-replayed` });
+    // The public owner's set and finished session, handed over again, do not count twice.
+    const lifter = casts.public.owner;
+    const standing = async () =>
+      (await api.get(`/v1/challenges/${challengeId}/leaderboard`, lifter.accessToken)).body.me;
+    const before = await standing();
+    expect(before).toMatchObject({ value: 500 });
+    for (const subject of ['workout.exercise.logged', 'workout.session.ended']) {
+      const [event] = await readEvents(platform.nc, {
+        stream: 'WORKOUT',
+        subject,
+        since: startedAt,
+        where: (e) => (e.data as { userId: string }).userId === lifter.user.id,
+        expect: 1,
+      });
+      await publishEnvelope(platform, event!, { msgId: `${event!.id}-replayed` });
+    }
     await caughtUp();
+    expect(await standing()).toEqual(before);
+    const workouts = (await feedOf(lifter)).filter((i) => i.kind === 'workout');
+    expect(workouts).toHaveLength(1);
     expect((await feedOf(hidden.follower)).some((i) => i.id === hidden.itemId)).toBe(true);
     expect((await feedOf(blocked)).some((i) => i.userId === owner.user.id)).toBe(false);
     expect((await api.put(`/v1/social/feed/${itemId}/kudos`, undefined, blocked.accessToken)).status).toBe(
