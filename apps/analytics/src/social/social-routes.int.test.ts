@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   adminEnv,
   connectLive,
@@ -10,7 +11,7 @@ import {
 } from '@nxg/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@nxg/platform';
-import { socialEvents } from '@nxg/contracts';
+import { analyticsEvents, socialEvents } from '@nxg/contracts';
 import { analyticsCaughtUp, envelopeOf, publishEnvelope, serviceCaughtUp } from '../test-support.ts';
 
 const { platform, api } = usePlatform({
@@ -67,6 +68,7 @@ const feedOf = async (m: Member) => {
     id: string;
     userId: string;
     kind: string;
+    title: string;
     kudos: number;
     kudosGiven: boolean;
   }[];
@@ -484,6 +486,30 @@ describe('privacy changes apply to what was already in the feed', () => {
       expect(socket.received.filter((m) => m.type === 'feed.item')).toEqual([]);
       socket.close();
     }
+    live.close();
+  });
+});
+
+describe('the live feed after an outage', () => {
+  it('does not push items whose events are no longer news, though they are in the feed', async () => {
+    const { owner, follower } = casts.public;
+    const live = connectLive(platform.gatewayUrl, follower.accessToken);
+    await live.next((m) => m.type === 'ready');
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const unlocked = envelopeOf(analyticsEvents.achievementUnlocked, {
+      userId: owner.user.id,
+      code: 'streak-30',
+      ruleVersion: 1,
+      sourceEventId: randomUUID(),
+      at: hourAgo,
+    });
+    await publishEnvelope(platform, { ...unlocked, time: hourAgo });
+    await waitFor(async () =>
+      (await feedOf(follower)).some((i) => i.title === 'Unlocked “A month in a row”'),
+    );
+    await caughtUp();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(live.received.filter((m) => m.type === 'feed.item')).toEqual([]);
     live.close();
   });
 });
