@@ -668,6 +668,8 @@ describe.skipIf(!process.env.DATABASE_URL)('erasure', () => {
     expect((await feedOf(guarded)).find((i) => i.id === guardedItem)!.kudos).toBe(before - 1);
     const following = await api.get('/v1/social/following', follower.accessToken);
     expect(following.body.items.map((f: { userId: string }) => f.userId)).not.toContain(owner.user.id);
+    const followers = await api.get('/v1/social/followers', guarded.accessToken);
+    expect(followers.body.items.map((f: { userId: string }) => f.userId)).not.toContain(owner.user.id);
     const board = await api.get(`/v1/challenges/${challengeId}/leaderboard?limit=100`, follower.accessToken);
     expect(board.body.items.map((s: { userId: string }) => s.userId)).not.toContain(owner.user.id);
   });
