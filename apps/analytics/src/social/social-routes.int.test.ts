@@ -10,7 +10,6 @@ import {
   type Gym,
 } from '@nxg/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '@nxg/platform';
 import { analyticsEvents, socialEvents } from '@nxg/contracts';
 import { analyticsCaughtUp, envelopeOf, publishEnvelope, serviceCaughtUp } from '../test-support.ts';
 
@@ -579,28 +578,18 @@ describe('redelivered and replayed events', () => {
   });
 });
 
-/** Analytics' social tables that hold a row mentioning `id` (read on its PostgreSQL database). */
+/** Analytics' social tables that hold a row mentioning `id`. */
 async function socialTraces(id: string): Promise<string[]> {
-  const db = await openDatabase({
-    service: 'analytics',
-    url: process.env.DATABASE_URL,
-    name: platform.services.analytics![0]!.env.DATABASE_NAME,
-    dataDir: '',
-    poolSize: 1,
-  });
-  try {
-    const found: string[] = [];
-    for (const table of socialTables) {
-      const [row] = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${table} t WHERE t::text LIKE $1`,
-        [`%${id}%`],
-      );
-      if (row!.n > 0) found.push(table);
-    }
-    return found;
-  } finally {
-    await db.close();
+  const db = platform.services.analytics![0]!.app!.kit.db;
+  const found: string[] = [];
+  for (const table of socialTables) {
+    const [row] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${table} t WHERE t::text LIKE $1`,
+      [`%${id}%`],
+    );
+    if (row!.n > 0) found.push(table);
   }
+  return found;
 }
 const socialTables = [
   'social_privacy',
@@ -613,7 +602,7 @@ const socialTables = [
   'challenges',
 ];
 
-describe.skipIf(!process.env.DATABASE_URL)('erasure', () => {
+describe('erasure', () => {
   it('takes an erased member out of follows, feeds, kudos and challenges', async () => {
     const { owner, follower, itemId } = casts.public;
     const kudosGiver = casts.followers.follower;
