@@ -190,9 +190,13 @@ describe.each(['public', 'followers', 'private'] as const)('an owner whose priva
     if (rule.kudos === 404) expect(kudos.body.code).toBe('FEED_ITEM_NOT_FOUND');
     if (rule.kudos === 409) expect(kudos.body.code).toBe('KUDOS_OWN_ITEM');
 
+    type Entry = { userId: string | null; displayName: string | null };
+    /** The owner on a board, by id or by name (a blocked member finds neither). */
+    const findsOwner = (items: Entry[]) =>
+      items.some((s) => s.userId === cast.owner.user.id || s.displayName === cast.owner.name);
     const board = await api.get(`/v1/challenges/${challengeId}/leaderboard?limit=100`, me.accessToken);
     expect(board.status).toBe(200);
-    const named = board.body.items.some((s: { userId: string | null }) => s.userId === cast.owner.user.id);
+    const named = findsOwner(board.body.items);
     const ranks = board.body.items.map((s: { rank: number }) => s.rank);
     expect(named, 'the owner’s name on the leaderboard').toBe(rule.seesName);
     // The rank stays either way: the list has no holes.
@@ -211,10 +215,13 @@ describe.each(['public', 'followers', 'private'] as const)('an owner whose priva
       me.accessToken,
     );
     expect(branchBoard.status).toBe(200);
-    const onBranchBoard = branchBoard.body.items.some(
-      (s: { userId: string | null }) => s.userId === cast.owner.user.id,
+    expect(findsOwner(branchBoard.body.items), 'the owner’s name on the branch leaderboard').toBe(
+      rule.seesName,
     );
-    expect(onBranchBoard, 'the owner’s name on the branch leaderboard').toBe(rule.seesName);
+    if (!rule.seesName) {
+      const hidden = branchBoard.body.items.filter((s: Entry) => s.userId === null);
+      expect(hidden, 'a rank without a name').toEqual([expect.objectContaining({ displayName: null })]);
+    }
 
     const following = await api.get('/v1/social/following', me.accessToken);
     expect(following.status).toBe(200);
