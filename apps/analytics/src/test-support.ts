@@ -43,10 +43,15 @@ export const analyticsDurables = () => consumers.filter((c) => c.durable.startsW
  * True once every analytics consumer has been handed all its stream holds and acknowledged it:
  * what was published before has been applied (or deliberately dropped) by then.
  */
-export async function analyticsCaughtUp(nc: NatsConnection): Promise<boolean> {
+export function analyticsCaughtUp(nc: NatsConnection): Promise<boolean> {
+  return serviceCaughtUp(nc, 'analytics');
+}
+
+/** The same for every durable consumer of a service (their names start with the service's). */
+export async function serviceCaughtUp(nc: NatsConnection, service: string): Promise<boolean> {
   const jsm = await jetstreamManager(nc);
   const ns = namespaceOf(nc);
-  for (const c of analyticsDurables()) {
+  for (const c of consumers.filter((d) => d.durable.startsWith(`${service}_`))) {
     const info = await jsm.consumers.info(ns.stream(c.stream), c.durable);
     if (info.num_pending > 0 || info.num_ack_pending > 0) return false;
   }

@@ -116,6 +116,8 @@ describe('challenge standings at the edges of the branch’s days', () => {
     await lifted(cy, '2026-11-14T12:00:00.000Z', 200, 3); // well before
     await trained(ana, '2026-11-15T10:30:00.000Z', 60); // began before the first midnight: not counted
     await trained(ben, '2026-11-16T08:00:00.000Z', 45);
+    await trained(ana, '2026-11-22T10:59:00.000Z', 20); // began in the last minute of the last day: counted
+    await trained(cy, '2026-11-22T11:00:00.000Z', 30); // began at the midnight after it: not counted
   });
 
   it('counts what happened from the first local midnight up to the one after the last day, for every metric', async () => {
@@ -137,15 +139,16 @@ describe('challenge standings at the edges of the branch’s days', () => {
       [ben, 1],
       [cy, 0],
     ]);
+    // One session each for Ana and Ben (Ana joined first); Cy's began a minute too late.
     expect(figures(await liveStandings(db, await windowOf(ids.sessions)))).toEqual([
+      [ana, 1],
       [ben, 1],
       [cy, 0],
-      [ana, 0],
     ]);
     expect(figures(await liveStandings(db, await windowOf(ids.minutes)))).toEqual([
       [ben, 45],
+      [ana, 20],
       [cy, 0],
-      [ana, 0],
     ]);
   });
 

@@ -18,7 +18,8 @@ function push(nc: NatsConnection, userId: string, type: LiveMessageType, data: u
   publishSigned(nc, liveSubjects.user(userId), JSON.stringify(message));
 }
 
-const isNews = (time: string) => Date.now() - Date.parse(time) <= LIVE_PUSH_MAX_AGE_MS;
+/** Whether an event published at `time` is still news worth pushing live. */
+export const isNews = (time: string) => Date.now() - Date.parse(time) <= LIVE_PUSH_MAX_AGE_MS;
 
 /**
  * Points and achievements pushed to the member's live feed (`live.user.<id>`, relayed by the

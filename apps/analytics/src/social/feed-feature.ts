@@ -16,6 +16,7 @@ import {
   requireUser,
 } from '@nxg/platform';
 import type { AnalyticsDeps } from '../deps.ts';
+import { isNews } from '../live/live-feature.ts';
 import { achievementItem, recordItem, workoutItem } from './feed-items.ts';
 import { socialTransaction } from './social-transaction.ts';
 import { addFeedItem, feedPage, liveAudience, visibleItem, type NewFeedItem } from './feed-store.ts';
@@ -26,14 +27,16 @@ const itemGone = () =>
 /**
  * The social feed: items made from analytics' achievements and records and workout's finished
  * sessions, read through each owner's privacy and blocks as they stand when read; kudos once per
- * member and item. A new item goes out on the live feed of those who may see it.
+ * member and item. A new item goes out on the live feed of those who may see it (while it is news).
  */
 export const feedFeature = defineFeature<AnalyticsDeps>({
   name: 'feed',
   consumers: ({ db, nc }) => {
-    const post = async (item: NewFeedItem) => {
+    /** Adds the item of an event published at `time`; pushed live only while it is news. */
+    const post = async (item: NewFeedItem, time: string) => {
       const id = await socialTransaction(db, [item.userId], (tx) => addFeedItem(tx, item));
       if (!id) return; // already there (a redelivery), or the owner was erased
+      if (!isNews(time)) return; // a backlog after an outage is in the feed, not pushed
       const shown = await visibleItem(db, item.userId, id);
       if (!shown) return;
       const message = JSON.stringify({ type: 'feed.item', at: new Date().toISOString(), data: shown });
@@ -42,12 +45,14 @@ export const feedFeature = defineFeature<AnalyticsDeps>({
       }
     };
     return [
-      consume('analytics_feed_achievement_unlocked', analyticsEvents.achievementUnlocked, ({ data }) =>
-        post(achievementItem(data)),
+      consume('analytics_feed_achievement_unlocked', analyticsEvents.achievementUnlocked, ({ data, time }) =>
+        post(achievementItem(data), time),
       ),
-      consume('analytics_feed_record_set', analyticsEvents.recordSet, ({ data }) => post(recordItem(data))),
-      consume('analytics_feed_session_ended', workoutEvents.sessionEnded, ({ data }) =>
-        post(workoutItem(data)),
+      consume('analytics_feed_record_set', analyticsEvents.recordSet, ({ data, time }) =>
+        post(recordItem(data), time),
+      ),
+      consume('analytics_feed_session_ended', workoutEvents.sessionEnded, ({ data, time }) =>
+        post(workoutItem(data), time),
       ),
     ];
   },

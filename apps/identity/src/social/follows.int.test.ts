@@ -112,6 +112,61 @@ describe('follow requests', () => {
   });
 });
 
+describe('lists page by page', () => {
+  /** Every page of a list, `limit` 1, through its cursors. */
+  async function allPages(path: string, m: Member): Promise<string[]> {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : '';
+      const page = await api.get(`${path}?limit=1${query}`, m.accessToken);
+      expect(page.status).toBe(200);
+      seen.push(...ids(page.body));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return seen;
+  }
+
+  it('skip no one when several were added within one millisecond', async () => {
+    const [open, guarded, stranger, ...others] = (await Promise.all(
+      [0, 1, 2, 3, 4, 5].map(() => registerMember(api)),
+    )) as [Member, Member, Member, ...Member[]];
+    await api.put('/v1/me/privacy', { profile: 'private', activity: 'private' }, guarded.accessToken);
+    for (const other of others) {
+      expect((await follow(other, open)).body.status).toBe('accepted');
+      expect((await follow(other, guarded)).body.status).toBe('pending');
+      const approved = await api.post(
+        `/v1/social/follow-requests/${other.user.id}/approve`,
+        undefined,
+        guarded.accessToken,
+      );
+      expect(approved.status).toBe(200);
+    }
+    expect((await api.put(`/v1/social/blocks/${stranger.user.id}`, undefined, open.accessToken)).status).toBe(
+      204,
+    );
+    // The cursor holds an instant at the API's precision (milliseconds): stored ones are no finer
+    // (followed, approved, blocked), or a page's last row would hide the rows after it within its
+    // millisecond.
+    const db = platform.services.identity![0]!.app!.kit.db;
+    const finer = await db.query(
+      `SELECT 1 FROM follows WHERE followee_id = ANY($1::uuid[]) AND since <> date_trunc('milliseconds', since)
+       UNION ALL SELECT 1 FROM blocks WHERE blocker_id = ANY($1::uuid[]) AND since <> date_trunc('milliseconds', since)`,
+      [[open.user.id, guarded.user.id]],
+    );
+    expect(finer).toEqual([]);
+    // Follows within one millisecond come in the order of their ids, each once.
+    await db.query(`UPDATE follows SET since = '2026-11-30T10:00:00.123Z' WHERE followee_id = $1`, [
+      open.user.id,
+    ]);
+    const byId = others
+      .map((o) => o.user.id)
+      .sort()
+      .reverse();
+    expect(await allPages('/v1/social/followers', open)).toEqual(byId);
+  });
+});
+
 describe('blocks', () => {
   it('end follows both ways and keep either member from following the other until lifted', async () => {
     const [ada, ben] = await Promise.all([registerMember(api), registerMember(api)]);

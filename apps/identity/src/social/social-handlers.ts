@@ -13,6 +13,12 @@ import {
   refuseSelf,
 } from './social-store.ts';
 
+/**
+ * Now, in the whole milliseconds the API shows: the lists' cursor is (since, id) at that
+ * precision, so a finer stored instant would let the next page skip rows of the same millisecond.
+ */
+const NOW_MS = `date_trunc('milliseconds', now())`;
+
 const noRequest = () =>
   new AppError(404, SocialErrors.FOLLOW_REQUEST_NOT_FOUND, 'No request from this member is waiting');
 
@@ -48,7 +54,7 @@ export function socialBindings({ db, outbox }: IdentityDeps): Binding[] {
         const { profile } = await privacyOf(tx, userId);
         const status = profile === 'public' ? 'accepted' : 'pending';
         await tx.query(
-          'INSERT INTO follows (follower_id, followee_id, status, since) VALUES ($1, $2, $3, now())',
+          `INSERT INTO follows (follower_id, followee_id, status, since) VALUES ($1, $2, $3, ${NOW_MS})`,
           [me, userId, status],
         );
         const follower = await memberNamed(tx, me);
@@ -113,7 +119,7 @@ export function socialBindings({ db, outbox }: IdentityDeps): Binding[] {
       const me = requireUser(ctx);
       return betweenPair(me, userId, async (tx) => {
         const [row] = await tx.query<{ since: Date }>(
-          `UPDATE follows SET status = 'accepted', since = now()
+          `UPDATE follows SET status = 'accepted', since = ${NOW_MS}
            WHERE follower_id = $1 AND followee_id = $2 AND status = 'pending' RETURNING since`,
           [userId, me],
         );
@@ -154,7 +160,7 @@ export function socialBindings({ db, outbox }: IdentityDeps): Binding[] {
       await betweenPair(me, userId, async (tx) => {
         const other = await memberNamed(tx, userId);
         const added = await tx.query(
-          'INSERT INTO blocks (blocker_id, blocked_id, since) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING RETURNING 1',
+          `INSERT INTO blocks (blocker_id, blocked_id, since) VALUES ($1, $2, ${NOW_MS}) ON CONFLICT DO NOTHING RETURNING 1`,
           [me, userId],
         );
         if (!added.length) return;

@@ -2,7 +2,8 @@ import { consume, defineFeature } from '@nxg/platform';
 import type { NotificationDeps } from '../deps.ts';
 import { createNotification } from '../inbox/inbox-store.ts';
 import { notifying } from '../inbox/live-feed.ts';
-import { isErased } from '../members/erased.ts';
+import { anyErased, isErased } from '../members/erased.ts';
+import { membersNamed } from '../members/naming.ts';
 import { triggers } from './triggers.ts';
 
 /**
@@ -18,6 +19,7 @@ export const triggersFeature = defineFeature<NotificationDeps>({
         await notifying(deps, async (tx, made) => {
           for (const { key, ...notice } of await t.notices(event as never, tx)) {
             if (await isErased(tx, notice.userId)) continue; // a late event about an erased member
+            if (await anyErased(tx, membersNamed(notice))) continue; // or naming one
             const notification = await createNotification(tx, {
               ...notice,
               sourceEventId: key ?? event.id,

@@ -257,8 +257,10 @@ export const triggers: Trigger[] = [
   trigger({
     consumer: 'notification_kudos_given',
     event: socialEvents.kudosGiven,
+    // Once per giver and item: kudos taken back and given again tell the owner nothing new.
     notices: ({ data }) => [
       {
+        key: `kudos:${data.itemId}:${data.fromUserId}`,
         userId: data.ownerId,
         category: 'social',
         kind: 'social.kudos',
