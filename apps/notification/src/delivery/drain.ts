@@ -17,6 +17,8 @@ export interface DrainOptions {
   memberLimit: { count: number; windowS: number };
   /** Sends in flight at once within a round. */
   concurrency?: number;
+  /** What counts as due: the database's clock, unless a test holds the clock (quiet hours ending at night). */
+  now?: Date;
 }
 
 interface Claimed {
@@ -40,12 +42,12 @@ interface Work extends Claimed {
 const CLAIM = `
   WITH due AS (
     SELECT id FROM deliveries
-    WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()
+    WHERE status IN ('pending', 'sending') AND next_attempt_at <= coalesce($3::timestamptz, now())
     ORDER BY next_attempt_at LIMIT $1
     FOR UPDATE SKIP LOCKED
   )
   UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1,
-    next_attempt_at = now() + make_interval(secs => $2)
+    next_attempt_at = coalesce($3::timestamptz, now()) + make_interval(secs => $2)
   FROM due WHERE d.id = due.id
   RETURNING d.id, d.notification_id, d.device_id, d.attempts`;
 
@@ -63,7 +65,7 @@ const DETAILS = `
  */
 export async function drainOnce(options: DrainOptions): Promise<number> {
   const { db, push, logger } = options;
-  const claimed = await db.query<Claimed>(CLAIM, [options.batchSize, options.leaseS]);
+  const claimed = await db.query<Claimed>(CLAIM, [options.batchSize, options.leaseS, options.now ?? null]);
   if (claimed.length === 0) return 0;
   const details = new Map(
     (await db.query<Work & { id: string }>(DETAILS, [claimed.map((c) => c.id)])).map((d) => [d.id, d]),
