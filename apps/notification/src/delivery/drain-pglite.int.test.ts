@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate, openDatabase, platformMigrations, type Database } from '@nxg/platform';
-import { startFcmStandIn, type FcmStandIn } from '@nxg/testing';
+import { freePort, startFcmStandIn, type FcmStandIn } from '@nxg/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDevice } from '../devices/device-store.ts';
@@ -152,5 +152,61 @@ describe('the push pipeline on PGlite', () => {
       deferred!.id,
     ]);
     expect(row?.push).toBe('pending');
+  });
+
+  it('gives a delivery up once its attempts are spent, and announces notification.failed', async () => {
+    const userId = randomUUID();
+    const phone = token();
+    await db.transaction((tx) => registerDevice(tx, userId, phone, 'android'));
+    const made = await db.transaction((tx) => createNotification(tx, notice(userId)));
+    // 500 INTERNAL: firebase-admin does not retry it itself; each round is one attempt.
+    fcm.fail({ status: 500 });
+    try {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await new Promise((r) => setTimeout(r, 5)); // past the 1 ms backoff
+        expect(await drain()).toBe(1);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await drain()).toBe(0);
+    } finally {
+      fcm.heal();
+    }
+    expect(fcm.requests().filter((r) => JSON.stringify(r.body).includes(phone))).toHaveLength(3);
+    expect(fcm.delivered(phone)).toEqual([]);
+    const [row] = await db.query<{ status: string; attempts: number; push: string }>(
+      `SELECT d.status, d.attempts, n.push FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+       WHERE n.id = $1`,
+      [made!.id],
+    );
+    expect(row).toEqual({ status: 'failed', attempts: 3, push: 'failed' });
+    const [event] = await db.query<{ payload: { data: { notificationId: string; reason: string } } }>(
+      `SELECT payload FROM outbox WHERE subject = 'notification.failed' AND payload->'data'->>'notificationId' = $1`,
+      [made!.id],
+    );
+    expect(event?.payload.data.reason).toContain('internal-error');
+    // The device stays: FCM failing says nothing against the token.
+    expect(await db.query('SELECT 1 FROM devices WHERE token = $1', [phone])).toHaveLength(1);
+  });
+
+  it('treats FCM out of reach as worth retrying, never as a dead token', async () => {
+    const port = await freePort(); // nobody listens there
+    const away = fcmTransport({
+      kind: 'stand-in',
+      projectId: fcm.projectId,
+      url: `http://127.0.0.1:${port}`,
+    });
+    try {
+      const outcome = await away.send({
+        token: token(),
+        platform: 'ios',
+        notificationId: randomUUID(),
+        title: 't',
+        body: 'b',
+        data: {},
+      });
+      expect(outcome.kind).toBe('retry');
+    } finally {
+      await away.close();
+    }
   });
 });
