@@ -91,6 +91,8 @@ describe('devices and preferences', () => {
       member.accessToken,
     );
     expect(refreshed.body.id).toBe(first.body.id);
+    expect(Date.parse(refreshed.body.refreshedAt)).toBeGreaterThan(Date.parse(first.body.refreshedAt));
+    expect(refreshed.body.createdAt).toBe(first.body.createdAt);
 
     const stranger = await registerMember(api);
     expect(
@@ -128,6 +130,34 @@ describe('devices and preferences', () => {
     expect((await newest(second, (n) => n.push === 'sent')).id).toBe(
       fcm.delivered(token)[0]!.data.notificationId,
     );
+  });
+
+  it('move a token without the first member’s pushes still waiting for it', async () => {
+    const first = await memberWithDevices(1);
+    const token = first.tokens[0]!;
+    // The first member's notification waits for the end of their quiet hours.
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    const end = wholeMinuteIn(3 * 3600_000);
+    await api.put(
+      '/v1/notifications/preferences',
+      { quietHours: { start: hhmm(new Date(Date.now() - 3600_000)), end: hhmm(end) }, timezone: 'UTC' },
+      first.member.accessToken,
+    );
+    await idleEnd(first.member.user.id);
+    const waiting = await newest(first.member);
+    expect(waiting.push).toBe('pending');
+    // The phone changes hands before then: the new holder never sees the first member's push.
+    const second = await registerMember(api);
+    expect(
+      (await api.post('/v1/notifications/devices', { token, platform: 'ios' }, second.accessToken)).status,
+    ).toBe(201);
+    await drainAt(db(), fcm, end);
+    expect(fcm.requests().filter((r) => tokenOf(r) === token)).toEqual([]);
+    const rows = await db().query<{ status: string }>(
+      'SELECT status FROM deliveries WHERE notification_id = $1',
+      [waiting.id],
+    );
+    expect(rows).toEqual([{ status: 'dropped' }]);
   });
 
   it('store preferences per category with quiet hours in the member’s time zone', async () => {
@@ -183,12 +213,22 @@ describe('devices and preferences', () => {
       [{ token: `${fcmToken()} <script>`, platform: 'ios' }, 'VALIDATION_FAILED'],
       [{ token: fcmToken(), platform: 'blackberry' }, 'VALIDATION_FAILED'],
       [{ token: fcmToken() }, 'VALIDATION_FAILED'],
+      [{ token: fcmToken(), platform: 'ios', userId: randomUUID() }, 'VALIDATION_FAILED'],
+      ['just a token', 'VALIDATION_FAILED'],
     ];
     for (const [body, code] of devices) {
       const answer = await api.post('/v1/notifications/devices', body, member.accessToken);
       expect(answer.status, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect(answer.body.code).toBe(code);
     }
+    // A body far beyond any token is turned away before it is read whole.
+    const huge = await api.post(
+      '/v1/notifications/devices',
+      { token: 'a'.repeat(64 * 1024), platform: 'ios' },
+      member.accessToken,
+    );
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('content-type')).toContain('application/problem+json');
     const preferences: [unknown, string][] = [
       [{ timezone: 'Mars/Olympus_Mons' }, 'UNKNOWN_TIMEZONE'],
       [{ quietHours: { start: '25:00', end: '07:00' } }, 'VALIDATION_FAILED'],
