@@ -41,7 +41,7 @@ afterAll(async () => {
 
 const token = () =>
   `${randomBytes(11).toString('base64url')}:APA91b${randomBytes(100).toString('base64url')}`;
-const drain = () =>
+const drain = (now?: Date) =>
   drainOnce({
     db,
     push,
@@ -51,6 +51,7 @@ const drain = () =>
     backoff: { baseMs: 1, maxMs: 1 },
     leaseS: 60,
     memberLimit: { count: 2, windowS: 60 },
+    ...(now ? { now } : {}),
   });
 const notice = (userId: string) => ({
   userId,
@@ -208,5 +209,43 @@ describe('the push pipeline on PGlite', () => {
     } finally {
       await away.close();
     }
+  });
+
+  it('asks the member again at send time: quiet hours begun meanwhile defer, a category turned off is not pushed', async () => {
+    const userId = randomUUID();
+    const phone = token();
+    await db.transaction((tx) => registerDevice(tx, userId, phone, 'android'));
+    const made = await db.transaction((tx) => createNotification(tx, notice(userId)));
+    expect(made?.push).toBe('pending');
+    // While it waited (behind the push limit, or for FCM), the member's quiet hours began.
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    const end = new Date(Math.floor((Date.now() + 2 * 3600_000) / 60_000) * 60_000);
+    const quietHours = { start: hhmm(new Date(Date.now() - 3600_000)), end: hhmm(end) };
+    await savePreferences(db, userId, { ...defaultPreferences(), quietHours });
+    expect(await drain()).toBe(1);
+    expect(fcm.delivered(phone)).toEqual([]);
+    const delivery = () =>
+      db.query<{ status: string; attempts: number; next_attempt_at: Date }>(
+        'SELECT status, attempts, next_attempt_at FROM deliveries WHERE notification_id = $1',
+        [made!.id],
+      );
+    expect(await delivery()).toEqual([{ status: 'pending', attempts: 0, next_attempt_at: end }]);
+
+    // Before they end, the member turns the category off: nothing is pushed, the inbox keeps it.
+    await savePreferences(db, userId, {
+      ...defaultPreferences(),
+      categories: { ...defaultPreferences().categories, sessions: false },
+      quietHours,
+    });
+    await drain(end); // (also sends what earlier tests left waiting)
+    expect(fcm.delivered(phone)).toEqual([]);
+    expect((await delivery()).map((d) => d.status)).toEqual(['dropped']);
+    const [n] = await db.query<{ push: string }>('SELECT push FROM notifications WHERE id = $1', [made!.id]);
+    expect(n?.push).toBe('skipped');
+    expect(await db.transaction((tx) => settleNotifications(tx))).toBe(0);
+    const events = await db.query(`SELECT 1 FROM outbox WHERE payload->'data'->>'notificationId' = $1`, [
+      made!.id,
+    ]);
+    expect(events).toEqual([]);
   });
 });
