@@ -1,8 +1,8 @@
-import type { NotificationCategory, Preferences } from '@nxg/contracts';
+import type { NotificationCategory } from '@nxg/contracts';
 import type { Database, Queryable } from '@nxg/platform';
 import type { Logger } from 'pino';
 import { dropDevices } from '../devices/device-store.ts';
-import { preferencesOf } from '../preferences/preference-store.ts';
+import { preferencesOfMany } from '../preferences/preference-store.ts';
 import { deliverAfter } from '../preferences/quiet-hours.ts';
 import { retryDelayMs, type BackoffPolicy } from './backoff.ts';
 import type { PushMessage, PushOutcome, PushTransport } from './push-transport.ts';
@@ -158,9 +158,7 @@ async function record(db: Database, w: Work, outcome: PushOutcome, options: Drai
  * delivery waits for their end. Returns the work that may go on.
  */
 async function stillWanted(tx: Queryable, work: Work[], underWay: Set<string>, now: Date): Promise<Work[]> {
-  const prefs = new Map<string, Preferences>();
-  for (const member of new Set(work.map((w) => w.user_id)))
-    prefs.set(member, await preferencesOf(tx, member));
+  const prefs = await preferencesOfMany(tx, [...new Set(work.map((w) => w.user_id))]);
   const muted = new Set<string>();
   const wanted: Work[] = [];
   for (const w of work) {
