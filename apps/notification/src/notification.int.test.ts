@@ -236,6 +236,10 @@ describe('devices and preferences', () => {
       [{ quietHours: { start: '22:00', end: '22:00' } }, 'EMPTY_QUIET_HOURS'],
       [{ categories: { horoscopes: false } }, 'VALIDATION_FAILED'],
       [{ categories: { social: 'no' } }, 'VALIDATION_FAILED'],
+      // A good part beside a bad one: nothing of it is kept.
+      [{ categories: { social: false }, timezone: 'Europe/Nowhere' }, 'UNKNOWN_TIMEZONE'],
+      [{ categories: { social: false }, quietHours: { start: '07:00', end: '07:00' } }, 'EMPTY_QUIET_HOURS'],
+      [{ timezone: 'Europe/Berlin', quietHours: { start: '22:00' } }, 'VALIDATION_FAILED'],
     ];
     for (const [body, code] of preferences) {
       const answer = await api.put('/v1/notifications/preferences', body, member.accessToken);

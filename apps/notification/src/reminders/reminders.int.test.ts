@@ -48,13 +48,13 @@ const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
 const everyDay = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** Workout tells notification the member has a plan (as its outbox relay would). */
-const planGenerated = (userId: string, daysPerWeek = 3) =>
+const planGenerated = (userId: string, daysPerWeek = 3, at = new Date()) =>
   publishEvent(platform, workoutEvents.planGenerated, 'workout.plan.generated', userId, {
     userId,
     planId: randomUUID(),
     source: 'fallback',
     daysPerWeek,
-    at: new Date().toISOString(),
+    at: at.toISOString(),
   });
 
 const reminderRow = (userId: string) =>
@@ -110,6 +110,21 @@ describe('workout reminders', () => {
     );
     const left = await db().query('SELECT 1 FROM reminders WHERE user_id = $1', [member.user.id]);
     expect(left).toEqual([]);
+  });
+
+  it('move to a new plan’s training days, and not back to an older plan read late', async () => {
+    const member = await registerMember(api);
+    await planGenerated(member.user.id, 3);
+    expect((await reminderRow(member.user.id)).spec.weekdays).toEqual(['mon', 'wed', 'fri']);
+    await planGenerated(member.user.id, 2);
+    await waitFor(async () => {
+      const row = await reminderRow(member.user.id);
+      return row.spec.weekdays.join() === 'mon,thu' ? row : undefined;
+    });
+    // A plan made an hour ago, delivered now: the active plan stays the newer one.
+    await planGenerated(member.user.id, 5, new Date(Date.now() - 3600_000));
+    await settle(1000);
+    expect((await reminderRow(member.user.id)).spec.weekdays).toEqual(['mon', 'thu']);
   });
 
   it('follow the member’s profile time zone unless their preferences name one', async () => {
