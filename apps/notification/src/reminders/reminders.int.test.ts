@@ -1,5 +1,7 @@
 import { nutritionEvents, workoutEvents, type Notification } from '@nxg/contracts';
-import type { Database } from '@nxg/platform';
+import type { Database, Queryable } from '@nxg/platform';
+import { saveProfileTimezone } from '../preferences/preference-store.ts';
+import { rescheduleMember, saveWorkoutPlan } from './reminder-store.ts';
 import { registerMember, startFcmStandIn, usePlatform, waitFor } from '@nxg/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -126,6 +128,40 @@ describe('workout reminders', () => {
     await settle(1000);
     expect((await reminderRow(member.user.id)).spec.weekdays).toEqual(['mon', 'thu']);
   });
+
+  // Two transactions at once need a PostgreSQL server (PGlite is one connection).
+  it.runIf(Boolean(process.env.DATABASE_URL))(
+    'stay on the newer plan when a time zone arrives while that plan is being saved',
+    async () => {
+      const userId = randomUUID();
+      const plan = (planId: string, daysPerWeek: number) => (tx: Queryable) =>
+        saveWorkoutPlan(tx, { userId, planId, daysPerWeek, at: new Date().toISOString() }).then(() =>
+          rescheduleMember(tx, userId),
+        );
+      await db().transaction(plan('plan-3', 3));
+      // A new plan is saved and its reminder moved, not yet committed…
+      let commit!: () => void;
+      const committed = new Promise<void>((resolve) => (commit = resolve));
+      const newPlan = db().transaction(async (tx) => {
+        await plan('plan-2', 2)(tx);
+        await committed;
+      });
+      await settle(200);
+      // …when the member's time zone comes from identity and moves the reminder too.
+      const newZone = db().transaction(async (tx) => {
+        await saveProfileTimezone(tx, userId, 'Europe/Paris', new Date().toISOString());
+        await rescheduleMember(tx, userId);
+      });
+      await settle(300);
+      commit();
+      await Promise.all([newPlan, newZone]);
+      expect((await reminderRow(userId)).spec).toMatchObject({
+        weekdays: ['mon', 'thu'],
+        timezone: 'Europe/Paris',
+        data: { planId: 'plan-2' },
+      });
+    },
+  );
 
   it('follow the member’s profile time zone unless their preferences name one', async () => {
     const member = await registerMember(api, { timezone: 'Asia/Tokyo' });
