@@ -10,7 +10,16 @@ import type { Database } from '@nxg/platform';
 import { readEvents, registerMember, startFcmStandIn, usePlatform, waitFor } from '@nxg/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fcmToken, memberWithDevices as withDevices, publishEvent, type Member } from './test-support.ts';
+import {
+  drainAt,
+  fcmToken,
+  memberWithDevices as withDevices,
+  publishEvent,
+  settle,
+  tokenOf,
+  wholeMinuteIn,
+  type Member,
+} from './test-support.ts';
 
 const fcm = await startFcmStandIn();
 afterAll(() => fcm.close());
@@ -66,11 +75,7 @@ const newest = (member: Member, ready: (n: Notification) => boolean = () => true
     const [first] = await inbox(member);
     return first && ready(first) ? first : undefined;
   });
-/** The device token of a request the stand-in recorded. */
-const tokenOf = (request: { body: unknown }) =>
-  (request.body as { message?: { token?: string } })?.message?.token;
 const db = () => platform.services.notification![0]!.app!.kit.db as Database;
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('devices and preferences', () => {
   it('register, refresh (same device) and remove a member’s devices', async () => {
@@ -86,6 +91,8 @@ describe('devices and preferences', () => {
       member.accessToken,
     );
     expect(refreshed.body.id).toBe(first.body.id);
+    expect(Date.parse(refreshed.body.refreshedAt)).toBeGreaterThan(Date.parse(first.body.refreshedAt));
+    expect(refreshed.body.createdAt).toBe(first.body.createdAt);
 
     const stranger = await registerMember(api);
     expect(
@@ -123,6 +130,34 @@ describe('devices and preferences', () => {
     expect((await newest(second, (n) => n.push === 'sent')).id).toBe(
       fcm.delivered(token)[0]!.data.notificationId,
     );
+  });
+
+  it('move a token without the first member’s pushes still waiting for it', async () => {
+    const first = await memberWithDevices(1);
+    const token = first.tokens[0]!;
+    // The first member's notification waits for the end of their quiet hours.
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    const end = wholeMinuteIn(3 * 3600_000);
+    await api.put(
+      '/v1/notifications/preferences',
+      { quietHours: { start: hhmm(new Date(Date.now() - 3600_000)), end: hhmm(end) }, timezone: 'UTC' },
+      first.member.accessToken,
+    );
+    await idleEnd(first.member.user.id);
+    const waiting = await newest(first.member);
+    expect(waiting.push).toBe('pending');
+    // The phone changes hands before then: the new holder never sees the first member's push.
+    const second = await registerMember(api);
+    expect(
+      (await api.post('/v1/notifications/devices', { token, platform: 'ios' }, second.accessToken)).status,
+    ).toBe(201);
+    await drainAt(db(), fcm, end);
+    expect(fcm.requests().filter((r) => tokenOf(r) === token)).toEqual([]);
+    const rows = await db().query<{ status: string }>(
+      'SELECT status FROM deliveries WHERE notification_id = $1',
+      [waiting.id],
+    );
+    expect(rows).toEqual([{ status: 'dropped' }]);
   });
 
   it('store preferences per category with quiet hours in the member’s time zone', async () => {
@@ -178,12 +213,22 @@ describe('devices and preferences', () => {
       [{ token: `${fcmToken()} <script>`, platform: 'ios' }, 'VALIDATION_FAILED'],
       [{ token: fcmToken(), platform: 'blackberry' }, 'VALIDATION_FAILED'],
       [{ token: fcmToken() }, 'VALIDATION_FAILED'],
+      [{ token: fcmToken(), platform: 'ios', userId: randomUUID() }, 'VALIDATION_FAILED'],
+      ['just a token', 'VALIDATION_FAILED'],
     ];
     for (const [body, code] of devices) {
       const answer = await api.post('/v1/notifications/devices', body, member.accessToken);
       expect(answer.status, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect(answer.body.code).toBe(code);
     }
+    // A body far beyond any token is turned away before it is read whole.
+    const huge = await api.post(
+      '/v1/notifications/devices',
+      { token: 'a'.repeat(64 * 1024), platform: 'ios' },
+      member.accessToken,
+    );
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('content-type')).toContain('application/problem+json');
     const preferences: [unknown, string][] = [
       [{ timezone: 'Mars/Olympus_Mons' }, 'UNKNOWN_TIMEZONE'],
       [{ quietHours: { start: '25:00', end: '07:00' } }, 'VALIDATION_FAILED'],
@@ -191,6 +236,10 @@ describe('devices and preferences', () => {
       [{ quietHours: { start: '22:00', end: '22:00' } }, 'EMPTY_QUIET_HOURS'],
       [{ categories: { horoscopes: false } }, 'VALIDATION_FAILED'],
       [{ categories: { social: 'no' } }, 'VALIDATION_FAILED'],
+      // A good part beside a bad one: nothing of it is kept.
+      [{ categories: { social: false }, timezone: 'Europe/Nowhere' }, 'UNKNOWN_TIMEZONE'],
+      [{ categories: { social: false }, quietHours: { start: '07:00', end: '07:00' } }, 'EMPTY_QUIET_HOURS'],
+      [{ timezone: 'Europe/Berlin', quietHours: { start: '22:00' } }, 'VALIDATION_FAILED'],
     ];
     for (const [body, code] of preferences) {
       const answer = await api.put('/v1/notifications/preferences', body, member.accessToken);
@@ -198,11 +247,27 @@ describe('devices and preferences', () => {
       expect(answer.body.code).toBe(code);
     }
     expect((await api.get('/v1/notifications/preferences', member.accessToken)).body.timezone).toBe('UTC');
-    const [row] = await db().query<{ count: number }>(
-      'SELECT count(*)::int AS count FROM devices WHERE user_id = $1',
+    const [row] = await db().query<{ devices: number; preferences: number }>(
+      `SELECT (SELECT count(*) FROM devices WHERE user_id = $1)::int AS devices,
+              (SELECT count(*) FROM preferences WHERE user_id = $1)::int AS preferences`,
       [member.user.id],
     );
-    expect(row?.count).toBe(0);
+    expect(row).toEqual({ devices: 0, preferences: 0 });
+    // Ids that are not ids, and a cursor this list never gave out: 400, never 500.
+    for (const [answer, code] of [
+      [await api.delete('/v1/notifications/devices/not-a-device', member.accessToken), 'VALIDATION_FAILED'],
+      [await api.post('/v1/notifications/42/read', undefined, member.accessToken), 'VALIDATION_FAILED'],
+      [await api.get('/v1/notifications?limit=0', member.accessToken), 'VALIDATION_FAILED'],
+      [await api.get('/v1/notifications?limit=1000', member.accessToken), 'VALIDATION_FAILED'],
+      [await api.get('/v1/notifications?cursor=bm90LWEtY3Vyc29y', member.accessToken), 'INVALID_CURSOR'],
+    ] as const) {
+      expect(answer.status).toBe(400);
+      expect(answer.body.code).toBe(code);
+    }
+    // A well-formed cursor holding values that are not a time and an id.
+    const forged = Buffer.from(JSON.stringify(['yesterday', 'someone'])).toString('base64url');
+    const answer = await api.get(`/v1/notifications?cursor=${forged}`, member.accessToken);
+    expect(answer.status).toBe(400);
     expect((await api.post('/v1/notifications/devices', { token: fcmToken(), platform: 'ios' })).status).toBe(
       401,
     );
@@ -311,6 +376,36 @@ describe('push delivery', () => {
     expect(fcm.delivered(tokens[1])[1]).toMatchObject({ title: 'Lost the connection to your machine' });
   });
 
+  it('announces notification.failed when no device could take it, and keeps it in the inbox', async () => {
+    const { member, tokens } = await memberWithDevices(1);
+    fcm.unregister(tokens[0]!);
+    await idleEnd(member.user.id);
+    const item = await newest(member, (n) => n.push === 'failed');
+    const [failed] = await readEvents(platform.nc, {
+      stream: 'NOTIFICATION',
+      subject: 'notification.failed',
+      since: startedAt,
+      where: (e) => e.subject === member.user.id,
+      expect: 1,
+    });
+    expect(failed!.data).toMatchObject({
+      notificationId: item.id,
+      userId: member.user.id,
+      category: 'sessions',
+      kind: 'session.ended',
+      failedDevices: 1,
+    });
+    expect((failed!.data as { reason: string }).reason).toContain('registration-token-not-registered');
+    const sent = await readEvents(platform.nc, {
+      stream: 'NOTIFICATION',
+      subject: 'notification.sent',
+      since: startedAt,
+      where: (e) => e.subject === member.user.id,
+      quietMs: 500,
+    });
+    expect(sent).toEqual([]);
+  });
+
   it('retries while FCM is down, and delivers each device exactly once when it is back', async () => {
     const { member, tokens } = await memberWithDevices(2);
     fcm.fail({ status: 500, times: 6 });
@@ -349,18 +444,13 @@ describe('push delivery', () => {
   });
 
   it('defers a push in quiet hours to their end, never drops it', async () => {
-    // Quiet from an hour ago until the next whole minute (UTC), so the end comes within the test.
-    let now = new Date();
-    if (now.getUTCSeconds() > 45) {
-      await settle((61 - now.getUTCSeconds()) * 1000);
-      now = new Date();
-    }
+    // Quiet (UTC) from an hour ago until three hours from now; the test then holds the clock.
     const hhmm = (d: Date) => d.toISOString().slice(11, 16);
-    const end = new Date(Math.ceil((now.getTime() + 1) / 60_000) * 60_000);
+    const end = wholeMinuteIn(3 * 3600_000);
     const { member, tokens } = await memberWithDevices(1);
     await api.put(
       '/v1/notifications/preferences',
-      { quietHours: { start: hhmm(new Date(now.getTime() - 3600_000)), end: hhmm(end) }, timezone: 'UTC' },
+      { quietHours: { start: hhmm(new Date(Date.now() - 3600_000)), end: hhmm(end) }, timezone: 'UTC' },
       member.accessToken,
     );
     await idleEnd(member.user.id);
@@ -371,13 +461,59 @@ describe('push delivery', () => {
       [item.id],
     );
     expect(new Date(delivery!.next_attempt_at).toISOString()).toBe(end.toISOString());
+    // The service's drain (every 100 ms) leaves it alone, and so does one a minute before the end.
+    await settle(1000);
+    await drainAt(db(), fcm, new Date(end.getTime() - 60_000));
     expect(fcm.delivered(tokens[0])).toEqual([]);
-    const [push] = await waitFor(async () => {
-      const got = fcm.delivered(tokens[0]);
-      return got.length ? got : undefined;
-    }, 90_000);
-    expect(push!.at).toBeGreaterThanOrEqual(end.getTime());
-  }, 120_000);
+    // At the end of the quiet period it goes out, once.
+    await drainAt(db(), fcm, end);
+    expect(fcm.delivered(tokens[0])).toHaveLength(1);
+    expect(fcm.delivered(tokens[0])[0]!.data.notificationId).toBe(item.id);
+    expect((await newest(member, (n) => n.push === 'sent')).id).toBe(item.id);
+    await drainAt(db(), fcm, end);
+    expect(fcm.delivered(tokens[0])).toHaveLength(1);
+  });
+});
+
+describe('inbox', () => {
+  it('lists a member’s notifications newest first, page by page, and marks one read', async () => {
+    const member = await registerMember(api); // no device: inbox only
+    for (let i = 1; i <= 3; i++) {
+      await idleEnd(member.user.id);
+      await waitFor(async () => ((await inbox(member)).length === i ? true : undefined));
+    }
+    const all = await inbox(member);
+    // uuid v7 ids grow with time: newest first is descending ids and times.
+    expect(all.map((n) => n.id)).toEqual(
+      all
+        .map((n) => n.id)
+        .sort()
+        .reverse(),
+    );
+    expect(all.map((n) => n.createdAt)).toEqual(
+      all
+        .map((n) => n.createdAt)
+        .sort()
+        .reverse(),
+    );
+    const first = await api.get('/v1/notifications?limit=2', member.accessToken);
+    expect(first.body.items.map((n: Notification) => n.id)).toEqual(all.slice(0, 2).map((n) => n.id));
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await api.get(
+      `/v1/notifications?limit=2&cursor=${first.body.nextCursor}`,
+      member.accessToken,
+    );
+    expect(second.body).toEqual({ items: [all[2]], nextCursor: null });
+
+    const read = await api.post(`/v1/notifications/${all[1]!.id}/read`, undefined, member.accessToken);
+    expect(read.status).toBe(200);
+    const readAt = read.body.readAt as string;
+    expect(Date.parse(readAt)).toBeGreaterThan(Date.parse(all[1]!.createdAt) - 1);
+    // Reading it again keeps the first time; the others stay unread.
+    const again = await api.post(`/v1/notifications/${all[1]!.id}/read`, undefined, member.accessToken);
+    expect(again.body.readAt).toBe(readAt);
+    expect((await inbox(member)).map((n) => n.readAt)).toEqual([null, readAt, null]);
+  });
 });
 
 describe('triggers and erasure', () => {

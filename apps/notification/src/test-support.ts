@@ -1,7 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { streams, type EventDefinition } from '@nxg/contracts';
-import { registerMember, type ApiClient, type TestPlatform } from '@nxg/testing';
+import type { Database } from '@nxg/platform';
+import { registerMember, type ApiClient, type FcmStandIn, type TestPlatform } from '@nxg/testing';
+import pino from 'pino';
 import { v7 as uuidv7 } from 'uuid';
+import { drainOnce } from './delivery/drain.ts';
+import { fcmTransport } from './delivery/fcm-transport.ts';
 
 /** A token shaped like FCM's (about 160 characters of letters, digits, `-_:`). */
 export const fcmToken = () =>
@@ -56,3 +60,30 @@ export const tokenOf = (request: { body: unknown }) =>
   (request.body as { message?: { token?: string } })?.message?.token;
 
 export const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One round of the push drain on the service's database with the clock held at `now` (hours
+ * ahead: the end of a member's quiet period), sending through the real firebase-admin client to
+ * the stand-in. The service's own drain, on the real clock, leaves such rows alone until then.
+ */
+export async function drainAt(db: Database, fcm: FcmStandIn, now: Date): Promise<number> {
+  const push = fcmTransport({ kind: 'stand-in', projectId: fcm.projectId, url: fcm.url });
+  try {
+    return await drainOnce({
+      db,
+      push,
+      logger: pino({ level: 'silent' }),
+      batchSize: 100,
+      maxAttempts: 3,
+      backoff: { baseMs: 200, maxMs: 2000 },
+      leaseS: 60,
+      memberLimit: { count: 100, windowS: 60 },
+      now,
+    });
+  } finally {
+    await push.close();
+  }
+}
+
+/** The start of the minute `ms` from now: where a quiet period given as `HH:MM` ends. */
+export const wholeMinuteIn = (ms: number) => new Date(Math.floor((Date.now() + ms) / 60_000) * 60_000);

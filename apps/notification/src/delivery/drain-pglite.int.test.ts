@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate, openDatabase, platformMigrations, type Database } from '@nxg/platform';
-import { startFcmStandIn, type FcmStandIn } from '@nxg/testing';
+import { freePort, startFcmStandIn, type FcmStandIn } from '@nxg/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDevice } from '../devices/device-store.ts';
@@ -41,7 +41,7 @@ afterAll(async () => {
 
 const token = () =>
   `${randomBytes(11).toString('base64url')}:APA91b${randomBytes(100).toString('base64url')}`;
-const drain = () =>
+const drain = (now?: Date) =>
   drainOnce({
     db,
     push,
@@ -51,6 +51,7 @@ const drain = () =>
     backoff: { baseMs: 1, maxMs: 1 },
     leaseS: 60,
     memberLimit: { count: 2, windowS: 60 },
+    ...(now ? { now } : {}),
   });
 const notice = (userId: string) => ({
   userId,
@@ -152,5 +153,99 @@ describe('the push pipeline on PGlite', () => {
       deferred!.id,
     ]);
     expect(row?.push).toBe('pending');
+  });
+
+  it('gives a delivery up once its attempts are spent, and announces notification.failed', async () => {
+    const userId = randomUUID();
+    const phone = token();
+    await db.transaction((tx) => registerDevice(tx, userId, phone, 'android'));
+    const made = await db.transaction((tx) => createNotification(tx, notice(userId)));
+    // 500 INTERNAL: firebase-admin does not retry it itself; each round is one attempt.
+    fcm.fail({ status: 500 });
+    try {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await new Promise((r) => setTimeout(r, 5)); // past the 1 ms backoff
+        expect(await drain()).toBe(1);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await drain()).toBe(0);
+    } finally {
+      fcm.heal();
+    }
+    expect(fcm.requests().filter((r) => JSON.stringify(r.body).includes(phone))).toHaveLength(3);
+    expect(fcm.delivered(phone)).toEqual([]);
+    const [row] = await db.query<{ status: string; attempts: number; push: string }>(
+      `SELECT d.status, d.attempts, n.push FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+       WHERE n.id = $1`,
+      [made!.id],
+    );
+    expect(row).toEqual({ status: 'failed', attempts: 3, push: 'failed' });
+    const [event] = await db.query<{ payload: { data: { notificationId: string; reason: string } } }>(
+      `SELECT payload FROM outbox WHERE subject = 'notification.failed' AND payload->'data'->>'notificationId' = $1`,
+      [made!.id],
+    );
+    expect(event?.payload.data.reason).toContain('internal-error');
+    // The device stays: FCM failing says nothing against the token.
+    expect(await db.query('SELECT 1 FROM devices WHERE token = $1', [phone])).toHaveLength(1);
+  });
+
+  it('treats FCM out of reach as worth retrying, never as a dead token', async () => {
+    const port = await freePort(); // nobody listens there
+    const away = fcmTransport({
+      kind: 'stand-in',
+      projectId: fcm.projectId,
+      url: `http://127.0.0.1:${port}`,
+    });
+    try {
+      const outcome = await away.send({
+        token: token(),
+        platform: 'ios',
+        notificationId: randomUUID(),
+        title: 't',
+        body: 'b',
+        data: {},
+      });
+      expect(outcome.kind).toBe('retry');
+    } finally {
+      await away.close();
+    }
+  });
+
+  it('asks the member again at send time: quiet hours begun meanwhile defer, a category turned off is not pushed', async () => {
+    const userId = randomUUID();
+    const phone = token();
+    await db.transaction((tx) => registerDevice(tx, userId, phone, 'android'));
+    const made = await db.transaction((tx) => createNotification(tx, notice(userId)));
+    expect(made?.push).toBe('pending');
+    // While it waited (behind the push limit, or for FCM), the member's quiet hours began.
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    const end = new Date(Math.floor((Date.now() + 2 * 3600_000) / 60_000) * 60_000);
+    const quietHours = { start: hhmm(new Date(Date.now() - 3600_000)), end: hhmm(end) };
+    await savePreferences(db, userId, { ...defaultPreferences(), quietHours });
+    expect(await drain()).toBe(1);
+    expect(fcm.delivered(phone)).toEqual([]);
+    const delivery = () =>
+      db.query<{ status: string; attempts: number; next_attempt_at: Date }>(
+        'SELECT status, attempts, next_attempt_at FROM deliveries WHERE notification_id = $1',
+        [made!.id],
+      );
+    expect(await delivery()).toEqual([{ status: 'pending', attempts: 0, next_attempt_at: end }]);
+
+    // Before they end, the member turns the category off: nothing is pushed, the inbox keeps it.
+    await savePreferences(db, userId, {
+      ...defaultPreferences(),
+      categories: { ...defaultPreferences().categories, sessions: false },
+      quietHours,
+    });
+    await drain(end); // (also sends what earlier tests left waiting)
+    expect(fcm.delivered(phone)).toEqual([]);
+    expect((await delivery()).map((d) => d.status)).toEqual(['dropped']);
+    const [n] = await db.query<{ push: string }>('SELECT push FROM notifications WHERE id = $1', [made!.id]);
+    expect(n?.push).toBe('skipped');
+    expect(await db.transaction((tx) => settleNotifications(tx))).toBe(0);
+    const events = await db.query(`SELECT 1 FROM outbox WHERE payload->'data'->>'notificationId' = $1`, [
+      made!.id,
+    ]);
+    expect(events).toEqual([]);
   });
 });

@@ -1,6 +1,9 @@
-import type { Database } from '@nxg/platform';
+import type { NotificationCategory } from '@nxg/contracts';
+import type { Database, Queryable } from '@nxg/platform';
 import type { Logger } from 'pino';
 import { dropDevices } from '../devices/device-store.ts';
+import { preferencesOfMany } from '../preferences/preference-store.ts';
+import { deliverAfter } from '../preferences/quiet-hours.ts';
 import { retryDelayMs, type BackoffPolicy } from './backoff.ts';
 import type { PushMessage, PushOutcome, PushTransport } from './push-transport.ts';
 import { settleNotifications } from './settle.ts';
@@ -17,6 +20,8 @@ export interface DrainOptions {
   memberLimit: { count: number; windowS: number };
   /** Sends in flight at once within a round. */
   concurrency?: number;
+  /** What counts as due: the database's clock, unless a test holds the clock (quiet hours ending at night). */
+  now?: Date;
 }
 
 interface Claimed {
@@ -29,6 +34,7 @@ interface Claimed {
 
 interface Work extends Claimed {
   user_id: string;
+  category: NotificationCategory;
   title: string;
   body: string;
   data: Record<string, string>;
@@ -40,17 +46,17 @@ interface Work extends Claimed {
 const CLAIM = `
   WITH due AS (
     SELECT id FROM deliveries
-    WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()
+    WHERE status IN ('pending', 'sending') AND next_attempt_at <= coalesce($3::timestamptz, now())
     ORDER BY next_attempt_at LIMIT $1
     FOR UPDATE SKIP LOCKED
   )
   UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1,
-    next_attempt_at = now() + make_interval(secs => $2)
+    next_attempt_at = coalesce($3::timestamptz, now()) + make_interval(secs => $2)
   FROM due WHERE d.id = due.id
   RETURNING d.id, d.notification_id, d.device_id, d.attempts`;
 
 const DETAILS = `
-  SELECT d.id, n.user_id, n.title, n.body, n.data, dev.token, dev.platform
+  SELECT d.id, n.user_id, n.category, n.title, n.body, n.data, dev.token, dev.platform
   FROM deliveries d JOIN notifications n ON n.id = d.notification_id
   LEFT JOIN devices dev ON dev.id = d.device_id
   WHERE d.id = ANY($1::uuid[])`;
@@ -63,7 +69,7 @@ const DETAILS = `
  */
 export async function drainOnce(options: DrainOptions): Promise<number> {
   const { db, push, logger } = options;
-  const claimed = await db.query<Claimed>(CLAIM, [options.batchSize, options.leaseS]);
+  const claimed = await db.query<Claimed>(CLAIM, [options.batchSize, options.leaseS, options.now ?? null]);
   if (claimed.length === 0) return 0;
   const details = new Map(
     (await db.query<Work & { id: string }>(DETAILS, [claimed.map((c) => c.id)])).map((d) => [d.id, d]),
@@ -72,7 +78,7 @@ export async function drainOnce(options: DrainOptions): Promise<number> {
     const d = details.get(c.id);
     return d ? [{ ...d, ...c }] : [];
   });
-  const allowed = await admit(db, work, options.memberLimit);
+  const allowed = await admit(db, work, options.memberLimit, options.now ?? new Date());
 
   const queue = [...allowed];
   const worker = async () => {
@@ -145,18 +151,66 @@ async function record(db: Database, w: Work, outcome: PushOutcome, options: Drai
 }
 
 /**
+ * What the member wants now, checked again at send time: a push may have waited (quiet hours,
+ * the member's limit, FCM retries) while they turned its category off or their quiet hours
+ * began. A category turned off before any device got it: not pushed at all (the inbox keeps it,
+ * `skipped`); one under way finishes, so the member's devices agree. Quiet hours now: the
+ * delivery waits for their end. Returns the work that may go on.
+ */
+async function stillWanted(tx: Queryable, work: Work[], underWay: Set<string>, now: Date): Promise<Work[]> {
+  const prefs = await preferencesOfMany(tx, [...new Set(work.map((w) => w.user_id))]);
+  const muted = new Set<string>();
+  const wanted: Work[] = [];
+  for (const w of work) {
+    const p = prefs.get(w.user_id)!;
+    if (!p.categories[w.category] && !underWay.has(w.notification_id)) {
+      muted.add(w.notification_id);
+      continue;
+    }
+    const due = deliverAfter(now, p.quietHours, p.timezone);
+    if (due > now) {
+      await tx.query(
+        `UPDATE deliveries SET status = 'pending', attempts = attempts - 1, next_attempt_at = $2 WHERE id = $1`,
+        [w.id, due],
+      );
+      continue;
+    }
+    wanted.push(w);
+  }
+  if (muted.size) {
+    const ids = [...muted];
+    await tx.query(
+      `UPDATE deliveries SET status = 'dropped', last_error = 'category turned off'
+       WHERE notification_id = ANY($1::uuid[]) AND status IN ('pending', 'sending')`,
+      [ids],
+    );
+    await tx.query(
+      `UPDATE notifications SET push = 'skipped' WHERE id = ANY($1::uuid[]) AND push = 'pending'`,
+      [ids],
+    );
+  }
+  return wanted;
+}
+
+/**
  * At most `count` notifications pushed per member per `windowS`: a notification already under way
  * (a retry, another device) goes on; a new one beyond the limit waits until the window has room
  * (its delivery goes back to pending, the attempt not counted). Decided under a per-member
  * advisory lock, with `pushed_at` set in the same transaction, so replicas count each other's.
+ * Before that, what the member no longer wants pushed now is held back or dropped (stillWanted).
  */
-async function admit(db: Database, work: Work[], limit: { count: number; windowS: number }): Promise<Work[]> {
-  const members = [...new Set(work.map((w) => w.user_id))].sort();
+async function admit(
+  db: Database,
+  claimed: Work[],
+  limit: { count: number; windowS: number },
+  now: Date,
+): Promise<Work[]> {
+  const members = [...new Set(claimed.map((w) => w.user_id))].sort();
   return db.transaction(async (tx) => {
     for (const member of members) {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`notification-push:${member}`]);
     }
-    const notificationIds = [...new Set(work.map((w) => w.notification_id))];
+    const notificationIds = [...new Set(claimed.map((w) => w.notification_id))];
     const underWay = new Set(
       (
         await tx.query<{ id: string }>(
@@ -165,6 +219,7 @@ async function admit(db: Database, work: Work[], limit: { count: number; windowS
         )
       ).map((r) => r.id),
     );
+    const work = await stillWanted(tx, claimed, underWay, now);
     const recent = new Map(
       (
         await tx.query<{ user_id: string; count: number; oldest: Date }>(

@@ -12,8 +12,8 @@ export const inboxFeature = defineFeature<NotificationDeps>({
       const rows = await inboxPage(db, requireUser(ctx), limit + 1, after);
       return toPage(rows.map(toNotification), limit, (last) => [last.createdAt, last.id]);
     }),
-    bind(notification.markRead, async ({ notificationId }, ctx) => {
-      const read = await markRead(db, requireUser(ctx), notificationId);
+    bind(notification.markRead, async ({ id }, ctx) => {
+      const read = await markRead(db, requireUser(ctx), id);
       if (!read) throw new AppError(404, NotificationErrors.NOTIFICATION_NOT_FOUND, 'No such notification');
       return read;
     }),

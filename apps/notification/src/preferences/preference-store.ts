@@ -35,15 +35,24 @@ interface PreferenceRow {
 
 /** What the member chose; the time zone: theirs here, else their profile's (identity), else UTC. */
 export async function preferencesOf(db: Queryable, userId: string): Promise<Preferences> {
-  const [row] = await db.query<PreferenceRow>(
-    `SELECT p.categories, p.quiet_start, p.quiet_end, p.timezone, p.reminders, m.timezone AS profile_timezone
-     FROM (SELECT $1::uuid AS user_id) u
+  return (await preferencesOfMany(db, [userId])).get(userId)!;
+}
+
+/** preferencesOf for several members in one query (the push drain asks for a round's members at once). */
+export async function preferencesOfMany(db: Queryable, userIds: string[]): Promise<Map<string, Preferences>> {
+  const rows = await db.query<PreferenceRow & { user_id: string }>(
+    `SELECT u.user_id, p.categories, p.quiet_start, p.quiet_end, p.timezone, p.reminders, m.timezone AS profile_timezone
+     FROM unnest($1::uuid[]) AS u(user_id)
      LEFT JOIN preferences p ON p.user_id = u.user_id
      LEFT JOIN member_timezones m ON m.user_id = u.user_id`,
-    [userId],
+    [userIds],
   );
-  const defaults = defaultPreferences(row?.profile_timezone);
-  if (!row?.categories) return defaults;
+  return new Map(rows.map((row) => [row.user_id, toPreferences(row)]));
+}
+
+function toPreferences(row: PreferenceRow): Preferences {
+  const defaults = defaultPreferences(row.profile_timezone);
+  if (!row.categories) return defaults;
   return {
     categories: { ...defaults.categories, ...row.categories },
     quietHours: row.quiet_start && row.quiet_end ? { start: row.quiet_start, end: row.quiet_end } : null,

@@ -23,8 +23,12 @@ export async function remindersOf(tx: Queryable, userId: string): Promise<Remind
  * Brings the member's reminder rows in line with their preferences and plans (after either
  * changed): new or changed reminders are next due at their first occurrence from now (from their
  * old due time, if it had come and not yet been sent); unchanged ones keep theirs; gone ones go.
+ * One at a time per member, and only then reads what the reminders come from: two changes at once
+ * (a new plan, a time zone) would otherwise each read the other's old value, and the later commit
+ * would put the older plan back.
  */
 export async function rescheduleMember(tx: Queryable, userId: string, now = new Date()): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`notification-reminders:${userId}`]);
   const specs = await remindersOf(tx, userId);
   const existing = new Map(
     (

@@ -1,9 +1,18 @@
 import { nutritionEvents, workoutEvents, type Notification } from '@nxg/contracts';
-import type { Database } from '@nxg/platform';
+import type { Database, Queryable } from '@nxg/platform';
+import { saveProfileTimezone } from '../preferences/preference-store.ts';
+import { rescheduleMember, saveWorkoutPlan } from './reminder-store.ts';
 import { registerMember, startFcmStandIn, usePlatform, waitFor } from '@nxg/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memberWithDevices, publishEvent, settle, type Member } from '../test-support.ts';
+import {
+  drainAt,
+  memberWithDevices,
+  publishEvent,
+  settle,
+  wholeMinuteIn,
+  type Member,
+} from '../test-support.ts';
 
 const fcm = await startFcmStandIn();
 afterAll(() => fcm.close());
@@ -41,13 +50,13 @@ const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
 const everyDay = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** Workout tells notification the member has a plan (as its outbox relay would). */
-const planGenerated = (userId: string, daysPerWeek = 3) =>
+const planGenerated = (userId: string, daysPerWeek = 3, at = new Date()) =>
   publishEvent(platform, workoutEvents.planGenerated, 'workout.plan.generated', userId, {
     userId,
     planId: randomUUID(),
     source: 'fallback',
     daysPerWeek,
-    at: new Date().toISOString(),
+    at: at.toISOString(),
   });
 
 const reminderRow = (userId: string) =>
@@ -104,6 +113,55 @@ describe('workout reminders', () => {
     const left = await db().query('SELECT 1 FROM reminders WHERE user_id = $1', [member.user.id]);
     expect(left).toEqual([]);
   });
+
+  it('move to a new plan’s training days, and not back to an older plan read late', async () => {
+    const member = await registerMember(api);
+    await planGenerated(member.user.id, 3);
+    expect((await reminderRow(member.user.id)).spec.weekdays).toEqual(['mon', 'wed', 'fri']);
+    await planGenerated(member.user.id, 2);
+    await waitFor(async () => {
+      const row = await reminderRow(member.user.id);
+      return row.spec.weekdays.join() === 'mon,thu' ? row : undefined;
+    });
+    // A plan made an hour ago, delivered now: the active plan stays the newer one.
+    await planGenerated(member.user.id, 5, new Date(Date.now() - 3600_000));
+    await settle(1000);
+    expect((await reminderRow(member.user.id)).spec.weekdays).toEqual(['mon', 'thu']);
+  });
+
+  // Two transactions at once need a PostgreSQL server (PGlite is one connection).
+  it.runIf(Boolean(process.env.DATABASE_URL))(
+    'stay on the newer plan when a time zone arrives while that plan is being saved',
+    async () => {
+      const userId = randomUUID();
+      const plan = (planId: string, daysPerWeek: number) => (tx: Queryable) =>
+        saveWorkoutPlan(tx, { userId, planId, daysPerWeek, at: new Date().toISOString() }).then(() =>
+          rescheduleMember(tx, userId),
+        );
+      await db().transaction(plan('plan-3', 3));
+      // A new plan is saved and its reminder moved, not yet committed…
+      let commit!: () => void;
+      const committed = new Promise<void>((resolve) => (commit = resolve));
+      const newPlan = db().transaction(async (tx) => {
+        await plan('plan-2', 2)(tx);
+        await committed;
+      });
+      await settle(200);
+      // …when the member's time zone comes from identity and moves the reminder too.
+      const newZone = db().transaction(async (tx) => {
+        await saveProfileTimezone(tx, userId, 'Europe/Paris', new Date().toISOString());
+        await rescheduleMember(tx, userId);
+      });
+      await settle(300);
+      commit();
+      await Promise.all([newPlan, newZone]);
+      expect((await reminderRow(userId)).spec).toMatchObject({
+        weekdays: ['mon', 'thu'],
+        timezone: 'Europe/Paris',
+        data: { planId: 'plan-2' },
+      });
+    },
+  );
 
   it('follow the member’s profile time zone unless their preferences name one', async () => {
     const member = await registerMember(api, { timezone: 'Asia/Tokyo' });
@@ -197,7 +255,7 @@ describe('workout reminders', () => {
 
   it('defer a reminder that falls in quiet hours to their end', async () => {
     const { member, tokens } = await memberWithDevices(api, 1);
-    const end = new Date(Date.now() + 3 * 3600_000);
+    const end = wholeMinuteIn(3 * 3600_000);
     await api.put(
       '/v1/notifications/preferences',
       {
@@ -215,9 +273,13 @@ describe('workout reminders', () => {
       'SELECT next_attempt_at FROM deliveries WHERE notification_id = $1',
       [item.id],
     );
-    expect(hhmm(new Date(delivery!.next_attempt_at))).toBe(hhmm(end));
+    expect(new Date(delivery!.next_attempt_at)).toEqual(end);
     await settle(1000);
     expect(pushed(tokens[0]!)).toEqual([]);
+    // Deferred, never dropped: with the clock at the end of the quiet period, it goes out once.
+    await drainAt(db(), fcm, end);
+    expect(pushed(tokens[0]!)).toHaveLength(1);
+    expect(pushed(tokens[0]!)[0]!.data.notificationId).toBe(item.id);
   });
 
   it('refuse bad reminder times with a stable code and store nothing', async () => {

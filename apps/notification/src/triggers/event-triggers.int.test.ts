@@ -1,10 +1,23 @@
-import { analyticsEvents, nutritionPhotoEvents, type Notification } from '@nxg/contracts';
+import {
+  analyticsEvents,
+  machineEvents,
+  nutritionPhotoEvents,
+  workoutEvents,
+  type Notification,
+} from '@nxg/contracts';
 import type { Database } from '@nxg/platform';
 import { connectLive, registerMember, startFcmStandIn, usePlatform, waitFor } from '@nxg/testing';
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memberWithDevices, publishEvent, settle, type Member } from '../test-support.ts';
+import {
+  drainAt,
+  memberWithDevices,
+  publishEvent,
+  settle,
+  wholeMinuteIn,
+  type Member,
+} from '../test-support.ts';
 
 const fcm = await startFcmStandIn();
 afterAll(() => fcm.close());
@@ -91,8 +104,8 @@ describe('analytics triggers', () => {
   });
 
   it('defer an achievement that comes in quiet hours to their end, then push it', async () => {
-    // Quiet in Kathmandu (UTC+05:45) from an hour ago until the next whole minute there.
-    if (new Date().getUTCSeconds() > 45) await settle(16_000);
+    // Quiet in Kathmandu (UTC+05:45) from an hour ago until three hours from now; the test then
+    // holds the clock at the end of it.
     const zone = 'Asia/Kathmandu';
     const local = (d: Date) =>
       new Intl.DateTimeFormat('en-GB', {
@@ -101,7 +114,7 @@ describe('analytics triggers', () => {
         minute: '2-digit',
         hourCycle: 'h23',
       }).format(d);
-    const end = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
+    const end = wholeMinuteIn(3 * 3600_000);
     const { member, tokens } = await memberWithDevices(api, 2);
     await api.put(
       '/v1/notifications/preferences',
@@ -119,13 +132,18 @@ describe('analytics triggers', () => {
       end.toISOString(),
       end.toISOString(),
     ]);
+    await settle(1000);
+    await drainAt(db(), fcm, new Date(end.getTime() - 60_000));
     for (const token of tokens) expect(fcm.delivered(token)).toEqual([]);
-    await waitFor(async () => (tokens.every((t) => fcm.delivered(t).length) ? true : undefined), 90_000);
+    await drainAt(db(), fcm, end);
     for (const token of tokens) {
       expect(fcm.delivered(token)).toHaveLength(1);
-      expect(fcm.delivered(token)[0]!.at).toBeGreaterThanOrEqual(end.getTime());
+      expect(fcm.delivered(token)[0]).toMatchObject({
+        title: 'Achievement unlocked: First workout',
+        data: { notificationId: item.id },
+      });
     }
-  }, 120_000);
+  });
 
   it('tell of the records one set beat once', async () => {
     const { member, tokens } = await memberWithDevices(api, 1);
@@ -232,6 +250,74 @@ describe('meal photos', () => {
     expect(item).toMatchObject({
       kind: 'meal.manual_entry_needed',
       title: 'We could not recognise your meal',
+    });
+  });
+});
+
+describe('workout and machine triggers', () => {
+  it('tell of a plan ready, a link lost to missed heartbeats and a session ended at closing, each once however often redelivered', async () => {
+    const { member, tokens } = await memberWithDevices(api, 1);
+    const userId = member.user.id;
+    const [planEvent, linkEvent, sessionEvent] = [uuidv7(), uuidv7(), uuidv7()];
+    const [branchId, machineId] = [randomUUID(), randomUUID()];
+    const unlinked = (reason: string, id?: string) =>
+      publishEvent(
+        platform,
+        machineEvents.machineUnlinked,
+        `machines.${branchId}.${machineId}.unlinked`,
+        userId,
+        { machineId, branchId, linkId: randomUUID(), userId, reason, at: new Date().toISOString() },
+        id,
+      );
+    for (let i = 0; i < 3; i++) {
+      await publishEvent(
+        platform,
+        workoutEvents.planGenerated,
+        'workout.plan.generated',
+        userId,
+        { userId, planId: 'plan-1', source: 'fallback', daysPerWeek: 4, at: new Date().toISOString() },
+        planEvent,
+      );
+      await unlinked('heartbeat_lost', linkEvent);
+      await publishEvent(
+        platform,
+        workoutEvents.sessionEnded,
+        'workout.session.ended',
+        userId,
+        {
+          userId,
+          sessionId: randomUUID(),
+          branchId,
+          reason: 'branch_closed',
+          durationMinutes: 1,
+          at: new Date().toISOString(),
+        },
+        sessionEvent,
+      );
+    }
+    // Links the member ended, or staff did: nothing to tell.
+    await unlinked('member');
+    await unlinked('maintenance');
+    await waitFor(async () => (fcm.delivered(tokens[0]).length >= 3 ? true : undefined));
+    await settle(1500);
+    const items = await inbox(member);
+    expect(items.map((n) => n.kind).sort()).toEqual(['machine.link_lost', 'plan.ready', 'session.ended']);
+    expect(
+      fcm
+        .delivered(tokens[0])
+        .map((d) => d.title)
+        .sort(),
+    ).toEqual([
+      'Lost the connection to your machine',
+      'Your gym session has ended',
+      'Your workout plan is ready',
+    ]);
+    const closing = items.find((n) => n.kind === 'session.ended')!;
+    expect(closing).toMatchObject({ category: 'sessions', data: { reason: 'branch_closed' } });
+    expect(closing.body).toBe('The gym is closing, so your session ended after 1 minute.');
+    expect(items.find((n) => n.kind === 'plan.ready')).toMatchObject({
+      category: 'workout_reminders',
+      data: { planId: 'plan-1' },
     });
   });
 });

@@ -78,9 +78,9 @@ export const listNotifications = defineOperation('notification', 'inbox.list', {
 
 export const markRead = defineOperation('notification', 'inbox.read', {
   summary: 'Mark a notification as read',
-  http: { method: 'POST', path: '/v1/notifications/{notificationId}/read', status: 200 },
+  http: { method: 'POST', path: '/v1/notifications/{id}/read', status: 200 },
   access: humans,
-  params: Type.Object({ notificationId: Id }, { additionalProperties: false }),
+  params: Type.Object({ id: Id }, { additionalProperties: false }),
   output: Notification,
   errors: [E.NOTIFICATION_NOT_FOUND],
 });
