@@ -202,6 +202,8 @@ function replayDatabase(db: Database): Database {
     query: (sql, params, options) => bound().query(sql, params, options),
     send: (sql, params, options) => bound().send(sql, params, options),
     exec: (sql) => bound().exec(sql),
+    noteCommit: (note) => bound().noteCommit(note),
+    setCommitListener: (listener) => db.setCommitListener(listener),
     transaction: (work) => work(bound()),
     withLock: (_lock, work) => work(bound()),
     ping: () => db.ping(),

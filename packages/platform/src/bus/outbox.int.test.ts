@@ -84,7 +84,9 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
     });
   const relay = async (
     on: Database = db,
-    options: Partial<Pick<RelayOptions, 'intervalMs' | 'batchSize' | 'retry' | 'logger'>> = {},
+    options: Partial<
+      Pick<RelayOptions, 'intervalMs' | 'batchSize' | 'retry' | 'logger' | 'sweepAfterMs'>
+    > = {},
   ) => {
     const conn = signedAs(await connect({ servers: testBackends.natsUrl }), 'outbox-test');
     connections.push(conn);
@@ -208,14 +210,33 @@ describe(`transactional outbox (${backend} + JetStream)`, () => {
     await until('the rows marked published', async () => (await pending()) === 0);
   });
 
-  it('publishes promptly when kicked after a commit, without waiting for its next tick', async () => {
+  it("publishes a commit's events as it commits, without waiting for a sweep, and marks them", async () => {
     const subject = nextSubject();
-    const r = await relay(db, { intervalMs: 60_000 });
-    await sleep(100); // its first pass is over; the next tick is a minute away
-    await enqueue(subject, 1);
-    r.kick();
-    await until('the kicked event', async () => (await countOn(subject)) === 1, 3_000);
+    const publishes = await watchPublishes(subject);
+    await relay(db, { intervalMs: 60_000 });
+    await sleep(100); // its first sweep is over; the next is a minute away
+    const events = await enqueue(subject, 3);
+    await until('the committed events', async () => (await countOn(subject)) === 3, 3_000);
+    await until('the rows marked published', async () => (await pending()) === 0, 3_000);
+    publishes.stop();
+    expect(publishes.ids.sort()).toEqual(events.map((e) => e.id).sort());
   });
+
+  // PGlite is one handle in one process: there is no other process to leave events behind.
+  it.skipIf(backend === 'PGlite')(
+    'sweeps up what another process committed but did not publish, once it is no longer young',
+    async () => {
+      const subject = nextSubject();
+      const other = await test.another(); // a process whose relay stopped before it could publish
+      await relay(db, { intervalMs: 50, sweepAfterMs: 300 });
+      await sleep(100);
+      const started = Date.now();
+      await enqueue(subject, 2, other);
+      await until('the left events', async () => (await countOn(subject)) === 2, 5_000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      await until('the rows marked published', async () => (await pending()) === 0);
+    },
+  );
 
   it('publishes each of 300 events exactly once with two relays on the same database', async () => {
     const subject = nextSubject();

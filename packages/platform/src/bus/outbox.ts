@@ -62,35 +62,56 @@ export function eventEnvelope<E extends EventDefinition>(
   };
 }
 
-/** The outbox row of a pending event: its envelope (the payload), NATS subject, trace headers, msg id. */
-function outboxRow<E extends EventDefinition>(source: string, pending: PendingEvent<E>) {
-  const payload = eventEnvelope(source, pending);
+/** An outbox row as written: the envelope (the payload) and headers as JSON text, NATS subject, msg id. */
+interface NewOutboxRow<D = unknown> {
+  id: string;
+  subject: string;
+  envelope: EventEnvelope<D>;
+  payload: string;
+  headers: Record<string, string>;
+  msg_id: string | null;
+}
+
+function outboxRow<E extends EventDefinition>(
+  source: string,
+  pending: PendingEvent<E>,
+): NewOutboxRow<Static<E['data']>> {
+  const envelope = eventEnvelope(source, pending);
   const headers: Record<string, string> = {};
   propagation.inject(pending.trace ?? context.active(), headers);
   return {
-    id: payload.id,
+    id: envelope.id,
     subject: pending.natsSubject ?? pending.event.type,
-    payload,
+    envelope,
+    payload: JSON.stringify(envelope),
     headers,
     msg_id: pending.msgId ?? null,
   };
 }
 
+/** The events of a commit, handed to the relay (`Queryable.noteCommit`) to publish at once. */
+class CommittedEvents {
+  readonly rows: readonly NewOutboxRow[];
+  constructor(rows: readonly NewOutboxRow[]) {
+    this.rows = rows;
+  }
+}
+
 /**
  * Writes an event into the outbox inside the caller's transaction: it is published if and only if
- * the change it describes commits. Its source is the service that owns the database.
+ * the change it describes commits — at once by the relay of this process, or by a relay's sweep if
+ * this process stops first. Its source is the service that owns the database.
  */
 export async function enqueueEvent<E extends EventDefinition>(
   tx: Queryable,
   pending: PendingEvent<E>,
 ): Promise<EventEnvelope<Static<E['data']>>> {
   const row = outboxRow(tx.service, pending);
-  await tx.send(
-    ENQUEUE.text,
-    [row.id, row.subject, JSON.stringify(row.payload), JSON.stringify(row.headers), row.msg_id],
-    { name: ENQUEUE.name },
-  );
-  return row.payload;
+  await tx.send(ENQUEUE.text, [row.id, row.subject, row.payload, JSON.stringify(row.headers), row.msg_id], {
+    name: ENQUEUE.name,
+  });
+  tx.noteCommit(new CommittedEvents([row]));
+  return row.envelope;
 }
 
 /** `enqueueEvent` for several events in one statement (a batch of writes, see createWriteBatcher). */
@@ -100,14 +121,23 @@ export async function enqueueEvents<E extends EventDefinition>(
 ): Promise<Array<EventEnvelope<Static<E['data']>>>> {
   if (pendings.length === 0) return [];
   const rows = pendings.map((pending) => outboxRow(tx.service, pending));
-  await tx.send(ENQUEUE_MANY.text, [JSON.stringify(rows)], { name: ENQUEUE_MANY.name });
-  return rows.map(({ payload }) => payload);
+  // One JSON document; each envelope is already JSON text, so it is not serialised twice.
+  const document = `[${rows
+    .map(
+      (r) =>
+        `{"id":"${r.id}","subject":${JSON.stringify(r.subject)},"payload":${r.payload},` +
+        `"headers":${JSON.stringify(r.headers)},"msg_id":${JSON.stringify(r.msg_id)}}`,
+    )
+    .join(',')}]`;
+  await tx.send(ENQUEUE_MANY.text, [document], { name: ENQUEUE_MANY.name });
+  tx.noteCommit(new CommittedEvents(rows));
+  return rows.map(({ envelope }) => envelope);
 }
 
 export interface OutboxRelay {
-  /** Ask for a pass now (after a commit) instead of at the next tick. */
+  /** Ask for a sweep now instead of at the next tick. */
   kick(): void;
-  /** Relays everything pending and due; resolves with the number published. */
+  /** Relays everything pending and due, however young; resolves with the number published. */
   flush(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -133,6 +163,11 @@ export interface RelayOptions {
   retentionHours?: number;
   /** Pause before retrying an event JetStream refused: `firstMs`, doubling per attempt up to `maxMs`. */
   retry?: { firstMs: number; maxMs: number };
+  /**
+   * The sweep leaves rows younger than this to the process that committed them (it publishes a
+   * commit's events at once); older ones were left by a process that stopped or failed to publish.
+   */
+  sweepAfterMs?: number;
 }
 
 /*
@@ -146,10 +181,15 @@ export interface RelayOptions {
 const CLAIM = {
   text: `SELECT id, subject, payload::text AS payload, headers, msg_id, attempts FROM outbox
          WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+           AND created_at <= now() - $2::int * interval '1 millisecond'
          ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
 };
 const MARK_PUBLISHED = {
   text: 'UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])',
+};
+// A row a sweep published meanwhile keeps its first mark.
+const MARK_PUBLISHED_AT_ONCE = {
+  text: 'DELETE FROM outbox WHERE id = ANY($1::uuid[])',
 };
 const RETRY_LATER = {
   text: `UPDATE outbox AS o SET attempts = o.attempts + 1, last_error = f.error,
@@ -188,10 +228,9 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 200;
   const retentionHours = options.retentionHours ?? 24 * 7;
   const retry = options.retry ?? { firstMs: 1000, maxMs: 60_000 };
+  const sweepAfterMs = options.sweepAfterMs ?? 2_000;
   let running = true;
   let wake: (() => void) | undefined;
-  // A kick that arrives mid-pass must not be lost: the next pass starts at once.
-  let kicked = false;
   let lastCleanup = 0;
   let failures = 0;
 
@@ -206,9 +245,9 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   };
 
   /** One batch: resolves with how many rows it claimed and published, and a failure of the bus if any. */
-  const relayBatch = () =>
+  const relayBatch = (minAgeMs: number) =>
     db.transaction(async (tx) => {
-      const rows = await tx.query<OutboxRow>(CLAIM.text, [batchSize]);
+      const rows = await tx.query<OutboxRow>(CLAIM.text, [batchSize, minAgeMs]);
       if (rows.length === 0) return { claimed: 0, published: 0, busError: undefined };
       const outcomes = await Promise.allSettled(rows.map(publish));
       const published: string[] = [];
@@ -252,10 +291,27 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     ]);
   };
 
-  const flush = async () => {
+  /** Publishes a commit's events at once, then marks them; what fails is left to the sweep. */
+  const marks = coalescedMarks(db, logger);
+  const inFlight = new Set<Promise<void>>();
+  const publishCommitted = (rows: readonly NewOutboxRow[]) => {
+    const done = Promise.allSettled(
+      rows.map((row) => publish({ ...row, headers: row.headers, attempts: 0 }).then(() => row.id)),
+    ).then((outcomes) => {
+      marks.add(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : [])));
+    });
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+  };
+  db.setCommitListener((notes) => {
+    for (const note of notes) if (note instanceof CommittedEvents) publishCommitted(note.rows);
+  });
+
+  /** Claims and publishes pending rows at least `minAgeMs` old until none is left. */
+  const sweep = async (minAgeMs: number) => {
     let total = 0;
     for (;;) {
-      const { claimed, published, busError } = await relayBatch();
+      const { claimed, published, busError } = await relayBatch(minAgeMs);
       total += published;
       // What was published is marked; the rest waits for the bus, behind the relay's backoff.
       if (busError !== undefined) throw busError;
@@ -263,11 +319,15 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     }
   };
 
+  const flush = () => sweep(0);
+
   const loop = (async () => {
+    // The first sweep takes every pending row: none of them is this process's to publish.
+    let minAgeMs = 0;
     while (running) {
-      kicked = false;
       try {
-        await flush();
+        await sweep(minAgeMs);
+        minAgeMs = sweepAfterMs;
         await cleanup();
         failures = 0;
       } catch (error) {
@@ -276,7 +336,6 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
         if (failures === 1) logger.warn({ err: error }, 'outbox relay cannot publish yet; retrying');
       }
       const pause = failures === 0 ? intervalMs : Math.min(intervalMs * 2 ** failures, 10_000);
-      if (kicked && failures === 0) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pause);
         wake = () => {
@@ -289,15 +348,43 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   })();
 
   return {
-    kick: () => {
-      kicked = true;
-      wake?.();
-    },
+    // A commit's events are published as it commits; a sweep now would find nothing of its own.
+    kick: () => {},
     flush,
     async stop() {
       running = false;
       wake?.();
       await loop;
+      db.setCommitListener(undefined);
+      await Promise.allSettled([...inFlight]);
+      await marks.settled();
     },
+  };
+}
+
+/**
+ * Marks published rows, one statement at a time: ids that arrive while one runs go in the next,
+ * so a busy service marks many commits' events at once. A failed mark leaves its rows to a sweep,
+ * which publishes them again (JetStream drops the copy by its message id) and marks them.
+ */
+function coalescedMarks(db: Database, logger: Logger) {
+  const waiting: string[] = [];
+  let running: Promise<void> | undefined;
+  const drain = async () => {
+    while (waiting.length > 0) {
+      const ids = waiting.splice(0);
+      await db.query(MARK_PUBLISHED_AT_ONCE.text, [ids]).catch((err: unknown) => {
+        logger.debug({ err, events: ids.length }, 'outbox: marking published events failed; the sweep will');
+      });
+    }
+    running = undefined;
+  };
+  return {
+    add(ids: string[]) {
+      if (ids.length === 0) return;
+      waiting.push(...ids);
+      running ??= drain();
+    },
+    settled: () => running ?? Promise.resolve(),
   };
 }

@@ -26,6 +26,11 @@ export interface Queryable {
   send(sql: string, params?: unknown[], options?: { name?: string }): Promise<void>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Hands `note` to the database's commit listener once this work has committed (at once outside
+   * a transaction); a transaction that rolls back drops its notes.
+   */
+  noteCommit(note: object): void;
 }
 
 export interface Database extends Queryable {
@@ -35,8 +40,28 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs `work` while holding a cluster-wide lock, so replicas take turns (migrations, jobs). */
   withLock<T>(lockId: number, work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Receives the notes of every commit (the outbox relay: the events it can publish at once). */
+  setCommitListener(listener: CommitListener | undefined): void;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export type CommitListener = (notes: readonly object[]) => void;
+
+/** Where a database's commit notes go: one listener, which must not throw into the committer. */
+function commitNotes() {
+  let listener: CommitListener | undefined;
+  return {
+    set: (next: CommitListener | undefined) => void (listener = next),
+    deliver(notes: readonly object[]) {
+      if (notes.length === 0 || !listener) return;
+      try {
+        listener(notes);
+      } catch {
+        // the listener's own failure; the commit stands, and the outbox sweep covers the events
+      }
+    },
+  };
 }
 
 export interface DatabaseOptions {
@@ -98,6 +123,7 @@ async function openPostgres(
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const location = `postgres://${url.host}/${name}`;
+  const notes = commitNotes();
   const run = (
     client: pg.Pool | pg.PoolClient,
     sql: string,
@@ -123,15 +149,21 @@ async function openPostgres(
     async exec(sql: string) {
       await client.query(sql);
     },
+    noteCommit: (note) => notes.deliver([note]),
   });
   /** In a transaction, `send` does not wait: what it sent is settled at COMMIT. */
-  const inTransaction = (client: pg.PoolClient, sent: Array<Promise<unknown>>): Queryable => ({
+  const inTransaction = (
+    client: pg.PoolClient,
+    sent: Array<Promise<unknown>>,
+    noted: object[],
+  ): Queryable => ({
     ...wrap(client),
     async send(sql: string, params?: unknown[], options?: { name?: string }) {
       const answer = run(client, sql, params, options);
       answer.catch(() => {}); // examined at COMMIT
       sent.push(answer);
     },
+    noteCommit: (note) => void noted.push(note),
   });
   const firstFailure = async (sent: Array<Promise<unknown>>) =>
     (await Promise.allSettled(sent)).find((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -145,13 +177,14 @@ async function openPostgres(
     const onConnectionError = () => void (broken = true);
     client.on('error', onConnectionError);
     const sent: Array<Promise<unknown>> = [];
+    const noted: object[] = [];
     // Not awaited here: BEGIN goes out with the work's first statement, in the same write.
     corkForTurn(client);
     const begun = client.query('BEGIN');
     begun.catch(() => {}); // awaited below
     try {
       if (lockId !== undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [lockId]);
-      const result = await work(inTransaction(client, sent));
+      const result = await work(inTransaction(client, sent, noted));
       await begun;
       // If a statement sent without waiting failed, PostgreSQL turns this COMMIT into a rollback.
       corkForTurn(client);
@@ -159,6 +192,7 @@ async function openPostgres(
       const failure = await firstFailure(sent);
       await committed;
       if (failure !== undefined) throw failure;
+      notes.deliver(noted);
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
@@ -175,6 +209,7 @@ async function openPostgres(
     ...wrap(pool),
     transaction: (work) => transaction(work),
     withLock: (lockId, work) => transaction(work, lockId),
+    setCommitListener: notes.set,
     async ping() {
       try {
         await pool.query('SELECT 1');
@@ -191,7 +226,8 @@ async function openPglite(service: string, dir: string): Promise<Database> {
   await mkdir(dir, { recursive: true });
   const Engine = await embeddedEngine();
   const db = await Engine.create(dir);
-  const wrap = (client: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+  const notes = commitNotes();
+  const wrap = (client: Pick<PGlite, 'query' | 'exec'>, noted?: object[]): Queryable => ({
     service,
     async query<T extends Row>(sql: string, params?: unknown[]) {
       return (await endWith(sqlSpan(service, sql), client.query<T>(sql, params))).rows;
@@ -202,15 +238,22 @@ async function openPglite(service: string, dir: string): Promise<Database> {
     async exec(sql: string) {
       await client.exec(sql);
     },
+    noteCommit: (note) => (noted ? void noted.push(note) : notes.deliver([note])),
   });
   // PGlite is one connection in this process: its transactions are already exclusive.
-  const transaction = <T>(work: (tx: Queryable) => Promise<T>) => db.transaction((tx) => work(wrap(tx)));
+  const transaction = async <T>(work: (tx: Queryable) => Promise<T>) => {
+    const noted: object[] = [];
+    const result = await db.transaction((tx) => work(wrap(tx, noted)));
+    notes.deliver(noted);
+    return result;
+  };
   return {
     kind: 'pglite',
     location: join(dir),
     ...wrap(db),
     transaction,
     withLock: (_lockId, work) => transaction(work),
+    setCommitListener: notes.set,
     async ping() {
       return !db.closed;
     },
