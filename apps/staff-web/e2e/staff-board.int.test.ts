@@ -22,6 +22,7 @@ import { buildSite } from '../scripts/site-build.ts';
 import { authenticator } from './authenticator.ts';
 import { launchChromium } from './browser.ts';
 import { SimulatorProcess, type SimulatedMachine } from './simulator-process.ts';
+import { signInAs } from './staff-page.ts';
 
 /** Screenshots of the board, kept after the run (gitignored). */
 const artifacts = fileURLToPath(new URL('../../../artifacts/staff-web/', import.meta.url));
@@ -144,12 +145,7 @@ async function staffWithMfa() {
 const card = (name: string): Locator => page.getByRole('article', { name });
 const status = (name: string) => card(name).locator('.status-badge');
 
-async function signIn(login: string, password: string): Promise<void> {
-  await page.goto('/staff');
-  await page.getByLabel('Email or username').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signIn = (login: string, password: string) => signInAs(page, login, password);
 
 /** axe-core in the page (evaluated, as the page's CSP admits no injected script tag): serious or worse. */
 async function seriousViolations(): Promise<{ id: string; impact: string; nodes: number }[]> {
