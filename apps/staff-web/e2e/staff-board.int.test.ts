@@ -167,7 +167,7 @@ async function seriousViolations(): Promise<{ id: string; impact: string; nodes:
  * page (a data: image, which the page's CSP admits), its pixels decoded by jsQR.
  */
 async function scanQrCode(dialog: Locator): Promise<unknown> {
-  const size = 400;
+  const size = 240;
   const pixels = await dialog.locator('.qr svg').evaluate(async (svg, side) => {
     const copy = svg.cloneNode(true) as SVGSVGElement;
     copy.setAttribute('width', String(side));
