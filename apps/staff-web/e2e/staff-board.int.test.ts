@@ -8,6 +8,7 @@ import {
   apiClient,
   fixtureSecrets,
   openGym,
+  platformAdmin,
   registerMember,
   startPlatform,
   type ApiClient,
@@ -38,6 +39,8 @@ let page: Page;
 let staff: { email: string; password: string };
 let trainer: { email: string; password: string };
 let member: Awaited<ReturnType<typeof registerMember>>;
+/** A second branch, for the platform admin's branch picker. */
+let otherBranch: { id: string; name: string };
 /** Branch staff with TOTP enrolled: their authenticator and recovery codes. */
 let mfaStaff: { email: string; userId: string; code: () => string; recoveryCodes: string[] };
 const machines: SimulatedMachine[] = [];
@@ -79,6 +82,14 @@ beforeAll(async () => {
   expect(made.status).toBe(200);
   staff = { email: account.email, password: fixtureSecrets.memberPassword };
   member = await registerMember(api, { name: 'Ada Lovelace' });
+  // Grace checks in at the desk and has not used a machine yet.
+  const grace = await registerMember(api, { name: 'Grace Hopper' });
+  expect(
+    (await api.post('/v1/sessions/check-in', { branchId: gym.branchId }, grace.accessToken)).status,
+  ).toBe(201);
+  const other = await api.post('/v1/branches', { name: 'Other desk', address: '2 Gym Road' }, gym.adminToken);
+  expect(other.status).toBe(201);
+  otherBranch = { id: other.body.id, name: other.body.name };
   mfaStaff = await staffWithMfa();
   const coach = await registerMember(api, { name: 'Tina Trainer' });
   const appointed = await api.put(
@@ -294,7 +305,7 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     await page.screenshot({ path: join(artifacts, 'board-occupied.png'), fullPage: true });
   });
 
-  it('lists the member in the gym now, on that machine', async () => {
+  it('lists the members in the gym now, since when and on which machines', async () => {
     const row = page.getByRole('row', { name: /Ada/ });
     await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain('Treadmill A');
     // Since when: the session's start, a moment ago (the link opened it).
@@ -302,6 +313,15 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     expect(Date.now() - since).toBeGreaterThanOrEqual(0);
     expect(Date.now() - since).toBeLessThan(60_000);
     expect(await row.locator('td').first().textContent()).toMatch(/^\d{2}:\d{2}.* · 0 min$/);
+    // Checked in at the desk, on no machine yet.
+    const grace = page.getByRole('row', { name: /Grace/ });
+    expect(await grace.locator('td').allTextContents()).toEqual([
+      expect.stringMatching(/ · 0 min$/),
+      'none yet',
+    ]);
+    expect(await page.getByRole('heading', { name: /In the gym now/ }).textContent()).toBe(
+      'In the gym now (2)',
+    );
   });
 
   it('opens a challenge from the page and shows its standings once a member joins', async () => {
@@ -436,6 +456,18 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     expect(await page.getByRole('button', { name: /Maintenance|Rotate secret/ }).count()).toBe(0);
   });
 
+  it('lets a platform admin choose the branch whose board is shown', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(platformAdmin.email, platformAdmin.password);
+    await expect.poll(() => status('Treadmill A').textContent(), { timeout: 15_000 }).toBe('Available');
+    const branch = page.getByLabel('Branch');
+    await branch.selectOption({ label: otherBranch.name });
+    await expect.poll(() => page.getByText('This branch has no machines yet.').isVisible()).toBe(true);
+    expect(await page.getByRole('row', { name: /Ada|Grace/ }).count()).toBe(0);
+    await branch.selectOption(gym.branchId);
+    await expect.poll(() => status('Treadmill A').textContent()).toBe('Available');
+  });
+
   it('signs staff with MFA in with their code, and asks for a fresh proof before a machine action', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('You are signed out.');
@@ -528,6 +560,8 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     const wsOrigin = origin.replace(/^http/, 'ws');
     expect(sockets.length).toBeGreaterThan(0);
     for (const socket of sockets)
-      expect(socket).toMatch(new RegExp(`^${wsOrigin}/v1/live\\?branchId=${gym.branchId}$`));
+      expect(socket).toMatch(
+        new RegExp(`^${wsOrigin}/v1/live\\?branchId=(${gym.branchId}|${otherBranch.id})$`),
+      );
   });
 });
