@@ -266,6 +266,13 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     }
     expect(await page.locator('[data-count="available"]').textContent()).toBe('3');
     await expect.poll(() => card('Treadmill A').textContent()).toMatch(/Last heartbeat\d+ s ago/);
+    // The last heartbeat moves with the machine's heartbeats (every 2 s here), from the live feed.
+    const heartbeat = card('Rack C').locator('time');
+    const first = Date.parse((await heartbeat.getAttribute('datetime'))!);
+    await expect
+      .poll(async () => Date.parse((await heartbeat.getAttribute('datetime'))!), { timeout: 5_000 })
+      .toBeGreaterThan(first);
+    expect(await heartbeat.textContent()).toMatch(/^[0-2] s ago$/);
     // Filters by type and by status.
     const shown = () => page.locator('article.machine h3').allTextContents();
     const filters = page.getByRole('group', { name: 'Filter machines' });
