@@ -360,6 +360,7 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     await expect
       .poll(() => item.getByRole('row', { name: /Ada/ }).locator('td').first().textContent())
       .toBe('1');
+    expect(await seriousViolations()).toEqual([]);
   });
 
   it('puts a machine into maintenance from the page: the machine hears it and refuses links', async () => {
@@ -418,6 +419,8 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     expect((await api.post('/v1/machines/token', { machineId, secret })).status).toBe(200);
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => status('Rower D').textContent()).toBe('Offline');
+    // Shown once: closed, the secret is nowhere on the page (the API keeps only its hash).
+    expect(await page.content()).not.toContain(secret!);
 
     await page.getByRole('button', { name: 'Rotate secret (Rower D)' }).click();
     const rotate = page.getByRole('dialog', { name: 'Rotate the secret of Rower D' });
