@@ -419,8 +419,9 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     expect((await api.post('/v1/machines/token', { machineId, secret })).status).toBe(200);
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => status('Rower D').textContent()).toBe('Offline');
-    // Shown once: closed, the secret is nowhere on the page (the API keeps only its hash).
-    expect(await page.content()).not.toContain(secret!);
+    // Shown once: once the dialog is gone, so is the secret (the API keeps only its hash).
+    // (The closed <dialog> is hidden at once, removed when the page handles its close event.)
+    await expect.poll(() => page.content()).not.toContain(secret!);
 
     await page.getByRole('button', { name: 'Rotate secret (Rower D)' }).click();
     const rotate = page.getByRole('dialog', { name: 'Rotate the secret of Rower D' });
