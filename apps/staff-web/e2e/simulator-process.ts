@@ -66,6 +66,14 @@ export class SimulatorProcess {
     return this.waitFor(() => this.output.slice(since).includes(text) || undefined, `"${text}"`, timeoutMs);
   }
 
+  /**
+   * SIGSTOP: the process hangs with its sockets open, as a machine whose software froze or whose
+   * network went silent would; only the missing heartbeats tell the hub. `kill` still ends it.
+   */
+  freeze(): void {
+    this.child.kill('SIGSTOP');
+  }
+
   /** kill -9: no goodbye, no unlink; the hub finds out from the dead socket and the missing heartbeats. */
   kill(): void {
     this.child.kill('SIGKILL');

@@ -8,18 +8,22 @@ import {
   apiClient,
   fixtureSecrets,
   openGym,
+  platformAdmin,
   registerMember,
   startPlatform,
   type ApiClient,
   type Gym,
   type TestPlatform,
 } from '@nxg/testing';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+// jsqr is CommonJS: its default import is the module, whose `default` is the decoder.
+import jsqr from 'jsqr';
+import type { BrowserContext, Locator, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../scripts/site-build.ts';
 import { authenticator } from './authenticator.ts';
 import { launchChromium } from './browser.ts';
 import { SimulatorProcess, type SimulatedMachine } from './simulator-process.ts';
+import { signInAs } from './staff-page.ts';
 
 /** Screenshots of the board, kept after the run (gitignored). */
 const artifacts = fileURLToPath(new URL('../../../artifacts/staff-web/', import.meta.url));
@@ -35,10 +39,15 @@ let page: Page;
 let staff: { email: string; password: string };
 let trainer: { email: string; password: string };
 let member: Awaited<ReturnType<typeof registerMember>>;
+/** A second branch, for the platform admin's branch picker. */
+let otherBranch: { id: string; name: string };
 /** Branch staff with TOTP enrolled: their authenticator and recovery codes. */
 let mfaStaff: { email: string; userId: string; code: () => string; recoveryCodes: string[] };
 const machines: SimulatedMachine[] = [];
 const cspViolations: string[] = [];
+/** Every request the page made (method and URL) and every socket it opened: all must be the public API's. */
+const requests: { method: string; url: string }[] = [];
+const sockets: string[] = [];
 
 // CI installs Debian's Chromium (.ci/run); elsewhere, without it, say so and skip.
 const chromiumThere = existsSync('/usr/bin/chromium');
@@ -55,7 +64,7 @@ beforeAll(async () => {
   // The one build of the page for this run, served by both gateways.
   const [started] = await Promise.all([
     startPlatform({
-      replicas: { gateway: 2, 'machine-hub': 1, workout: 1 },
+      replicas: { gateway: 2, 'machine-hub': 1, workout: 1, analytics: 1 },
       env: { identity: adminEnv, gateway: { STAFF_WEB_DIR: site } },
     }),
     buildSite(site),
@@ -73,6 +82,14 @@ beforeAll(async () => {
   expect(made.status).toBe(200);
   staff = { email: account.email, password: fixtureSecrets.memberPassword };
   member = await registerMember(api, { name: 'Ada Lovelace' });
+  // Grace checks in at the desk and has not used a machine yet.
+  const grace = await registerMember(api, { name: 'Grace Hopper' });
+  expect(
+    (await api.post('/v1/sessions/check-in', { branchId: gym.branchId }, grace.accessToken)).status,
+  ).toBe(201);
+  const other = await api.post('/v1/branches', { name: 'Other desk', address: '2 Gym Road' }, gym.adminToken);
+  expect(other.status).toBe(201);
+  otherBranch = { id: other.body.id, name: other.body.name };
   mfaStaff = await staffWithMfa();
   const coach = await registerMember(api, { name: 'Tina Trainer' });
   const appointed = await api.put(
@@ -108,6 +125,8 @@ beforeAll(async () => {
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
+  page.on('request', (request) => requests.push({ method: request.method(), url: request.url() }));
+  page.on('websocket', (socket) => sockets.push(socket.url()));
 }, 120_000);
 
 afterAll(async () => {
@@ -137,12 +156,7 @@ async function staffWithMfa() {
 const card = (name: string): Locator => page.getByRole('article', { name });
 const status = (name: string) => card(name).locator('.status-badge');
 
-async function signIn(login: string, password: string): Promise<void> {
-  await page.goto('/staff');
-  await page.getByLabel('Email or username').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signIn = (login: string, password: string) => signInAs(page, login, password);
 
 /** axe-core in the page (evaluated, as the page's CSP admits no injected script tag): serious or worse. */
 async function seriousViolations(): Promise<{ id: string; impact: string; nodes: number }[]> {
@@ -159,9 +173,83 @@ async function seriousViolations(): Promise<{ id: string; impact: string; nodes:
     .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
 }
 
+/**
+ * Reads the QR code a dialog shows as the installer's phone would: the SVG drawn on a canvas in the
+ * page (a data: image, which the page's CSP admits), its pixels decoded by jsQR.
+ */
+async function scanQrCode(dialog: Locator): Promise<unknown> {
+  const size = 240;
+  const pixels = await dialog.locator('.qr svg').evaluate(async (svg, side) => {
+    const copy = svg.cloneNode(true) as SVGSVGElement;
+    copy.setAttribute('width', String(side));
+    copy.setAttribute('height', String(side));
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(copy))}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = side;
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, side, side);
+    context.drawImage(image, 0, 0, side, side);
+    return Array.from(context.getImageData(0, 0, side, side).data);
+  }, size);
+  const code = jsqr.default(Uint8ClampedArray.from(pixels), size, size);
+  expect(code, 'a readable QR code').not.toBeNull();
+  return JSON.parse(code!.data);
+}
+
+/** A Content-Security-Policy header as its directives. */
+const directives = (csp: string) =>
+  Object.fromEntries(
+    csp.split(';').map((d) => {
+      const [name, ...values] = d.trim().split(/\s+/);
+      return [name, values.join(' ')];
+    }),
+  );
+
 const memberLink = (qrToken: string) => api.post('/v1/machines/link', { qrToken }, member.accessToken);
 
 describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
+  it('is served under /staff: the page uncached, its hashed assets kept a year, a CSP of its own origin only', async () => {
+    const assets: { url: string; cacheControl: string | undefined }[] = [];
+    const onResponse = (response: Response) => {
+      if (new URL(response.url()).pathname.startsWith('/staff/assets/'))
+        assets.push({ url: response.url(), cacheControl: response.headers()['cache-control'] });
+    };
+    page.on('response', onResponse);
+    const answer = await page.goto('/staff');
+    await page.getByRole('heading', { name: 'Staff sign-in' }).waitFor();
+    page.off('response', onResponse);
+
+    expect(answer!.status()).toBe(200);
+    const headers = answer!.headers();
+    expect(headers['cache-control']).toBe('no-cache');
+    expect(directives(headers['content-security-policy']!)).toEqual({
+      'default-src': "'none'",
+      'script-src': "'self'",
+      'style-src': "'self'",
+      'img-src': "'self' data:",
+      'font-src': "'self'",
+      'connect-src': "'self'",
+      'manifest-src': "'self'",
+      'base-uri': "'none'",
+      'form-action': "'self'",
+      'frame-ancestors': "'none'",
+      'object-src': "'none'",
+    });
+    // Vite's build: nothing inline for the policy to refuse, assets named by their content hash.
+    const html = await answer!.text();
+    expect(html.match(/<script\b[^>]*>/g)?.every((tag) => / src="\/staff\/assets\//.test(tag))).toBe(true);
+    expect(html).not.toMatch(/<style\b|\sstyle="/);
+    const paths = assets.map((a) => new URL(a.url).pathname);
+    expect(paths).toHaveLength(2);
+    expect(paths).toContainEqual(expect.stringMatching(/^\/staff\/assets\/index-[\w-]{8}\.js$/));
+    expect(paths).toContainEqual(expect.stringMatching(/^\/staff\/assets\/index-[\w-]{8}\.css$/));
+    for (const asset of assets)
+      expect(asset.cacheControl, asset.url).toBe('public, max-age=31536000, immutable');
+  });
+
   it("refuses a member's account, saying it is not staff", async () => {
     await signIn(member.email, fixtureSecrets.memberPassword);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not on any branch’s staff');
@@ -178,6 +266,13 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     }
     expect(await page.locator('[data-count="available"]').textContent()).toBe('3');
     await expect.poll(() => card('Treadmill A').textContent()).toMatch(/Last heartbeat\d+ s ago/);
+    // The last heartbeat moves with the machine's heartbeats (every 2 s here), from the live feed.
+    const heartbeat = card('Rack C').locator('time');
+    const first = Date.parse((await heartbeat.getAttribute('datetime'))!);
+    await expect
+      .poll(async () => Date.parse((await heartbeat.getAttribute('datetime'))!), { timeout: 5_000 })
+      .toBeGreaterThan(first);
+    expect(await heartbeat.textContent()).toMatch(/^[0-2] s ago$/);
     // Filters by type and by status.
     const shown = () => page.locator('article.machine h3').allTextContents();
     const filters = page.getByRole('group', { name: 'Filter machines' });
@@ -195,7 +290,9 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     expect(linked.status).toBe(200);
     const linkedAt = Date.now();
     await expect.poll(() => status('Treadmill A').textContent(), { interval: 50 }).toBe('Occupied');
-    console.info(`[staff-web] occupied on the board ${Date.now() - linkedAt} ms after the link was answered`);
+    const tookMs = Date.now() - linkedAt;
+    console.info(`[staff-web] occupied on the board ${tookMs} ms after the link was answered`);
+    expect(tookMs).toBeLessThan(1000);
     await expect.poll(() => card('Treadmill A').locator('.member').textContent()).toBe('Ada');
     const speed = card('Treadmill A').locator('[data-figure="speed"]');
     await expect.poll(() => speed.textContent()).toMatch(/^\d+\.\d km\/h$/);
@@ -215,9 +312,55 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     await page.screenshot({ path: join(artifacts, 'board-occupied.png'), fullPage: true });
   });
 
-  it('lists the member in the gym now, on that machine', async () => {
+  it('lists the members in the gym now, since when and on which machines', async () => {
     const row = page.getByRole('row', { name: /Ada/ });
     await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain('Treadmill A');
+    // Since when: the session's start, a moment ago (the link opened it).
+    const since = Date.parse((await row.locator('time').getAttribute('datetime'))!);
+    expect(Date.now() - since).toBeGreaterThanOrEqual(0);
+    expect(Date.now() - since).toBeLessThan(60_000);
+    expect(await row.locator('td').first().textContent()).toMatch(/^\d{2}:\d{2}.* · 0 min$/);
+    // Checked in at the desk, on no machine yet.
+    const grace = page.getByRole('row', { name: /Grace/ });
+    expect(await grace.locator('td').allTextContents()).toEqual([
+      expect.stringMatching(/ · 0 min$/),
+      'none yet',
+    ]);
+    expect(await page.getByRole('heading', { name: /In the gym now/ }).textContent()).toBe(
+      'In the gym now (2)',
+    );
+  });
+
+  it('opens a challenge from the page and shows its standings once a member joins', async () => {
+    await page.getByRole('button', { name: 'New challenge' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New challenge' });
+    await dialog.getByLabel('Name').fill('Desk week');
+    await dialog.getByLabel('Ranked by').selectOption('sessions');
+    await dialog.getByRole('button', { name: 'Open the challenge' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    const item = page.locator('details.challenge', { hasText: 'Desk week' });
+    await expect.poll(() => item.locator('summary').textContent()).toMatch(/Gym sessions · .* · 0 entrants/);
+    const challengeId = (await item.getAttribute('data-challenge-id'))!;
+    const listed = await api.get(`/v1/challenges?branchId=${gym.branchId}`, gym.adminToken);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ id: challengeId, name: 'Desk week', metric: 'sessions' }),
+    ]);
+
+    // Ada, in the gym, joins from her phone (once analytics has seen her session at the branch).
+    await expect
+      .poll(
+        async () =>
+          (await api.post(`/v1/challenges/${challengeId}/join`, undefined, member.accessToken)).status,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(200);
+    await item.locator('summary').click();
+    await expect
+      .poll(() => item.getByRole('row', { name: /Ada/ }).locator('td').first().textContent())
+      .toBe('1');
+    expect(await seriousViolations()).toEqual([]);
   });
 
   it('puts a machine into maintenance from the page: the machine hears it and refuses links', async () => {
@@ -265,6 +408,9 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
       )
       .toBe(1);
     await page.screenshot({ path: join(artifacts, 'machine-credentials.png') });
+    // What the installer scans is what the machine needs: its id, its secret and the API.
+    expect(await scanQrCode(dialog)).toEqual({ machineId, secret, api: platform.gatewayUrl });
+    expect(await seriousViolations()).toEqual([]);
     await dialog.getByRole('button', { name: 'Copy credentials' }).click();
     await expect.poll(() => dialog.getByRole('status').textContent()).toBe('Copied to the clipboard.');
     const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
@@ -273,12 +419,16 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     expect((await api.post('/v1/machines/token', { machineId, secret })).status).toBe(200);
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => status('Rower D').textContent()).toBe('Offline');
+    // Shown once: once the dialog is gone, so is the secret (the API keeps only its hash).
+    // (The closed <dialog> is hidden at once, removed when the page handles its close event.)
+    await expect.poll(() => page.content()).not.toContain(secret!);
 
     await page.getByRole('button', { name: 'Rotate secret (Rower D)' }).click();
     const rotate = page.getByRole('dialog', { name: 'Rotate the secret of Rower D' });
     await rotate.getByRole('button', { name: 'Rotate secret' }).click();
     const rotated = await rotate.locator('[data-credential="secret"]').textContent();
     expect(rotated).not.toBe(secret);
+    expect(await scanQrCode(rotate)).toEqual({ machineId, secret: rotated, api: platform.gatewayUrl });
     expect((await api.post('/v1/machines/token', { machineId, secret })).status).toBe(401);
     expect((await api.post('/v1/machines/token', { machineId, secret: rotated })).status).toBe(200);
     await rotate.getByRole('button', { name: 'Close' }).click();
@@ -304,17 +454,40 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
   });
 
   it('shows trainers the board without the actions only branch admins may take', async () => {
+    // Sign out ends the session, not only the tab's view of it.
+    const refreshToken = await page.evaluate(() => sessionStorage.getItem('nxg-staff.refresh'));
+    expect(refreshToken).toBeTruthy();
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('You are signed out.');
+    expect(await page.evaluate(() => sessionStorage.getItem('nxg-staff.refresh'))).toBeNull();
+    expect((await api.post('/v1/auth/refresh', { refreshToken })).status).toBe(401);
     await signIn(trainer.email, trainer.password);
     await expect.poll(() => status('Treadmill A').textContent(), { timeout: 15_000 }).toBe('Available');
     expect(await page.getByRole('button', { name: 'Add machine' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /Maintenance|Rotate secret/ }).count()).toBe(0);
   });
 
+  it('lets a platform admin choose the branch whose board is shown', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(platformAdmin.email, platformAdmin.password);
+    await expect.poll(() => status('Treadmill A').textContent(), { timeout: 15_000 }).toBe('Available');
+    const branch = page.getByLabel('Branch');
+    await branch.selectOption({ label: otherBranch.name });
+    await expect.poll(() => page.getByText('This branch has no machines yet.').isVisible()).toBe(true);
+    expect(await page.getByRole('row', { name: /Ada|Grace/ }).count()).toBe(0);
+    await branch.selectOption(gym.branchId);
+    await expect.poll(() => status('Treadmill A').textContent()).toBe('Available');
+  });
+
   it('signs staff with MFA in with their code, and asks for a fresh proof before a machine action', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('You are signed out.');
     await signIn(mfaStaff.email, fixtureSecrets.memberPassword);
+    // The password alone does not let them in: a wrong code is refused, the right one admits them.
+    await page.getByLabel('Authenticator code').fill('000000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('That code is not right');
+    expect(await page.getByRole('heading', { name: 'Machines' }).count()).toBe(0);
     await page.getByLabel('Authenticator code').fill(mfaStaff.code());
     await page.getByRole('button', { name: 'Verify' }).click();
     await expect.poll(() => status('Rack C').textContent(), { timeout: 15_000 }).toBe('Available');
@@ -358,15 +531,48 @@ describe.skipIf(!chromiumThere)('the staff dashboard in a browser', () => {
     await page.screenshot({ path: join(artifacts, 'board.png'), fullPage: true });
   });
 
-  it('turns the machines offline when the simulator is killed and their heartbeats stop', async () => {
-    sim.kill();
-    const killedAt = Date.now();
+  it('turns the machines offline when the simulator hangs and their heartbeats stop', async () => {
+    // Frozen, not closed: the sockets stay open, so only the silence (2 heartbeats of 2 s and a
+    // margin) tells the hub. A kill -9 would close them and say it at once.
+    sim.freeze();
+    const frozenAt = Date.now();
     for (const name of ['Treadmill A', 'Bike B', 'Rack C']) {
       await expect.poll(() => status(name).textContent(), { timeout: 15_000 }).toBe('Offline');
     }
-    console.info(`[staff-web] offline on the board ${Date.now() - killedAt} ms after the kill`);
+    const tookMs = Date.now() - frozenAt;
+    console.info(`[staff-web] offline on the board ${tookMs} ms after the simulator froze`);
+    expect(tookMs).toBeGreaterThan(3000);
+    sim.kill();
     expect(await page.locator('[data-count="offline"]').textContent()).toBe('4');
     await page.screenshot({ path: join(artifacts, 'board-offline.png'), fullPage: true });
     expect(cspViolations).toEqual([]);
+  });
+
+  it('spoke only to the public API: every request is an operation of its OpenAPI, the socket /v1/live', async () => {
+    const spec = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.entries(spec.paths).flatMap(([template, methods]) =>
+      Object.keys(methods).map((method) => ({
+        method: method.toUpperCase(),
+        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      })),
+    );
+    const origin = new URL(platform.gatewayUrl).origin;
+    const off: string[] = [];
+    for (const { method, url } of requests) {
+      const { pathname } = new URL(url);
+      if (url.startsWith('data:')) continue;
+      if (new URL(url).origin !== origin) off.push(`${method} ${url}`);
+      else if (pathname === '/staff' || pathname.startsWith('/staff/')) continue;
+      else if (!operations.some((o) => o.method === method && o.pattern.test(pathname)))
+        off.push(`${method} ${pathname}`);
+    }
+    expect(off).toEqual([]);
+    expect(requests.length).toBeGreaterThan(20);
+    const wsOrigin = origin.replace(/^http/, 'ws');
+    expect(sockets.length).toBeGreaterThan(0);
+    for (const socket of sockets)
+      expect(socket).toMatch(
+        new RegExp(`^${wsOrigin}/v1/live\\?branchId=(${gym.branchId}|${otherBranch.id})$`),
+      );
   });
 });

@@ -51,8 +51,9 @@ export class ApiClient {
     this.refreshToken = tokens.refreshToken;
     sessionStorage.setItem(REFRESH_KEY, tokens.refreshToken);
     clearTimeout(this.refreshTimer);
-    // In the background, a minute before expiry (at least 5 s from now).
-    const inMs = Math.max(5, tokens.expiresIn - 60) * 1000;
+    // In the background, a minute before expiry; a token living less than four minutes, at three
+    // quarters of its life (a fixed floor would refresh a short-lived token after it expired).
+    const inMs = Math.max(tokens.expiresIn - 60, tokens.expiresIn * 0.75) * 1000;
     this.refreshTimer = setTimeout(() => void this.refresh(), inMs);
   }
 

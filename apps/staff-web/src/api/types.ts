@@ -3,6 +3,8 @@ export type {
   ActiveLink,
   Branch,
   BranchLiveData,
+  Challenge,
+  ChallengeLeaderboard,
   Machine,
   MachineStatus,
   MaintenanceEntry,

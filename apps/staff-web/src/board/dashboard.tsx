@@ -5,6 +5,7 @@ import { AddMachineDialog } from '../actions/add-machine-dialog.tsx';
 import { MaintenanceDialog } from '../actions/maintenance-dialog.tsx';
 import { RotateSecretDialog } from '../actions/rotate-secret-dialog.tsx';
 import { statusLabel } from '../app/format.ts';
+import { ChallengesPanel } from '../challenges/challenges-panel.tsx';
 import { InGymNow } from '../gym/in-gym-now.tsx';
 import { LiveSocket, type LiveMessage, type LiveState } from '../live/live-socket.ts';
 import { applyLive, boardFrom, countByStatus, statuses, type BoardMachine } from './board-state.ts';
@@ -20,7 +21,7 @@ const liveText: Record<LiveState, string> = {
   refused: 'Live updates refused: you are not staff of this branch',
 };
 
-/** One branch: its live machine board, the members in the gym, and the staff actions. */
+/** One branch: its live machine board, the members in the gym, its challenges, and the staff actions. */
 export function Dashboard(props: {
   api: ApiClient;
   branchId: string;
@@ -209,6 +210,7 @@ export function Dashboard(props: {
         )}
       </section>
       <InGymNow members={members} machines={board ?? new Map()} now={now} />
+      <ChallengesPanel api={api} branchId={branchId} />
       {dialog?.kind === 'add' && (
         <AddMachineDialog
           api={api}
