@@ -120,7 +120,6 @@ try {
         };
       });
       await producer.transaction((tx) => enqueueEvents(tx, batch));
-      relay.kick();
       written = due;
     }
     await sleep(settings.tickMs);

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Database, OutboxRelay } from '@nxg/platform';
+import type { Database } from '@nxg/platform';
 import type { Logger } from 'pino';
 import type { AnalyticsConfig } from './config.ts';
 
@@ -8,6 +8,5 @@ export interface AnalyticsDeps {
   config: AnalyticsConfig;
   db: Database;
   nc: NatsConnection;
-  outbox: OutboxRelay;
   logger: Logger;
 }

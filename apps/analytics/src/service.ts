@@ -27,7 +27,6 @@ export default defineService({
     config: kit.config,
     db: kit.db,
     nc: kit.nc,
-    outbox: kit.outbox,
     logger: kit.logger,
   }),
   features: [

@@ -1,4 +1,4 @@
-import type { Cache, Database, DataKeyring, OutboxRelay, SealedValues } from '@nxg/platform';
+import type { Cache, Database, DataKeyring, SealedValues } from '@nxg/platform';
 import type { Logger } from 'pino';
 import type { LoginGuard } from './accounts/login-guard.ts';
 import type { MfaChallenges } from './mfa/mfa-challenges.ts';
@@ -16,7 +16,6 @@ import type { ScanServices } from './scans/scan-services.ts';
 export interface IdentityDeps {
   db: Database;
   cache: Cache;
-  outbox: OutboxRelay;
   /** Seals health data (bound to its row; see crypto/sealed-columns.ts). */
   cipher: SealedValues;
   /** The data keys, for re-sealing under the current one. */

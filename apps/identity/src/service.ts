@@ -35,7 +35,7 @@ export default defineService({
   checkConfig: identityConfigProblems,
   port: 'IDENTITY_PORT',
   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
-  async context({ config, db, nc, cache, outbox, logger, onStop }): Promise<IdentityDeps> {
+  async context({ config, db, nc, cache, logger, onStop }): Promise<IdentityDeps> {
     const keyring = await identityKeyring(config, logger);
     const keys = new SigningKeys(db, keyring, signingKeyOptions(config));
     await keys.refresh();
@@ -51,7 +51,6 @@ export default defineService({
       config,
       db,
       cache,
-      outbox,
       cipher,
       keyring,
       keys,

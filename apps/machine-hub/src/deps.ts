@@ -1,4 +1,4 @@
-import type { Cache, Database, OutboxRelay } from '@nxg/platform';
+import type { Cache, Database } from '@nxg/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { HubConfig } from './config.ts';
@@ -12,7 +12,6 @@ export interface HubDeps {
   db: Database;
   nc: NatsConnection;
   cache: Cache;
-  outbox: OutboxRelay;
   qr: QrTokens;
   live: LivePublisher;
   /** Writes revocations of machine tokens to the bucket every verifier watches. */

@@ -19,7 +19,7 @@ export default defineService({
   port: 'MACHINE_HUB_PORT',
   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
   auth: 'machine',
-  async context({ config, db, nc, cache, outbox, logger, metrics }): Promise<HubDeps> {
+  async context({ config, db, nc, cache, logger, metrics }): Promise<HubDeps> {
     const keyring = await loadDataKeyring({
       service: 'machine-hub',
       variable: 'HUB_DATA_KEY',
@@ -33,7 +33,6 @@ export default defineService({
       db,
       nc,
       cache,
-      outbox,
       qr: new QrTokens(await loadQrKey(db, keyring), config.QR_TOKEN_TTL_S),
       revocations: new CredentialRevocations(nc),
       live: new LivePublisher(nc),

@@ -1,4 +1,4 @@
-import type { Database, OutboxRelay } from '@nxg/platform';
+import type { Database } from '@nxg/platform';
 import type { Logger } from 'pino';
 import type { NotificationConfig } from './config.ts';
 import type { PushTransport } from './delivery/push-transport.ts';
@@ -8,7 +8,6 @@ import type { LiveFeed } from './inbox/live-feed.ts';
 export interface NotificationDeps {
   config: NotificationConfig;
   db: Database;
-  outbox: OutboxRelay;
   logger: Logger;
   /** FCM (or its stand-in) through firebase-admin, or the log when no FCM is configured. */
   push: PushTransport;

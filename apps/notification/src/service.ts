@@ -38,7 +38,7 @@ export default defineService({
         : consoleTransport(kit.logger);
     kit.logger.info({ transport: push.name }, 'push transport');
     kit.onStop(() => push.close());
-    const deps = { config, db: kit.db, outbox: kit.outbox, logger: kit.logger, push, live: liveFeed(kit.nc) };
+    const deps = { config, db: kit.db, logger: kit.logger, push, live: liveFeed(kit.nc) };
     const now = drainNow(() => drainDue(deps), kit.logger);
     kit.onStop(() => now.stop());
     return { ...deps, deliverNow: () => now.kick() };

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Cache, Database, OutboxRelay } from '@nxg/platform';
+import type { Cache, Database } from '@nxg/platform';
 import type { FoodIndex } from '@nxg/reference-data';
 import type { Logger } from 'pino';
 import type { NutritionConfig } from './config.ts';
@@ -11,7 +11,6 @@ export interface NutritionDeps {
   config: NutritionConfig;
   db: Database;
   nc: NatsConnection;
-  outbox: OutboxRelay;
   cache: Cache;
   logger: Logger;
   /** The reference foods (USDA SR28) and their search index, built once at start. */

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Database, OutboxRelay } from '@nxg/platform';
+import type { Database } from '@nxg/platform';
 import type { Logger } from 'pino';
 import type { WorkoutConfig } from './config.ts';
 import type { ExerciseLibrary } from './exercises/exercise-library.ts';
@@ -10,7 +10,6 @@ export interface WorkoutDeps {
   config: WorkoutConfig;
   db: Database;
   nc: NatsConnection;
-  outbox: OutboxRelay;
   logger: Logger;
   /** The exercise library, built once on first use. */
   library: () => ExerciseLibrary;

@@ -39,7 +39,6 @@ export default defineService({
       config,
       db: kit.db,
       nc: kit.nc,
-      outbox: kit.outbox,
       logger: kit.logger,
       library,
       planner: planning

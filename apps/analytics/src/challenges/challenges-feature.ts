@@ -28,12 +28,12 @@ const isStaffOf = (ctx: RequestContext, branchId: string) =>
  */
 export const challengesFeature = defineFeature<AnalyticsDeps>({
   name: 'challenges',
-  jobs: ({ db, outbox, config }) => [
+  jobs: ({ db, config }) => [
     {
       name: 'freeze-ended-challenges',
       everyMs: config.CHALLENGE_FREEZE_EVERY_MS,
       run: async () => {
-        await freezeEndedChallenges(db, () => outbox.kick());
+        await freezeEndedChallenges(db);
       },
     },
   ],

@@ -9,13 +9,8 @@ const BATCH = 20;
  * one `analytics.challenge.result` per entrant in the same transaction. Replicas skip challenges
  * another is freezing (SKIP LOCKED); a challenge is frozen once, as `finished_at` says.
  */
-export async function freezeEndedChallenges(
-  db: Database,
-  /** Tells the outbox relay there is something to send (its `kick`). */
-  kick: () => void,
-  now = new Date(),
-): Promise<number> {
-  const frozen = await db.transaction(async (tx) => {
+export async function freezeEndedChallenges(db: Database, now = new Date()): Promise<number> {
+  return db.transaction(async (tx) => {
     const due = await tx.query<{
       id: string;
       branch_id: string;
@@ -63,6 +58,4 @@ export async function freezeEndedChallenges(
     }
     return due.length;
   });
-  if (frozen) kick();
-  return frozen;
 }

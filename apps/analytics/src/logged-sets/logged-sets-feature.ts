@@ -15,7 +15,7 @@ import { recordCandidates } from '../records/record-candidates.ts';
  */
 export const loggedSetsFeature = defineFeature<AnalyticsDeps>({
   name: 'logged-sets',
-  consumers: ({ db, outbox }) => [
+  consumers: ({ db }) => [
     consumeBatch(
       'analytics_logged_sets',
       workoutEvents.exerciseLogged,
@@ -43,7 +43,6 @@ export const loggedSetsFeature = defineFeature<AnalyticsDeps>({
           // Records and training days are judged against what the member's earlier sets left.
           { shared: true, ownSpace: LOGGED_SETS_LOCK_SPACE },
         );
-        outbox.kick();
       },
       { max: EVENTS_PER_BATCH },
     ),

@@ -16,7 +16,7 @@ import { saveMealDeleted, saveMealLogged, savePlan } from './nutrition-store.ts'
  */
 export const nutritionFeature = defineFeature<AnalyticsDeps>({
   name: 'nutrition',
-  consumers: ({ db, outbox }) => [
+  consumers: ({ db }) => [
     consume(
       'analytics_meal_logged',
       nutritionEvents.mealLogged,
@@ -33,7 +33,6 @@ export const nutritionFeature = defineFeature<AnalyticsDeps>({
             occurredAt: data.eatenAt,
           });
         });
-        outbox.kick();
       },
       byMember,
     ),

@@ -14,7 +14,7 @@ import { achievementRules, pointsRules } from './rules.ts';
  */
 export const pointsFeature = defineFeature<AnalyticsDeps>({
   name: 'points',
-  consumers: ({ db, outbox }) => [
+  consumers: ({ db }) => [
     consume(
       'analytics_points_set_completed',
       machineEvents.machineSetCompleted,
@@ -30,7 +30,6 @@ export const pointsFeature = defineFeature<AnalyticsDeps>({
           });
           await unlock(tx, achievementRules.firstMachineWorkout, data.userId, id, data.at);
         });
-        outbox.kick();
       },
       byMember,
     ),

@@ -6,7 +6,6 @@ import {
   namespaceOf,
   type ConsumerBinding,
   type Database,
-  type OutboxRelay,
   type Queryable,
 } from '@nxg/platform';
 import type { Logger } from 'pino';
@@ -50,7 +49,6 @@ interface Item extends Delivered {
   binding: ConsumerBinding;
 }
 
-const noOutbox: OutboxRelay = { kick() {}, flush: async () => 0, stop: async () => {} };
 
 /**
  * Rebuilds every read model from the streams' first messages into fresh tables, then switches
@@ -217,7 +215,6 @@ function phases(options: RebuildOptions) {
     config: options.config,
     db: replayDatabase(options.db),
     nc: options.nc,
-    outbox: noOutbox,
     logger: options.logger,
   };
   const all = readModelFeatures.flatMap((f) => f.consumers?.(deps) ?? []);

@@ -15,7 +15,7 @@ import { recordsOf, type SetFacts } from './records-store.ts';
  */
 export const recordsFeature = defineFeature<AnalyticsDeps>({
   name: 'records',
-  consumers: ({ db, outbox }) => [
+  consumers: ({ db }) => [
     consume(
       'analytics_records_machine_unlinked',
       machineEvents.machineUnlinked,
@@ -36,7 +36,6 @@ export const recordsFeature = defineFeature<AnalyticsDeps>({
             { facts, candidates: cardioCandidates(workout), eventId: id, branchId: data.branchId },
           ]),
         );
-        outbox.kick();
       },
       byMember,
     ),

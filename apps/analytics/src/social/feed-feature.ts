@@ -56,7 +56,7 @@ export const feedFeature = defineFeature<AnalyticsDeps>({
       ),
     ];
   },
-  operations: ({ db, outbox }) => {
+  operations: ({ db }) => {
     const kudosState = async (viewer: string, itemId: string) => {
       const item = await visibleItem(db, viewer, itemId);
       if (!item) throw itemGone();
@@ -95,7 +95,6 @@ export const feedFeature = defineFeature<AnalyticsDeps>({
             },
           });
         });
-        outbox.kick();
         return kudosState(me, itemId);
       }),
 

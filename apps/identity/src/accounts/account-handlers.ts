@@ -12,7 +12,7 @@ const invalidCredentials = () =>
 
 /** Register, log in, refresh, log out, and the JWKS that verifies what they issue. */
 export function accountBindings(deps: IdentityDeps): Binding[] {
-  const { db, cipher, issuer, sessions, revocations, guard, keys, outbox, mfa, mfaChallenges } = deps;
+  const { db, cipher, issuer, sessions, revocations, guard, keys, mfa, mfaChallenges } = deps;
 
   return [
     bind(identity.register, async (input, ctx) => {
@@ -50,7 +50,6 @@ export function accountBindings(deps: IdentityDeps): Binding[] {
       } catch (error) {
         throw uniqueViolation(error) ?? error;
       }
-      outbox.kick();
       const access = await issuer.issue(
         { id, ...rolesOf(created.row, []), mfa: { enrolled: false, provenAt: null } },
         created.sessionId,

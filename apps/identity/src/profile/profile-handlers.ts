@@ -15,7 +15,7 @@ const userGone = () => new AppError(404, IdentityErrors.USER_NOT_FOUND, 'The acc
 
 /** The member's own account: profile, body composition, export and erasure. */
 export function profileBindings(deps: IdentityDeps): Binding[] {
-  const { db, cipher, outbox, revocations, sessions, users, mfaStore } = deps;
+  const { db, cipher, revocations, sessions, users, mfaStore } = deps;
   const bodies = new BodyStore(cipher);
 
   const currentUser = async (userId: string) => {
@@ -59,7 +59,6 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
           data: { userId, name, ...profile },
         });
       });
-      outbox.kick();
       users.invalidate(userId);
       return currentUser(userId);
     }),
@@ -92,7 +91,6 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
           if ((error as { code?: string }).code === '23503') throw userGone();
           throw error;
         });
-      outbox.kick();
       return entry;
     }),
 
@@ -136,7 +134,6 @@ export function profileBindings(deps: IdentityDeps): Binding[] {
         });
       });
       users.invalidate(userId);
-      outbox.kick();
       await deleteRequestedObjects(db, deps.scans.objects, deps.logger).catch(() => undefined);
     }),
   ];

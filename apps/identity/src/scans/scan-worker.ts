@@ -23,7 +23,7 @@ const avatarKey = (scanId: string) => `scans/avatars/${scanId}.glb`;
  * A scan past its deadline fails with a reason; the member can retry it.
  */
 export function scanWorkerJob(deps: IdentityDeps): Job {
-  const { db, cipher, config, logger, outbox } = deps;
+  const { db, cipher, config, logger } = deps;
   const { objects, scanning } = deps.scans;
   const store = new ScanStore(cipher);
   const bodies = new BodyStore(cipher);
@@ -89,7 +89,6 @@ export function scanWorkerJob(deps: IdentityDeps): Job {
       return true;
     });
     if (done) {
-      outbox.kick();
       logger.info({ scanId: row.id, avatar: avatar !== null }, 'scan done');
     } else if (avatar) await objects.delete(avatar).catch(() => undefined); // erased or moved on meanwhile
   };

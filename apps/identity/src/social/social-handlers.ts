@@ -26,14 +26,13 @@ const noRequest = () =>
  * Follows, follow requests, blocks and privacy settings. Every change is written with its event
  * in one transaction, the two members' lock held, so a follow and a block never cross.
  */
-export function socialBindings({ db, outbox }: IdentityDeps): Binding[] {
+export function socialBindings({ db }: IdentityDeps): Binding[] {
   /** Runs a change between the caller and another member under their pair lock, then relays its events. */
   const betweenPair = async <T>(me: string, other: string, work: Parameters<typeof db.transaction<T>>[0]) => {
     const result = await db.transaction(async (tx) => {
       await lockPair(tx, me, other);
       return work(tx);
     });
-    outbox.kick();
     return result;
   };
 
@@ -217,7 +216,6 @@ export function socialBindings({ db, outbox }: IdentityDeps): Binding[] {
         );
         await announcePrivacy(tx, me, { profile, activity });
       });
-      outbox.kick();
       return { profile, activity };
     }),
   ];

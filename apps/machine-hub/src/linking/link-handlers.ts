@@ -23,7 +23,7 @@ import { endLink } from './link-store.ts';
 
 /** QR linking: a member scans the code the machine shows, and the two are linked until one ends it. */
 export function linkBindings(deps: HubDeps): Binding[] {
-  const { db, qr, live, outbox, staleAfterMs } = deps;
+  const { db, qr, live, staleAfterMs } = deps;
 
   /** The member's first name as the machine greets them; a stand-in if identity does not answer. */
   const displayName = async (ctx: Parameters<Binding['handle']>[1]) => {
@@ -103,7 +103,6 @@ export function linkBindings(deps: HubDeps): Binding[] {
           }
           throw error;
         });
-      outbox.kick();
       const [name, plan] = await Promise.all([
         displayName(ctx),
         plannedFor(userId, linked.machine.type, ctx),

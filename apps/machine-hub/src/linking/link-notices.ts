@@ -3,8 +3,7 @@ import type { HubDeps } from '../deps.ts';
 import type { EndedLink } from './link-store.ts';
 
 /** After an unlink commits: the machine, the member and the branch's staff each learn of it. */
-export function announceUnlink({ live, outbox }: Pick<HubDeps, 'live' | 'outbox'>, ended: EndedLink): void {
-  outbox.kick();
+export function announceUnlink({ live }: Pick<HubDeps, 'live'>, ended: EndedLink): void {
   live.command(ended.machineId, { type: 'unlinked', linkId: ended.linkId, reason: ended.reason });
   live.toMember(ended.userId, 'unlinked', {
     linkId: ended.linkId,

@@ -50,7 +50,6 @@ export function credentialBindings(deps: HubDeps): Binding[] {
         });
         return row;
       });
-      deps.outbox.kick();
       await endCredentials(deps, machineId, rotated.secret_generation - 1, { type: 'revoked' });
       return { credentials: { machineId, secret } };
     }),
@@ -77,7 +76,6 @@ export function credentialBindings(deps: HubDeps): Binding[] {
         return { row, ended };
       });
       if (result.ended) announceUnlink(deps, result.ended);
-      deps.outbox.kick();
       await endCredentials(deps, machineId, result.row.secret_generation, { type: 'removed' });
     }),
   ];

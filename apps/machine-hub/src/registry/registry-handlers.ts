@@ -109,7 +109,6 @@ export function registryBindings(deps: HubDeps): Binding[] {
       });
       if (result.ended) announceUnlink(deps, result.ended);
       else {
-        deps.outbox.kick();
         announceStatusChange(deps, result.row.branch_id, machineId, result.changed);
       }
       return toMachine(result.row, staleAfterMs);

@@ -89,7 +89,6 @@ export class ConnectionRegistry {
       ]);
       return announceStatus(tx, conn.machineId, staleAfterMs);
     });
-    this.deps.outbox.kick();
     announceStatusChange(this.deps, conn.branchId, conn.machineId, changed);
   }
 
@@ -110,7 +109,6 @@ export class ConnectionRegistry {
       );
       return announceStatus(tx, conn.machineId, staleAfterMs);
     });
-    this.deps.outbox.kick();
     announceStatusChange(this.deps, conn.branchId, conn.machineId, changed);
   }
 

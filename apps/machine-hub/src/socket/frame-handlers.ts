@@ -73,7 +73,6 @@ export function frameHandler(deps: HubDeps) {
         ]);
         return announceStatus(tx, conn.machineId, staleAfterMs);
       });
-      deps.outbox.kick();
       announceStatusChange(deps, conn.branchId, conn.machineId, changed);
       conn.ack(frame.id);
     },
@@ -162,7 +161,6 @@ export function frameHandler(deps: HubDeps) {
       });
       if (first) {
         link.totals.addSet(frame);
-        deps.outbox.kick();
         live.toMember(link.userId, 'set.completed', data);
       }
       conn.ack(frame.id);

@@ -39,7 +39,6 @@ export function offlineSweeper(deps: HubDeps): Job {
       if (r.ended) announceUnlink(deps, r.ended);
       else announceStatusChange(deps, r.branchId, r.machineId, r.status);
     }
-    if (results.length) deps.outbox.kick();
   };
   return { name: 'offline-sweeper', everyMs: Math.max(500, Math.floor(staleAfterMs / 4)), run: sweep };
 }

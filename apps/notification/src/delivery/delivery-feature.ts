@@ -1,10 +1,10 @@
 import { defineFeature } from '@nxg/platform';
 import type { NotificationDeps } from '../deps.ts';
 
-type DrainDeps = Pick<NotificationDeps, 'db' | 'push' | 'logger' | 'outbox' | 'config'>;
+type DrainDeps = Pick<NotificationDeps, 'db' | 'push' | 'logger' | 'config'>;
 
 /** Sends what is due, round after round while rounds come back full (bounded, so a stop is never kept waiting long). */
-export async function drainDue({ db, push, logger, outbox, config }: DrainDeps): Promise<void> {
+export async function drainDue({ db, push, logger, config }: DrainDeps): Promise<void> {
   for (let round = 0; round < 10; round++) {
     const claimed = await drainOnce({
       db,
@@ -16,7 +16,6 @@ export async function drainDue({ db, push, logger, outbox, config }: DrainDeps):
       leaseS: config.PUSH_LEASE_S,
       memberLimit: { count: config.PUSH_MEMBER_LIMIT, windowS: config.PUSH_MEMBER_WINDOW_S },
     });
-    if (claimed) outbox.kick();
     if (claimed < config.PUSH_BATCH_SIZE) return;
   }
 }
@@ -36,7 +35,7 @@ export const deliveryFeature = defineFeature<NotificationDeps>({
       name: 'push-settle-sweep',
       everyMs: Math.max(1000, deps.config.PUSH_DRAIN_INTERVAL_MS * 10),
       async run() {
-        if (await deps.db.transaction((tx) => settleNotifications(tx))) deps.outbox.kick();
+        await deps.db.transaction((tx) => settleNotifications(tx));
       },
     },
   ],

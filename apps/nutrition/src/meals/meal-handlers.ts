@@ -19,7 +19,7 @@ import { deleteMeal, insertMeals, mealsPage, toMeal } from './meal-store.ts';
 const FUTURE_SLACK_MS = 5 * 60_000;
 
 /** Meals logged by hand, the member's meals by local date range, and removing one. */
-export function mealBindings({ db, outbox, foods }: NutritionDeps): Binding[] {
+export function mealBindings({ db, foods }: NutritionDeps): Binding[] {
   // Meals logged at the same moment share a transaction (group commit): see createWriteBatcher.
   const writeMeal = createWriteBatcher({ db, write: insertMeals });
   return [
@@ -39,7 +39,6 @@ export function mealBindings({ db, outbox, foods }: NutritionDeps): Binding[] {
         requestKey: ctx.idempotencyKey,
         trace: activeTrace(),
       });
-      outbox.kick();
       return saved;
     }),
 
@@ -56,7 +55,6 @@ export function mealBindings({ db, outbox, foods }: NutritionDeps): Binding[] {
       const userId = requireUser(ctx);
       const removed = await db.transaction((tx) => deleteMeal(tx, userId, mealId));
       if (!removed) throw new AppError(404, NutritionErrors.MEAL_NOT_FOUND, 'No meal of yours has this id');
-      outbox.kick();
     }),
   ];
 }

@@ -1,5 +1,5 @@
 import { bearer, createExternalClient, createMemberQuota } from '@nxg/external';
-import type { Cache, Database, ObjectStore, OutboxRelay } from '@nxg/platform';
+import type { Cache, Database, ObjectStore } from '@nxg/platform';
 import type { FoodIndex } from '@nxg/reference-data';
 import type { Logger } from 'pino';
 import type { Static, TObject } from 'typebox';
@@ -26,7 +26,6 @@ export interface PhotoDeps {
 export function createPhotoDeps(kit: {
   config: Config;
   db: Database;
-  outbox: OutboxRelay;
   cache: Cache;
   logger: Logger;
   foods: FoodIndex;
@@ -62,7 +61,6 @@ export function createPhotoDeps(kit: {
     : undefined;
   const meals = createPhotoMeals({
     db: kit.db,
-    outbox: kit.outbox,
     foods: kit.foods,
     logger: kit.logger,
     detector,

@@ -12,7 +12,6 @@ import {
   enqueueEvent,
   forbidden,
   type Database,
-  type OutboxRelay,
   type Queryable,
 } from '@nxg/platform';
 import type { FoodIndex } from '@nxg/reference-data';
@@ -39,7 +38,6 @@ const FUTURE_SLACK_MS = 5 * 60_000;
 
 export interface PhotoMealOptions {
   db: Database;
-  outbox: OutboxRelay;
   foods: FoodIndex;
   logger: Logger;
   /** Absent when no detection service is configured: photo meals wait for manual entry. */
@@ -72,7 +70,7 @@ export interface PhotoMeals {
 }
 
 export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
-  const { db, outbox, foods, detector, bands, logger } = options;
+  const { db, foods, detector, bands, logger } = options;
   const suggest = (name: string): FoodSuggestion[] =>
     foods.search(name, { limit: 3 }).items.map((f) => ({ foodId: f.id, name: f.name }));
   const late = new Set<Promise<unknown>>();
@@ -131,7 +129,6 @@ export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
       await finishWork(tx, mealId, 'detect');
       return true;
     });
-    if (applied) outbox.kick();
     return applied;
   };
 
@@ -223,7 +220,6 @@ export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
             });
           return saved!;
         });
-        outbox.kick();
         if (running) landLate(meal.id, running);
         return meal;
       } catch (error) {
@@ -272,7 +268,6 @@ export function createPhotoMeals(options: PhotoMealOptions): PhotoMeals {
         }
         return toMeal(saved);
       });
-      outbox.kick();
       if (feedback && detector) {
         const payload = feedback;
         const sending = sendFeedback(mealId, payload)

@@ -21,7 +21,6 @@ export const plansFeature = defineFeature<NutritionDeps>({
       const row = await deps.db.transaction((tx) => activatePlan(tx, plan));
       // Only an account erased while its plan was being made has no row.
       if (!row) throw new AppError(404, NutritionErrors.NO_ACTIVE_MEAL_PLAN, 'This account is being erased');
-      deps.outbox.kick();
       return toPlan(row, member.allergies);
     }),
 
@@ -58,7 +57,6 @@ export const plansFeature = defineFeature<NutritionDeps>({
             return true;
           });
           if (!replaced) break;
-          deps.outbox.kick();
         }
       },
     },

@@ -13,7 +13,7 @@ import type { WorkoutDeps } from '../deps.ts';
 import { insertLogs, logByRequestKey, logsPage, toLog } from './log-store.ts';
 
 /** Sets logged by hand, and the member's log by date range. */
-export function logBindings({ db, outbox, library }: WorkoutDeps): Binding[] {
+export function logBindings({ db, library }: WorkoutDeps): Binding[] {
   // Sets logged at the same moment share a transaction (group commit): see createWriteBatcher.
   const writeLog = createWriteBatcher({ db, write: insertLogs });
   return [
@@ -38,7 +38,6 @@ export function logBindings({ db, outbox, library }: WorkoutDeps): Binding[] {
         requestKey: ctx.idempotencyKey,
         trace: activeTrace(),
       });
-      outbox.kick();
       if (saved) return saved;
       // Logged before under this request key: the retry gets the first answer, not a second set.
       const first = ctx.idempotencyKey ? await logByRequestKey(db, userId, ctx.idempotencyKey) : undefined;

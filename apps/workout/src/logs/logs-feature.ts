@@ -11,11 +11,11 @@ import { insertLog } from './log-store.ts';
 export const logsFeature = defineFeature<WorkoutDeps>({
   name: 'logs',
   operations: logBindings,
-  consumers: ({ db, outbox, library }) => [
+  consumers: ({ db, library }) => [
     consume('workout_set_completed', machineEvents.machineSetCompleted, async ({ data }) => {
       // Machines name the exercise by our id or its name; an unknown one is logged by its name alone.
       const exercise = library().named(data.exercise);
-      const saved = await db.transaction((tx) =>
+      await db.transaction((tx) =>
         insertLog(tx, {
           userId: data.userId,
           exerciseId: exercise?.id ?? null,
@@ -29,7 +29,6 @@ export const logsFeature = defineFeature<WorkoutDeps>({
           performedAt: data.at,
         }),
       );
-      if (saved) outbox.kick();
     }),
   ],
 });

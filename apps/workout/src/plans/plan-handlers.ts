@@ -14,7 +14,7 @@ export function planBindings(
   library: () => ExerciseLibrary,
   aiPlanner: AiPlanner | undefined,
 ): Binding[] {
-  const { db, outbox, logger } = deps;
+  const { db, logger } = deps;
   const names = async () => new Map(library().all.map((e) => [e.id, e.name]));
 
   return [
@@ -66,7 +66,6 @@ export function planBindings(
           days: days!,
         }),
       );
-      outbox.kick();
       return toPlan(row, await names());
     }),
 

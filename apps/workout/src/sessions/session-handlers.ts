@@ -13,7 +13,7 @@ import {
 const noSession = () => new AppError(404, WorkoutErrors.NO_ACTIVE_SESSION, 'You are not checked in');
 
 /** Check-in, check-out and the member's sessions. */
-export function sessionBindings({ db, outbox }: WorkoutDeps): Binding[] {
+export function sessionBindings({ db }: WorkoutDeps): Binding[] {
   return [
     bind(workout.checkIn, async ({ branchId }, ctx) => {
       const userId = requireUser(ctx);
@@ -24,7 +24,6 @@ export function sessionBindings({ db, outbox }: WorkoutDeps): Binding[] {
           WorkoutErrors.SESSION_ALREADY_ACTIVE,
           'You are already checked in; check out first',
         );
-      outbox.kick();
       return toSession(row);
     }),
 
@@ -34,7 +33,6 @@ export function sessionBindings({ db, outbox }: WorkoutDeps): Binding[] {
       if (!current) throw noSession();
       const ended = await db.transaction((tx) => endSession(tx, current.id, 'check-out'));
       if (!ended) throw noSession();
-      outbox.kick();
       return toSession(ended);
     }),
 

@@ -16,13 +16,12 @@ const systemContext = { requestId: 'workout-session-expiry', roles: [], branchRo
 export const sessionsFeature = defineFeature<WorkoutDeps>({
   name: 'sessions',
   operations: sessionBindings,
-  consumers: ({ db, outbox }) => [
+  consumers: ({ db }) => [
     consume('workout_machine_linked', machineEvents.machineLinked, async ({ data }) => {
       await db.transaction(async (tx) => {
         const started = await startSession(tx, data.userId, data.branchId, 'machine-link', data.machineId);
         if (!started) await touchSession(tx, data.userId, data.machineId);
       });
-      outbox.kick();
     }),
   ],
   jobs: (deps) => [sessionExpiryJob(deps)],
@@ -33,7 +32,7 @@ export const sessionsFeature = defineFeature<WorkoutDeps>({
  * a branch that has closed. Any replica may run it; the lock makes one at a time, and `endSession`
  * only ends a session still active.
  */
-function sessionExpiryJob({ db, config, logger, outbox, nc }: WorkoutDeps): Job {
+function sessionExpiryJob({ db, config, logger, nc }: WorkoutDeps): Job {
   const branches = new Map<string, { branch: Branch; fetchedAt: number }>();
 
   const branchOf = async (branchId: string): Promise<Branch | undefined> => {
@@ -75,7 +74,6 @@ function sessionExpiryJob({ db, config, logger, outbox, nc }: WorkoutDeps): Job 
       });
       if (ended) {
         logger.info({ ended }, 'sessions ended by themselves');
-        outbox.kick();
       }
     },
   };

@@ -135,8 +135,6 @@ export async function enqueueEvents<E extends EventDefinition>(
 }
 
 export interface OutboxRelay {
-  /** Ask for a sweep now instead of at the next tick. */
-  kick(): void;
   /** Relays everything pending and due, however young; resolves with the number published. */
   flush(): Promise<number>;
   stop(): Promise<void>;
@@ -337,8 +335,6 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   })();
 
   return {
-    // A commit's events are published as it commits; a sweep now would find nothing of its own.
-    kick: () => {},
     flush,
     async stop() {
       running = false;

@@ -67,7 +67,7 @@ function demoService(migrations: string, jobRuns: number[]) {
     features: [
       defineFeature<{ db: Database; outbox: OutboxRelay }>({
         name: 'notes',
-        operations: ({ db, outbox }) => [
+        operations: ({ db }) => [
           bind(addNote, async ({ text, slowMs }) => {
             if (slowMs) await sleep(slowMs);
             const noteId = await db.transaction(async (tx) => {
@@ -78,7 +78,6 @@ function demoService(migrations: string, jobRuns: number[]) {
               await enqueueEvent(tx, { event: noteAdded, subject: 'u1', data: { noteId: row!.id, text } });
               return row!.id;
             });
-            outbox.kick();
             return { noteId };
           }),
         ],

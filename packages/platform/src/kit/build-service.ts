@@ -43,7 +43,7 @@ export function loadServiceConfig<P extends TProperties, D>(
 
 let warnedOfDevelopmentKey = false;
 
-const paused: OutboxRelay = { kick() {}, flush: async () => 0, stop: async () => {} };
+const paused: OutboxRelay = { flush: async () => 0, stop: async () => {} };
 
 /**
  * Assembles a service from its definition, always in the same order: database (migrated), NATS,
