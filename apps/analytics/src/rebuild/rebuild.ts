@@ -2,12 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventEnvelope } from '@nxg/contracts';
-import {
-  namespaceOf,
-  type ConsumerBinding,
-  type Database,
-  type Queryable,
-} from '@nxg/platform';
+import { namespaceOf, type ConsumerBinding, type Database, type Queryable } from '@nxg/platform';
 import type { Logger } from 'pino';
 import type { AnalyticsConfig } from '../config.ts';
 import type { AnalyticsDeps } from '../deps.ts';
@@ -48,7 +43,6 @@ export interface RebuildReport {
 interface Item extends Delivered {
   binding: ConsumerBinding;
 }
-
 
 /**
  * Rebuilds every read model from the streams' first messages into fresh tables, then switches

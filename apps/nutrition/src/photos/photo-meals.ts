@@ -6,14 +6,7 @@ import {
   type MealType,
   type StoredImage,
 } from '@nxg/contracts';
-import {
-  activeTrace,
-  AppError,
-  enqueueEvent,
-  forbidden,
-  type Database,
-  type Queryable,
-} from '@nxg/platform';
+import { activeTrace, AppError, enqueueEvent, forbidden, type Database, type Queryable } from '@nxg/platform';
 import type { FoodIndex } from '@nxg/reference-data';
 import type { Logger } from 'pino';
 import { itemsFromEntries, totalsOf } from '../meals/meal-items.ts';
