@@ -270,19 +270,23 @@ describe('3D body scans', () => {
     expect(history.body.items.map((m: { id: string }) => m.id)).toEqual([done.measurements.id]);
   });
 
-  it('waits while the scanning service is down and completes once it is back', async () => {
+  /** A member's scan uploaded while the scanning service answers 503, once its first try was refused. */
+  const scanRefusedOnce = async () => {
     const member = await registerMember(api);
     scanner.behave({ mode: 'fail', status: 503 });
     const upload = await uploadScan(platform.gatewayUrl, member.accessToken, csv());
     const scanId = upload.body.scanId as string;
-    // Tried, refused, still queued.
     await waitFor(async () =>
       scanner
         .requests('/v1/scans/process')
-        .some(
-          (r) => r.body && (r.body as { reference: string }).reference === `${scanId}.1` && r.status === 503,
-        ),
+        .some((r) => (r.body as { reference?: string })?.reference === `${scanId}.1` && r.status === 503),
     );
+    return { member, scanId };
+  };
+
+  it('waits while the scanning service is down and completes once it is back', async () => {
+    // Tried, refused, still queued.
+    const { member, scanId } = await scanRefusedOnce();
     await new Promise((r) => setTimeout(r, 800));
     expect((await api.get(`/v1/scans/${scanId}`, member.accessToken)).body.status).toBe('queued');
     scanner.behave({ mode: 'healthy' });
@@ -329,15 +333,7 @@ describe('3D body scans', () => {
   });
 
   it('fails a scan the service could not take for a day, with a reason, and completes it when retried', async () => {
-    const member = await registerMember(api);
-    scanner.behave({ mode: 'fail', status: 503 });
-    const upload = await uploadScan(platform.gatewayUrl, member.accessToken, csv());
-    const scanId = upload.body.scanId as string;
-    await waitFor(async () =>
-      scanner
-        .requests('/v1/scans/process')
-        .some((r) => (r.body as { reference?: string }).reference === `${scanId}.1` && r.status === 503),
-    );
+    const { member, scanId } = await scanRefusedOnce();
     // Queued since yesterday (SCAN_QUEUE_TIMEOUT_MS is a day): the worker gives up on it.
     await platform.services.identity![0]!.app!.kit.db.query(
       `UPDATE scans SET queued_at = now() - interval '25 hours', next_action_at = now() WHERE id = $1`,
