@@ -284,7 +284,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const inFlight = new Set<Promise<void>>();
   const publishCommitted = (rows: readonly NewOutboxRow[]) => {
     const done = Promise.allSettled(
-      rows.map((row) => publish({ ...row, headers: row.headers, attempts: 0 }).then(() => row.id)),
+      rows.map((row) => publish({ ...row, attempts: 0 }).then(() => row.id)),
     ).then((outcomes) => {
       deletions.add(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : [])));
     });
