@@ -4,7 +4,7 @@
  * returned or touched. On SIGUSR2 it writes the counts so far as JSON (`{ dump, counts }`, dump
  * numbering the answers) to BENCH_SQL_COUNT_FILE, so
  * the benchmark can take the difference over a run: statements per request, transactions per
- * request, relay passes (the outbox claim) per request and rows per pass.
+ * request, outbox deletions per request and rows per deletion.
  *
  * Bench-only: it wraps `pg.Client.prototype.query` in the process it is loaded into, nowhere else.
  */
