@@ -15,7 +15,7 @@ import {
   type TestPlatform,
 } from '@nxg/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { abortedUpload, inbodyCsv, uploadScan } from './scans.test-support.ts';
+import { abortedUpload, inbodyCsv, retryUpload, uploadScan } from './scans.test-support.ts';
 
 // End to end through the gateway: identity, the gateway and notification in process, the scanning
 // service as a local stand-in (OAuth token endpoint, slow jobs, signed webhooks), object storage
@@ -488,15 +488,12 @@ describe('3D body scans', () => {
     const file = randomBytes(256 * 1024);
     await abortedUpload(platform.gatewayUrl, member.accessToken, key, file);
     expect((await api.get('/v1/scans', member.accessToken)).body.items).toHaveLength(0);
-    const retry = await waitFor(async () => {
-      const sent = await uploadScan(
-        platform.gatewayUrl,
-        member.accessToken,
-        { content: file, type: 'model/ply', name: 'scan.ply' },
-        { idempotencyKey: key },
-      );
-      return sent.status !== 409 && sent; // the dropped request may still be winding down
-    });
+    const retry = await retryUpload(
+      platform.gatewayUrl,
+      member.accessToken,
+      { content: file, type: 'model/ply', name: 'scan.ply' },
+      key,
+    );
     expect(retry.status).toBe(202);
     const again = await uploadScan(
       platform.gatewayUrl,

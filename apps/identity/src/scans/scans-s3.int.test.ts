@@ -13,7 +13,7 @@ import {
   type TestPlatform,
 } from '@nxg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abortedUpload, inbodyCsv, uploadScan } from './scans.test-support.ts';
+import { abortedUpload, inbodyCsv, retryUpload, uploadScan } from './scans.test-support.ts';
 
 // The same journey on S3 (s3rver through the real AWS SDK): a large scan file goes up as a
 // multipart upload, the avatar comes back by a presigned S3 link, erasure deletes both objects.
@@ -134,15 +134,12 @@ describe('3D scans on S3', () => {
     expect((await api.get('/v1/scans', member.accessToken)).body.items).toHaveLength(0);
 
     const retry = s3.requests().length;
-    const upload = await waitFor(async () => {
-      const sent = await uploadScan(
-        platform.gatewayUrl,
-        member.accessToken,
-        { content: file, type: 'model/ply', name: 'body.ply' },
-        { idempotencyKey: key },
-      );
-      return sent.status !== 409 && sent; // the dropped request may still be winding down
-    });
+    const upload = await retryUpload(
+      platform.gatewayUrl,
+      member.accessToken,
+      { content: file, type: 'model/ply', name: 'body.ply' },
+      key,
+    );
     expect(upload.status).toBe(202);
     const scanId = upload.body.scanId as string;
     // Resumed, not sent again: the same multipart upload, only its third part, then completed.

@@ -62,6 +62,22 @@ export async function uploadScan(
 }
 
 /**
+ * The retry of a dropped upload under the same Idempotency-Key: sent again while the gateway still
+ * answers 409 (the dropped request may still be winding down), then the answer.
+ */
+export function retryUpload(
+  gatewayUrl: string,
+  token: string,
+  file: { content: string | Buffer; type: string; name?: string },
+  idempotencyKey: string,
+): Promise<UploadResult> {
+  return waitFor(async () => {
+    const sent = await uploadScan(gatewayUrl, token, file, { idempotencyKey });
+    return sent.status !== 409 && sent;
+  });
+}
+
+/**
  * Starts a multipart upload and drops the connection part way through the file (half of it by
  * default), as a phone losing its signal does: 300 ms after the bytes are written, or once
  * `dropWhen` holds.
